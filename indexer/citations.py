@@ -1,0 +1,49 @@
+"""Human-readable, verifiable citations for passages and quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indexer.types import Citation, Document, Passage
+
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
+}
+
+
+def format_date(iso: str | None, lang: str) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {_MONTHS.get(lang, _MONTHS['en'])[day.month - 1]} {day.year}"
+
+
+def citation_label(doc: Document, paragraph: int) -> str:
+    """e.g. 'XIX U.S.-Mexico Binational Commission, Working Group on ..., 26 Nov 2002, ¶7'."""
+    parts = [doc.meta.get("meeting", ""), doc.meta.get("working_group", "")]
+    parts = [p for p in parts if p] or [doc.title]
+    date = format_date(doc.date, doc.lang)
+    if date:
+        parts.append(date)
+    parts.append(f"¶{paragraph}")
+    return ", ".join(parts)
+
+
+def cite(doc: Document, passage: Passage, start: int | None = None, end: int | None = None) -> Citation:
+    """Cite a passage, or a quote inside it given document offsets [start, end)."""
+    char_start = passage.char_start if start is None else start
+    char_end = passage.char_end if end is None else end
+    return Citation(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        date=doc.date,
+        section=passage.section,
+        paragraph=passage.ordinal,
+        char_start=char_start,
+        char_end=char_end,
+        source=doc.source,
+        source_url=doc.source_url,
+        quote=doc.body[char_start:char_end],
+        label=citation_label(doc, passage.ordinal),
+    )

@@ -1,0 +1,75 @@
+"""Embedding cache keyed by (encoder id, passage text hash): no passage is encoded twice."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from indexer.encoders import Encoder, Progress
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key TEXT, vec BLOB, PRIMARY KEY (encoder, key))"
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get_many(self, encoder_id: str, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, vec FROM emb WHERE encoder = ? AND key IN ({marks})", (encoder_id, *chunk)
+            )
+            for key, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == dim:
+                    found[key] = vec
+        return found
+
+    def put_many(self, encoder_id: str, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO emb (encoder, key, vec) VALUES (?, ?, ?)",
+                [(encoder_id, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
+
+
+def encode_with_cache(
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None, progress: Progress | None = None
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` in order, encoding only what the cache lacks; returns (vectors, encoded)."""
+    keys = [text_key(t) for t in texts]
+    known = cache.get_many(encoder.id, keys, encoder.dim) if cache else {}
+    missing: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in known:
+            missing.setdefault(key, text)
+    if progress and known:
+        progress(sum(1 for k in keys if k in known))
+    if missing:
+        vecs = encoder.encode_passages(list(missing.values()), progress=progress)
+        fresh = dict(zip(missing, vecs, strict=True))
+        if cache:
+            cache.put_many(encoder.id, fresh)
+        known.update(fresh)
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        out[i] = known[key]
+    return out, len(missing)

@@ -1,0 +1,86 @@
+"""BM25 over a tantivy inverted index with one analyzed field per language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import tantivy
+
+from indexer.analysis import ANALYZERS, analyze, analyzer_name, register_analyzers
+from indexer.types import Passage
+
+WRITER_HEAP = 64_000_000
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("row", stored=True, indexed=False, fast=True)
+    sb.add_text_field("doc_id", stored=False, tokenizer_name="raw", index_option="basic")
+    for lang in ANALYZERS:
+        # every passage is indexed under both analyzers: names and acronyms then match
+        # across languages, and a query analyzed either way sees the whole collection
+        sb.add_text_field(f"text_{lang}", stored=False, tokenizer_name=analyzer_name(lang))
+    return sb.build()
+
+
+def build_lexical(passages: Sequence[Passage], path: Path) -> None:
+    """Write a fresh index at `path`; row i is passages[i]."""
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(path))
+    register_analyzers(index)
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    for row, passage in enumerate(passages):
+        doc = tantivy.Document()
+        doc.add_unsigned("row", row)
+        doc.add_text("doc_id", passage.doc_id)
+        for lang in ANALYZERS:
+            doc.add_text(f"text_{lang}", passage.text)
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+class LexicalIndex:
+    """Read side: BM25 top-N rows for a query analyzed with one or both analyzers."""
+
+    def __init__(self, path: Path) -> None:
+        self.index = tantivy.Index.open(str(path))
+        register_analyzers(self.index)
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.schema = self.index.schema
+
+    def query_terms(self, text: str, langs: Iterable[str]) -> dict[str, list[str]]:
+        return {lang: analyze(text, lang) for lang in langs}
+
+    def search(
+        self,
+        text: str,
+        langs: Sequence[str],
+        limit: int,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[tuple[int, float]]:
+        per_field = []
+        for lang, terms in self.query_terms(text, langs).items():
+            if not terms:
+                continue
+            clauses = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f"text_{lang}", term)) for term in terms
+            ]
+            per_field.append(tantivy.Query.boolean_query(clauses))
+        if not per_field:
+            return []
+        # dis-max: a passage's score is its best analysis, so two analyzers never double-count
+        query = per_field[0] if len(per_field) == 1 else tantivy.Query.disjunction_max_query(per_field)
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            allowed = tantivy.Query.term_set_query(self.schema, "doc_id", list(doc_ids))
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, allowed)])
+        result = self.searcher.search(query, limit)
+        out = []
+        for score, address in result.hits:
+            row = self.searcher.doc(address)["row"][0]
+            out.append((int(row), float(score)))
+        return out

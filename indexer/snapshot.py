@@ -1,0 +1,163 @@
+"""Immutable snapshot directories, checksummed manifests and the atomic CURRENT pointer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from indexer.types import Document, Passage
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CURRENT = "CURRENT"
+
+
+class SnapshotError(RuntimeError):
+    """A snapshot that is missing, incomplete or fails its checksums."""
+
+
+def new_version() -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{now}-{secrets.token_hex(3)}"
+
+
+def snapshots_dir(index_dir: Path) -> Path:
+    return index_dir / "snapshots"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def checksum_tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): file_sha256(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
+    }
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling, fsync, rename: readers see the old or the new file, never half."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def documents_to_rows(docs: list[Document]) -> list[dict[str, Any]]:
+    return [asdict(d) for d in docs]
+
+
+def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
+    return [Document(**r) for r in rows]
+
+
+def rows_to_passages(rows: list[dict[str, Any]]) -> list[Passage]:
+    return [Passage(**r) for r in rows]
+
+
+def finish_snapshot(staging: Path, manifest: dict[str, Any]) -> Path:
+    """Checksum the staged files, write the manifest, and move the directory into place."""
+    manifest = {**manifest, "format": FORMAT_VERSION, "files": checksum_tree(staging)}
+    write_atomic(staging / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+    final = staging.parent / manifest["version"]
+    os.replace(staging, final)
+    _fsync_dir(final.parent)
+    return final
+
+
+def publish(index_dir: Path, version: str) -> None:
+    if not (snapshots_dir(index_dir) / version / MANIFEST).is_file():
+        raise SnapshotError(f"snapshot {version} is not complete; refusing to publish it")
+    write_atomic(index_dir / CURRENT, (version + "\n").encode())
+
+
+def current_version(index_dir: Path) -> str | None:
+    try:
+        version = (index_dir / CURRENT).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return version or None
+
+
+def read_manifest(snapshot: Path, verify: bool = True) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{snapshot} has no {MANIFEST}") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{snapshot / MANIFEST} is not valid JSON: {exc}") from None
+    if manifest.get("format") != FORMAT_VERSION:
+        raise SnapshotError(f"{snapshot} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
+    if verify:
+        verify_files(snapshot, manifest)
+    return manifest
+
+
+def verify_files(snapshot: Path, manifest: dict[str, Any]) -> None:
+    expected: dict[str, str] = manifest.get("files", {})
+    actual = checksum_tree(snapshot)
+    missing = sorted(set(expected) - set(actual))
+    if missing:
+        raise SnapshotError(f"snapshot {snapshot.name} is missing files: {', '.join(missing[:5])}")
+    bad = sorted(name for name, digest in expected.items() if actual[name] != digest)
+    if bad:
+        raise SnapshotError(f"snapshot {snapshot.name} fails its checksums: {', '.join(bad[:5])}")
+
+
+def staging_dir(index_dir: Path, version: str) -> Path:
+    path = snapshots_dir(index_dir) / f".tmp-{version}"
+    path.mkdir(parents=True)
+    return path
+
+
+def remove_stale(index_dir: Path, keep: int = 2) -> list[str]:
+    """Drop half-built staging dirs and all but the newest `keep` snapshots (never CURRENT)."""
+    root = snapshots_dir(index_dir)
+    if not root.is_dir():
+        return []
+    current = current_version(index_dir)
+    removed = []
+    for tmp in root.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp.name)
+    done = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for name in done[:-keep] if keep else done:
+        if name != current:
+            shutil.rmtree(root / name, ignore_errors=True)
+            removed.append(name)
+    return removed

@@ -1,0 +1,174 @@
+"""Split document bodies into paragraph-bounded, sentence-aware passages with stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from indexer.types import Document, Passage
+
+MAX_WORDS = 200  # e5-small reads 512 tokens; 200 words stay well inside that in both languages
+
+_BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_INLINE_HEADING = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^:.,;\n]{1,80}?):\s+\S")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    text: str
+
+
+def blocks(body: str) -> Iterator[Block]:
+    """Blank-line separated blocks with their offsets into the body."""
+    pos = 0
+    for match in _BLOCK_SEP.finditer(body):
+        yield from _trimmed(body, pos, match.start())
+        pos = match.end()
+    yield from _trimmed(body, pos, len(body))
+
+
+def _trimmed(body: str, start: int, end: int) -> Iterator[Block]:
+    chunk = body[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        s = start + chunk.index(stripped)
+        yield Block(s, s + len(stripped), stripped)
+
+
+def _is_caps_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 14
+
+
+def heading_of_line(line: str) -> str | None:
+    line = line.strip()
+    md = _MD_HEADING.match(line)
+    if md:
+        return md.group(1)
+    if _is_caps_heading(line) and not line.endswith("."):
+        return _title_case(line)
+    return None
+
+
+_SMALL = {
+    "and",
+    "or",
+    "of",
+    "on",
+    "the",
+    "for",
+    "to",
+    "in",
+    "y",
+    "o",
+    "de",
+    "del",
+    "la",
+    "las",
+    "los",
+    "el",
+    "en",
+    "sobre",
+}
+
+
+def _title_case(line: str) -> str:
+    words = line.lower().split()
+    return " ".join(w if i and w in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def inline_heading(text: str) -> str | None:
+    """'Border Safety: On June 2001 ...' -> 'Border Safety' (short capitalized lead-ins only)."""
+    match = _INLINE_HEADING.match(text)
+    if match and len(match.group(1).split()) <= 9:
+        return match.group(1).strip()
+    return None
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets from a maintained segmenter, trailing spaces trimmed."""
+    from sentencex import get_sentence_boundaries
+
+    spans = []
+    for sent in get_sentence_boundaries(lang, text):
+        start, end = int(sent["start_index"]), int(sent["end_index"])
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _chunks(text: str, lang: str, max_words: int) -> list[tuple[int, int]]:
+    """Group whole sentences into chunks of at most max_words (a longer sentence stands alone)."""
+    if _word_count(text) <= max_words:
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    cur_start, cur_end, cur_words = -1, -1, 0
+    for start, end in sentence_spans(text, lang):
+        words = _word_count(text[start:end])
+        if cur_start >= 0 and cur_words + words > max_words:
+            out.append((cur_start, cur_end))
+            cur_start, cur_words = -1, 0
+        if cur_start < 0:
+            cur_start = start
+        cur_end, cur_words = end, cur_words + words
+    if cur_start >= 0:
+        out.append((cur_start, cur_end))
+    return out or [(0, len(text))]
+
+
+def passage_id(doc_id: str, text: str, taken: set[str]) -> str:
+    """Content-derived id: unchanged text keeps its id whatever moves around it."""
+    base = f"{doc_id}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    pid, n = base, 1
+    while pid in taken:
+        n += 1
+        pid = f"{base}-{n}"
+    taken.add(pid)
+    return pid
+
+
+def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
+    """Paragraphs become passages (long ones split between sentences); headings become sections."""
+    section = ""
+    ordinal = 0
+    taken: set[str] = set()
+    out: list[Passage] = []
+    for block in blocks(doc.body):
+        lines = block.text.split("\n")
+        heads = [heading_of_line(line) for line in lines]
+        if all(heads):
+            section = str(heads[-1])
+            continue
+        lead = inline_heading(block.text)
+        if lead:
+            section = lead
+        ordinal += 1
+        for start, end in _chunks(block.text, doc.lang, max_words):
+            text = block.text[start:end]
+            out.append(
+                Passage(
+                    passage_id=passage_id(doc.doc_id, text, taken),
+                    doc_id=doc.doc_id,
+                    lang=doc.lang,
+                    section=section,
+                    ordinal=ordinal,
+                    char_start=block.start + start,
+                    char_end=block.start + end,
+                    text=text,
+                )
+            )
+    return out

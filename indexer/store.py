@@ -1,0 +1,68 @@
+"""Open a published snapshot: verify it, then hold documents, passages and both indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from indexer import snapshot as snap
+from indexer.encoders import Encoder, EncoderMismatch
+from indexer.lexical import LexicalIndex
+from indexer.types import Document, Passage
+from indexer.vectors import VectorIndex
+
+
+@dataclass
+class IndexSnapshot:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    passages: list[Passage]
+    lexical: LexicalIndex
+    vectors: VectorIndex
+    rows: dict[str, int] = field(default_factory=dict)
+    doc_rows: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rows = {p.passage_id: i for i, p in enumerate(self.passages)}
+        for i, p in enumerate(self.passages):
+            self.doc_rows.setdefault(p.doc_id, []).append(i)
+
+    @property
+    def encoder_id(self) -> str:
+        return str(self.manifest["encoder"]["id"])
+
+
+def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = True) -> IndexSnapshot:
+    """Open CURRENT (or `version`); raises SnapshotError when it is absent or corrupt."""
+    version = version or snap.current_version(index_dir)
+    if not version:
+        raise snap.SnapshotError(f"no index at {index_dir}: run `bnc index` first")
+    path = snap.snapshots_dir(index_dir) / version
+    if not path.is_dir():
+        raise snap.SnapshotError(f"CURRENT names snapshot {version}, which does not exist under {path.parent}")
+    manifest = snap.read_manifest(path, verify=verify)
+    docs = snap.rows_to_documents(snap.read_jsonl(path / "documents.jsonl"))
+    passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
+    vectors = VectorIndex.load(path / "vectors.faiss")
+    if vectors.size != len(passages):
+        raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")
+    return IndexSnapshot(
+        version=version,
+        path=path,
+        manifest=manifest,
+        documents={d.doc_id: d for d in docs},
+        passages=passages,
+        lexical=LexicalIndex(path / "lexical"),
+        vectors=vectors,
+    )
+
+
+def check_encoder(snapshot: IndexSnapshot, encoder: Encoder) -> None:
+    if snapshot.encoder_id != encoder.id or int(snapshot.manifest["encoder"]["dim"]) != encoder.dim:
+        raise EncoderMismatch(
+            f"index {snapshot.version} was built with encoder {snapshot.encoder_id!r}; "
+            f"refusing to query it with {encoder.id!r} (rebuild with `bnc index --full`)"
+        )

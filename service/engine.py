@@ -1,0 +1,77 @@
+"""The serving engine: the encoder, the open snapshot, and hot swaps to a newer CURRENT."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from indexer import snapshot as snap
+from indexer.encoders import Encoder, load_encoder
+from indexer.search import Searcher
+from indexer.store import open_snapshot
+from service.config import Settings
+
+log = logging.getLogger("bnc.engine")
+
+
+class IndexUnavailable(RuntimeError):
+    """No snapshot can be served yet."""
+
+
+class Engine:
+    """Holds one Searcher; a request keeps the Searcher it got even if a swap happens meanwhile."""
+
+    def __init__(self, settings: Settings, encoder: Encoder | None = None) -> None:
+        self.settings = settings
+        self.index_dir = Path(settings.index)
+        self._encoder = encoder
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+        self._last_check = 0.0
+        self.last_error: str | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.settings.encoder)
+        return self._encoder
+
+    def start(self) -> None:
+        """Load the encoder and whatever snapshot is current; a missing index is not fatal."""
+        self.encoder.encode_queries(["warm up"])  # first call pays model set-up, not a user
+        self.reload(force=True)
+
+    def reload(self, force: bool = False) -> bool:
+        """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""
+        now = time.monotonic()
+        if not force and now - self._last_check < self.settings.reload_interval_s:
+            return False
+        with self._lock:
+            self._last_check = now
+            version = snap.current_version(self.index_dir)
+            if version is None or (self._searcher is not None and self._searcher.version == version):
+                return False
+            try:
+                snapshot = open_snapshot(self.index_dir, version, verify=self.settings.verify_checksums)
+                searcher = Searcher(snapshot, self.encoder)
+            except Exception as exc:  # keep serving the last good snapshot whatever went wrong
+                self.last_error = f"snapshot {version} refused: {exc}"
+                log.error(self.last_error)
+                return False
+            self._searcher = searcher
+            self.last_error = None
+            log.info("serving index version %s (%d passages)", version, len(snapshot.passages))
+            return True
+
+    def searcher(self) -> Searcher:
+        self.reload()
+        current = self._searcher
+        if current is None:
+            raise IndexUnavailable(self.last_error or f"no index at {self.index_dir}: run `bnc index` first")
+        return current
+
+    @property
+    def ready(self) -> bool:
+        return self._searcher is not None

@@ -1,0 +1,48 @@
+"""Turn search results into the JSON shape shared by the API and `bnc search --json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.search import SearchResult
+from indexer.types import SearchHit
+
+
+def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
+    p = hit.passage
+    out: dict[str, Any] = {
+        "rank": hit.rank,
+        "score": hit.score,
+        "scores": hit.scores,
+        "ranks": hit.ranks,
+        "passage_id": p.passage_id,
+        "doc_id": p.doc_id,
+        "lang": p.lang,
+        "section": p.section,
+        "text": p.text,
+        "highlights": [list(span) for span in hit.highlights],
+        "citation": hit.citation.to_dict(),
+    }
+    if hit.twin is not None and hit.twin_citation is not None:
+        out["twin"] = {
+            "passage_id": hit.twin.passage_id,
+            "lang": hit.twin.lang,
+            "text": hit.twin.text,
+            "citation": hit.twin_citation.to_dict(),
+        }
+    return out
+
+
+def result_to_dict(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "lang": result.lang.lang,
+        "lang_confidence": result.lang.confidence,
+        "analyzed_with": list(result.lang.analyze_with),
+        "mode": result.mode,
+        "fusion": result.fusion,
+        "k": result.k,
+        "took_ms": result.took_ms,
+        "index_version": result.version,
+        "hits": [hit_to_dict(h) for h in result.hits],
+    }

@@ -1,0 +1,36 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from service.deps import EngineDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=None)
+async def readyz(engine: EngineDep) -> JSONResponse | dict[str, Any]:
+    """Ready when a snapshot is loaded; 503 with the reason otherwise."""
+    engine.reload()
+    if not engine.ready:
+        return JSONResponse(
+            status_code=503, content={"status": "not ready", "detail": engine.last_error or "no index loaded"}
+        )
+    searcher = engine.searcher()
+    return {
+        "status": "ready",
+        "index_version": searcher.version,
+        "documents": len(searcher.snapshot.documents),
+        "passages": len(searcher.snapshot.passages),
+        "encoder": searcher.snapshot.encoder_id,
+    }

@@ -1,0 +1,128 @@
+"""Request and response models of the HTTP API (Create = input, Public = output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+MAX_QUERY_CHARS = 1000
+MAX_K = 100
+
+
+def clean_text(value: str) -> str:
+    """NFC, no control characters, trimmed: what the engine sees is what the user meant."""
+    value = unicodedata.normalize("NFC", value)
+    return "".join(c for c in value if c in "\t\n" or unicodedata.category(c)[0] != "C").strip()
+
+
+class SearchCreate(BaseModel):
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="the question or keywords")
+    k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
+    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    lang: Literal["auto", "en", "es"] = Field("auto", description="query language; auto detects it")
+    doc_lang: Literal["en", "es"] | None = Field(None, description="only passages of documents in this language")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    doc_ids: list[str] | None = Field(None, max_length=100)
+
+    @field_validator("q")
+    @classmethod
+    def _query_has_text(cls, value: str) -> str:
+        value = clean_text(value)
+        if not value:
+            raise ValueError("the query is empty")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> SearchCreate:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to")
+        return self
+
+
+class CitationPublic(BaseModel):
+    doc_id: str
+    title: str
+    date: str | None
+    section: str
+    paragraph: int
+    char_start: int
+    char_end: int
+    source: str
+    source_url: str
+    quote: str
+    label: str
+
+
+class TwinPublic(BaseModel):
+    passage_id: str
+    lang: str
+    text: str
+    citation: CitationPublic
+
+
+class HitPublic(BaseModel):
+    rank: int
+    score: float
+    scores: dict[str, float | None]
+    ranks: dict[str, int | None]
+    passage_id: str
+    doc_id: str
+    lang: str
+    section: str
+    text: str
+    highlights: list[list[int]] = Field(description="[start, end) offsets into text of matched query terms")
+    citation: CitationPublic
+    twin: TwinPublic | None = None
+
+
+class SearchPublic(BaseModel):
+    query: str
+    lang: str
+    lang_confidence: float
+    analyzed_with: list[str]
+    mode: str
+    fusion: str
+    k: int
+    took_ms: float
+    index_version: str
+    hits: list[HitPublic]
+
+
+class PassagePublic(BaseModel):
+    passage_id: str
+    doc_id: str
+    lang: str
+    section: str
+    ordinal: int
+    char_start: int
+    char_end: int
+    text: str
+    citation: CitationPublic
+    index_version: str
+
+
+class DocumentPublic(BaseModel):
+    doc_id: str
+    lang: str
+    title: str
+    date: str | None
+    source: str
+    source_url: str
+    translation_of: str | None
+    translations: list[str]
+    meta: dict[str, str]
+    passages: int
+
+
+class DocumentsPublic(BaseModel):
+    index_version: str
+    documents: list[DocumentPublic]
+
+
+class ErrorPublic(BaseModel):
+    detail: str
