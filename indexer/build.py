@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from indexer import snapshot as snap
+from indexer.align import translation_pairs
 from indexer.analysis import ANALYZERS
 from indexer.embcache import EmbeddingCache, encode_with_cache
 from indexer.encoders import Encoder
@@ -99,6 +100,11 @@ def build_index(
         timings["vectors"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
+        pairs = translation_pairs(documents, passages, vectors)
+        snap.write_jsonl(staging / "pairs.jsonl", [{"a": a, "b": b, "sim": s} for a, b, s in pairs])
+        timings["align"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
         snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
         snap.write_jsonl(staging / "passages.jsonl", [p.to_dict() for p in passages])
         manifest = {
@@ -108,7 +114,7 @@ def build_index(
             "analyzers": ANALYZERS,
             "splitter": {"max_words": MAX_WORDS},
             "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
-            "counts": {"documents": len(documents), "passages": len(passages)},
+            "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
             "documents": {d.doc_id: {"sha256": d.sha256, "lang": d.lang, "path": d.path} for d in documents},
         }
         snap.finish_snapshot(staging, manifest)

@@ -26,7 +26,7 @@ def citation_label(doc: Document, paragraph: int) -> str:
     date = format_date(doc.date, doc.lang)
     if date:
         parts.append(date)
-    parts.append(f"¶{paragraph}")
+    parts.append(f"¶{paragraph}" if paragraph else ("encabezado" if doc.lang == "es" else "heading"))
     return ", ".join(parts)
 
 

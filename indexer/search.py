@@ -18,6 +18,7 @@ from indexer.types import LANGS, SearchHit
 
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["rrf", "weighted"]
+TWIN_DISCOUNT = 0.999  # evidence lent by a twin ranks just below the same evidence found directly
 MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
 FUSIONS: tuple[str, ...] = ("rrf", "weighted")
 
@@ -104,70 +105,111 @@ class Searcher:
         qlang = self.detect(query, lang)
         depth = max(self.config.depth_factor * k, self.config.min_depth)
         allowed = self.allowed_doc_ids(filters)
-        rows = None if allowed is None else [r for d in allowed for r in self.snapshot.doc_rows.get(d, [])]
+        snapshot = self.snapshot
+        # retrieve over the allowed documents and their translations, so evidence found on a
+        # twin (e.g. the Spanish paragraph for a Spanish query) can lift the passage asked for
+        search_docs = None if allowed is None else sorted(self._with_twin_docs(allowed))
+        search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
+        allowed_set = None if allowed is None else set(allowed)
 
-        lexical: list[tuple[int, float]] = []
-        dense: list[tuple[int, float]] = []
+        lexical: dict[int, float] = {}
+        dense: dict[int, float] = {}
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
-            lexical = self.snapshot.lexical.search(query, qlang.analyze_with, depth, allowed)
+            raw = snapshot.lexical.search(query, qlang.analyze_with, depth, search_docs)
+            lexical = self._propagate(self._weigh_cross_language(qlang, dict(raw)), allowed_set)
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
-            dense = self.snapshot.vectors.search(qvec, depth, rows)
+            dense = self._propagate(dict(snapshot.vectors.search(qvec, depth, search_rows)), allowed_set)
 
-        bm25_scores = dict(lexical)
-        dense_scores = dict(dense)
+        bm25_rank, dense_rank = _ranks(lexical), _ranks(dense)
         if mode == "bm25":
-            ranked = fusion.top(bm25_scores, k)
+            fused = lexical
         elif mode == "dense":
-            ranked = fusion.top(dense_scores, k)
+            fused = dense
         else:
-            ranked = self._fuse(qlang, lexical, dense, qvec, fusion_method, k)
+            fused = self._fuse(lexical, dense, qvec, fusion_method, allowed_set)
             if qvec is not None:
-                dense_scores.update(
-                    self.snapshot.vectors.score_rows(qvec, [r for r, _ in ranked if r not in dense_scores])
-                )
-        bm25_rank = {r: i for i, (r, _) in enumerate(lexical, start=1)}
-        dense_rank = {r: i for i, (r, _) in enumerate(dense, start=1)}
+                unscored = [r for r in fused if r not in dense]
+                dense.update(snapshot.vectors.score_rows(qvec, unscored))
+        ranked = fusion.top(fused, len(fused))
+        if filters.doc_lang is None:
+            ranked = self._collapse_twins(ranked, qlang.lang)
+        ranked = ranked[:k]
         hits = [
-            self._hit(rank, row, score, query, bm25_scores, dense_scores, bm25_rank, dense_rank, mode)
+            self._hit(rank, row, score, query, lexical, dense, bm25_rank, dense_rank)
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
         took = (time.perf_counter() - started) * 1000
         used_fusion = fusion_method if mode == "hybrid" else "none"
         return SearchResult(query, qlang, mode, used_fusion, k, self.version, round(took, 2), hits)
 
-    def _cross_weights(self, qlang: QueryLanguage, rows: list[int]) -> dict[int, float]:
+    def _with_twin_docs(self, doc_ids: list[str]) -> set[str]:
+        out = set(doc_ids)
+        for doc_id in doc_ids:
+            out |= self.snapshot.doc_twins.get(doc_id, set())
+        return out
+
+    def _weigh_cross_language(self, qlang: QueryLanguage, scores: dict[int, float]) -> dict[int, float]:
         """Lexical matches on passages in the other language are mostly names and cognates."""
         if len(qlang.analyze_with) != 1:
-            return {}
+            return scores
         w = self.config.cross_lang_bm25
         passages = self.snapshot.passages
-        return {r: w for r in rows if passages[r].lang != qlang.lang}
+        return {r: s * w if passages[r].lang != qlang.lang else s for r, s in scores.items()}
+
+    def _propagate(self, scores: dict[int, float], allowed: set[str] | None) -> dict[int, float]:
+        """A passage scores at least as well as its aligned twin; then keep allowed documents only."""
+        twins = self.snapshot.twins
+        out = dict(scores)
+        for row, score in scores.items():
+            lent = score * TWIN_DISCOUNT if score > 0 else score / TWIN_DISCOUNT
+            for twin in twins.get(row, ()):
+                if lent > out.get(twin, float("-inf")):
+                    out[twin] = lent
+        if allowed is None:
+            return out
+        passages = self.snapshot.passages
+        return {r: s for r, s in out.items() if passages[r].doc_id in allowed}
+
+    def _collapse_twins(self, ranked: list[tuple[int, float]], lang: str) -> list[tuple[int, float]]:
+        """Unfiltered results show each aligned pair once, in the asker's language when possible."""
+        twins = self.snapshot.twins
+        passages = self.snapshot.passages
+        candidates = dict(ranked)
+        seen: set[int] = set()
+        out = []
+        for row, score in ranked:
+            if row in seen:
+                continue
+            group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
+            seen.update(group)
+            pick = next((r for r in group if passages[r].lang == lang), row)
+            out.append((pick, score))
+        return out
 
     def _fuse(
         self,
-        qlang: QueryLanguage,
-        lexical: list[tuple[int, float]],
-        dense: list[tuple[int, float]],
+        lexical: dict[int, float],
+        dense: dict[int, float],
         qvec: np.ndarray | None,
         method: str,
-        k: int,
-    ) -> list[tuple[int, float]]:
+        allowed: set[str] | None,
+    ) -> dict[int, float]:
         cfg = self.config
-        item_weights = {"bm25": self._cross_weights(qlang, [r for r, _ in lexical])}
         if method == "weighted":
             dense_scores = dict(dense)
             if qvec is not None:
-                missing = [r for r, _ in lexical if r not in dense_scores]
+                missing = [r for r in lexical if r not in dense_scores]
                 dense_scores.update(self.snapshot.vectors.score_rows(qvec, missing))
             weights = {"bm25": cfg.weights[0], "dense": cfg.weights[1]}
-            fused = fusion.weighted({"bm25": dict(lexical), "dense": dense_scores}, weights, item_weights)
-        else:
-            rankings = {"bm25": [r for r, _ in lexical], "dense": [r for r, _ in dense]}
-            weights = {"bm25": cfg.rrf_weights[0], "dense": cfg.rrf_weights[1]}
-            fused = fusion.rrf(rankings, weights, cfg.rrf_k, item_weights)
-        return fusion.top(fused, k)
+            return fusion.weighted({"bm25": lexical, "dense": dense_scores}, weights)
+        rankings = {
+            "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
+            "dense": [r for r, _ in fusion.top(dense, len(dense))],
+        }
+        weights = {"bm25": cfg.rrf_weights[0], "dense": cfg.rrf_weights[1]}
+        return fusion.rrf(rankings, weights, cfg.rrf_k)
 
     def _hit(
         self,
@@ -179,10 +221,12 @@ class Searcher:
         dense_scores: dict[int, float],
         bm25_rank: dict[int, int],
         dense_rank: dict[int, int],
-        mode: str,
     ) -> SearchHit:
-        passage = self.snapshot.passages[row]
+        passages = self.snapshot.passages
+        passage = passages[row]
         doc = self.snapshot.documents[passage.doc_id]
+        twin_rows = self.snapshot.twins.get(row)
+        twin = passages[twin_rows[0]] if twin_rows else None
         return SearchHit(
             rank=rank,
             score=round(float(score), 6),
@@ -191,7 +235,13 @@ class Searcher:
             passage=passage,
             citation=cite(doc, passage),
             highlights=highlight_spans(query, passage.text, passage.lang),
+            twin=twin,
+            twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
         )
+
+
+def _ranks(scores: dict[int, float]) -> dict[int, int]:
+    return {row: i for i, (row, _) in enumerate(fusion.top(scores, len(scores)), start=1)}
 
 
 def highlight_spans(query: str, text: str, lang: str) -> list[tuple[int, int]]:

@@ -151,6 +151,10 @@ def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
         lines = block.text.split("\n")
         heads = [heading_of_line(line) for line in lines]
         if all(heads):
+            if not out and len(lines) > 1:
+                # the title block (meeting, date, place) answers "when/where" questions: keep it
+                # as paragraph 0 so the numbering of the body paragraphs stays as printed
+                out.append(_passage(doc, block, 0, len(block.text), "", 0, taken))
             section = str(heads[-1])
             continue
         lead = inline_heading(block.text)
@@ -158,17 +162,19 @@ def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
             section = lead
         ordinal += 1
         for start, end in _chunks(block.text, doc.lang, max_words):
-            text = block.text[start:end]
-            out.append(
-                Passage(
-                    passage_id=passage_id(doc.doc_id, text, taken),
-                    doc_id=doc.doc_id,
-                    lang=doc.lang,
-                    section=section,
-                    ordinal=ordinal,
-                    char_start=block.start + start,
-                    char_end=block.start + end,
-                    text=text,
-                )
-            )
+            out.append(_passage(doc, block, start, end, section, ordinal, taken))
     return out
+
+
+def _passage(doc: Document, block: Block, start: int, end: int, section: str, ordinal: int, taken: set[str]) -> Passage:
+    text = block.text[start:end]
+    return Passage(
+        passage_id=passage_id(doc.doc_id, text, taken),
+        doc_id=doc.doc_id,
+        lang=doc.lang,
+        section=section,
+        ordinal=ordinal,
+        char_start=block.start + start,
+        char_end=block.start + end,
+        text=text,
+    )

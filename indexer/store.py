@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import snapshot as snap
+from indexer.align import twin_map
 from indexer.encoders import Encoder, EncoderMismatch
 from indexer.lexical import LexicalIndex
 from indexer.types import Document, Passage
@@ -22,13 +23,19 @@ class IndexSnapshot:
     passages: list[Passage]
     lexical: LexicalIndex
     vectors: VectorIndex
+    twins: dict[int, list[int]] = field(default_factory=dict)  # row -> aligned rows, other language
     rows: dict[str, int] = field(default_factory=dict)
     doc_rows: dict[str, list[int]] = field(default_factory=dict)
+    doc_twins: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rows = {p.passage_id: i for i, p in enumerate(self.passages)}
         for i, p in enumerate(self.passages):
             self.doc_rows.setdefault(p.doc_id, []).append(i)
+        for doc in self.documents.values():
+            if doc.translation_of in self.documents:
+                self.doc_twins.setdefault(doc.doc_id, set()).add(doc.translation_of)
+                self.doc_twins.setdefault(doc.translation_of, set()).add(doc.doc_id)
 
     @property
     def encoder_id(self) -> str:
@@ -57,6 +64,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         passages=passages,
         lexical=LexicalIndex(path / "lexical"),
         vectors=vectors,
+        twins=twin_map([(int(r["a"]), int(r["b"]), float(r["sim"])) for r in snap.read_jsonl(path / "pairs.jsonl")]),
     )
 
 

@@ -38,7 +38,7 @@ class Passage:
     doc_id: str
     lang: str
     section: str
-    ordinal: int  # paragraph number within the document body, 1-based
+    ordinal: int  # paragraph number within the document body, 1-based; 0 is the title block
     char_start: int
     char_end: int
     text: str

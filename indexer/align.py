@@ -1,0 +1,85 @@
+"""Align the passages of a document with those of its translation (order + embedding similarity)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from indexer.types import Document, Passage
+
+SKIP_PENALTY = 0.35  # a passage left unaligned costs this much: below it, a pairing is not worth it
+MIN_SIM = 0.6  # e5 similarities of unrelated text sit around 0.7; a kept pair must beat this
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def align_pair(a: np.ndarray, b: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Monotonic alignment of two passage sequences: 1-1, 1-2, 2-1 beads or skips.
+
+    Dynamic programming over (i, j) prefixes maximizing the summed similarity of the beads;
+    returns beads as (indices in a, indices in b).
+    """
+    n, m = len(a), len(b)
+    best = np.full((n + 1, m + 1), -np.inf)
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    best[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == j == 0:
+                continue
+            options = []
+            if i and j:
+                options.append((best[i - 1, j - 1] + float(a[i - 1] @ b[j - 1]), (1, 1)))
+            if i and j > 1:
+                options.append((best[i - 1, j - 2] + float(a[i - 1] @ _unit(b[j - 2] + b[j - 1])) - 0.05, (1, 2)))
+            if i > 1 and j:
+                options.append((best[i - 2, j - 1] + float(_unit(a[i - 2] + a[i - 1]) @ b[j - 1]) - 0.05, (2, 1)))
+            if i:
+                options.append((best[i - 1, j] - SKIP_PENALTY, (1, 0)))
+            if j:
+                options.append((best[i, j - 1] - SKIP_PENALTY, (0, 1)))
+            score, step = max(options, key=lambda o: o[0])
+            best[i, j] = score
+            back[(i, j)] = step
+    beads: list[tuple[list[int], list[int]]] = []
+    i, j = n, m
+    while i or j:
+        di, dj = back[(i, j)]
+        if di and dj:
+            beads.append((list(range(i - di, i)), list(range(j - dj, j))))
+        i, j = i - di, j - dj
+    return beads[::-1]
+
+
+def translation_pairs(
+    documents: Sequence[Document], passages: Sequence[Passage], vectors: np.ndarray
+) -> list[tuple[int, int, float]]:
+    """(row, row, similarity) for aligned passages of every document linked by translation_of."""
+    rows_by_doc: dict[str, list[int]] = {}
+    for row, p in enumerate(passages):
+        rows_by_doc.setdefault(p.doc_id, []).append(row)
+    pairs: list[tuple[int, int, float]] = []
+    for doc in documents:
+        if not doc.translation_of or doc.translation_of not in rows_by_doc or doc.doc_id not in rows_by_doc:
+            continue
+        ra, rb = rows_by_doc[doc.doc_id], rows_by_doc[doc.translation_of]
+        for ia, ib in align_pair(vectors[ra], vectors[rb]):
+            for x in ia:
+                for y in ib:
+                    sim = float(vectors[ra[x]] @ vectors[rb[y]])
+                    if sim >= MIN_SIM:
+                        pairs.append((ra[x], rb[y], round(sim, 4)))
+    return pairs
+
+
+def twin_map(pairs: Sequence[tuple[int, int, float]]) -> dict[int, list[int]]:
+    """Both directions: row -> aligned rows in the other language, most similar first."""
+    out: dict[int, list[tuple[float, int]]] = {}
+    for a, b, sim in pairs:
+        out.setdefault(a, []).append((sim, b))
+        out.setdefault(b, []).append((sim, a))
+    return {row: [r for _, r in sorted(v, reverse=True)] for row, v in out.items()}

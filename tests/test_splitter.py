@@ -1,0 +1,67 @@
+"""Passages: paragraph bounds, sentence-aware splits, sections, offsets and stable ids."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from indexer.splitter import sentence_spans, split_document
+from indexer.types import Document
+from tests.conftest import EN_DOC, ES_DOC
+
+
+def test_offsets_reproduce_text_exactly(docs_by_id: dict[str, Document]) -> None:
+    for doc in docs_by_id.values():
+        passages = split_document(doc)
+        assert len(passages) == 20
+        for p in passages:
+            assert doc.body[p.char_start : p.char_end] == p.text
+
+
+def test_sections_come_from_inline_and_caps_headings(docs_by_id: dict[str, Document]) -> None:
+    passages = split_document(docs_by_id[EN_DOC])
+    by_ordinal = {p.ordinal: p for p in passages}
+    assert by_ordinal[0].section == ""  # the title block
+    assert "NOVEMBER 26, 2002" in by_ordinal[0].text
+    assert by_ordinal[1].section == "Background"
+    assert by_ordinal[7].section == "Border Safety"
+    assert by_ordinal[8].section == "Border Safety"  # a paragraph without a lead-in inherits it
+    assert by_ordinal[14].section == "Consular Issues"
+    assert by_ordinal[14].text.startswith("Consular Issues: The U.S. delegation reported")
+    assert by_ordinal[19].section == "Conclusion"
+    es = {p.ordinal: p.section for p in split_document(docs_by_id[ES_DOC])}
+    assert es[14] == "Asuntos consulares"
+
+
+def test_ids_survive_rebuilds_and_edits_elsewhere(docs_by_id: dict[str, Document]) -> None:
+    doc = docs_by_id[EN_DOC]
+    first = split_document(doc)
+    assert [p.passage_id for p in first] == [p.passage_id for p in split_document(doc)]
+    assert len({p.passage_id for p in first}) == len(first)
+    marker = "Background: "
+    edited_body = doc.body.replace(marker, "A new opening paragraph was added here.\n\n" + marker, 1)
+    edited = split_document(dataclasses.replace(doc, body=edited_body))
+    assert {p.passage_id for p in first} <= {p.passage_id for p in edited}
+
+
+def test_long_paragraph_splits_between_sentences_only() -> None:
+    sentences = [f"Sentence number {i} talks about the U.S. border crossing program in detail." for i in range(60)]
+    body = "Long Section: " + " ".join(sentences)
+    doc = Document(doc_id="long", lang="en", title="t", body=body)
+    passages = split_document(doc, max_words=100)
+    assert len(passages) > 1
+    assert {p.ordinal for p in passages} == {1}
+    for p in passages:
+        assert body[p.char_start : p.char_end] == p.text
+        assert p.text.endswith("detail.")  # never cut inside a sentence
+        assert p.section == "Long Section"
+    assert " ".join(p.text for p in passages) == body
+
+
+def test_spanish_sentences_keep_abbreviations() -> None:
+    text = "El Sr. López llegó el lunes con la Lic. Pérez. ¿Cuántas tarjetas se emitieron? Casi 6 millones."
+    spans = sentence_spans(text, "es")
+    assert [text[s:e] for s, e in spans] == [
+        "El Sr. López llegó el lunes con la Lic. Pérez.",
+        "¿Cuántas tarjetas se emitieron?",
+        "Casi 6 millones.",
+    ]
