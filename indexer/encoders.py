@@ -68,7 +68,9 @@ class SentenceTransformerEncoder:
         if not allow_download and not os.path.isdir(model):
             kwargs["local_files_only"] = True
         self._model = SentenceTransformer(model, **kwargs)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # renamed in sentence-transformers 6; keep both so the extra works across versions
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         self.batch_size = batch_size
         self.id = f"st:{os.path.basename(model.rstrip('/')) if os.path.isdir(model) else model}"
         # e5 models were trained with these prefixes; other models get the text as is

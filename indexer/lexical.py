@@ -54,25 +54,35 @@ class LexicalIndex:
     def query_terms(self, text: str, langs: Iterable[str]) -> dict[str, list[str]]:
         return {lang: analyze(text, lang) for lang in langs}
 
+    def _field_query(self, terms: Sequence[str], lang: str) -> tantivy.Query:
+        clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f"text_{lang}", t)) for t in terms]
+        return tantivy.Query.boolean_query(clauses)
+
     def search(
         self,
         text: str,
         langs: Sequence[str],
         limit: int,
         doc_ids: Sequence[str] | None = None,
+        expansions: Sequence[tuple[str, str]] = (),
+        expansion_boost: float = 0.5,
     ) -> list[tuple[int, float]]:
-        per_field = []
-        for lang, terms in self.query_terms(text, langs).items():
-            if not terms:
-                continue
-            clauses = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f"text_{lang}", term)) for term in terms
-            ]
-            per_field.append(tantivy.Query.boolean_query(clauses))
-        if not per_field:
+        """BM25 top `limit` rows; `expansions` are (text, lang) alternatives, e.g. glossary terms."""
+        per_field = [self._field_query(terms, lang) for lang, terms in self.query_terms(text, langs).items() if terms]
+        extra_terms: dict[str, list[str]] = {}
+        for alt, lang in expansions:
+            extra_terms.setdefault(lang, []).extend(analyze(alt, lang))
+        extra = [self._field_query(list(dict.fromkeys(t)), lang) for lang, t in extra_terms.items() if t]
+        if not per_field and not extra:
             return []
         # dis-max: a passage's score is its best analysis, so two analyzers never double-count
-        query = per_field[0] if len(per_field) == 1 else tantivy.Query.disjunction_max_query(per_field)
+        parts: list[tantivy.Query] = []
+        if per_field:
+            parts.append(per_field[0] if len(per_field) == 1 else tantivy.Query.disjunction_max_query(per_field))
+        if extra:
+            alt_query = extra[0] if len(extra) == 1 else tantivy.Query.disjunction_max_query(extra)
+            parts.append(tantivy.Query.boost_query(alt_query, expansion_boost))
+        query = parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
         if doc_ids is not None:
             if not doc_ids:
                 return []

@@ -12,6 +12,7 @@ from indexer import fusion
 from indexer.analysis import analyze, term_spans
 from indexer.citations import cite
 from indexer.encoders import Encoder
+from indexer.glossary import default_glossary
 from indexer.querylang import QueryLanguage, detect_query_lang
 from indexer.store import IndexSnapshot, check_encoder
 from indexer.types import LANGS, SearchHit
@@ -33,6 +34,8 @@ class FusionConfig:
     cross_lang_bm25: float = 0.3  # lexical evidence on a passage in the other language counts less
     min_depth: int = 100
     depth_factor: int = 10
+    glossary: bool = True  # expand lexical queries with bilingual glossary terms
+    glossary_boost: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,10 @@ class Searcher:
         dense: dict[int, float] = {}
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
-            raw = snapshot.lexical.search(query, qlang.analyze_with, depth, search_docs)
+            expansions = default_glossary().expand(query) if self.config.glossary else []
+            raw = snapshot.lexical.search(
+                query, qlang.analyze_with, depth, search_docs, expansions, self.config.glossary_boost
+            )
             lexical = self._propagate(self._weigh_cross_language(qlang, dict(raw)), allowed_set)
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]

@@ -12,7 +12,7 @@ from indexer.encoders import Encoder
 from service.config import Settings
 from service.engine import Engine
 from service.errors import install_error_handlers
-from service.routes import documents, health, passages, search
+from service.routes import ask, documents, health, passages, search
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
@@ -33,6 +33,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
-    for module in (search, passages, documents, health):
+    for module in (search, ask, passages, documents, health):
         app.include_router(module.router)
     return app

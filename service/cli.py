@@ -7,9 +7,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from service.config import Settings
+
+if TYPE_CHECKING:
+    from indexer.search import Searcher
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -64,43 +71,87 @@ def _print_hits(result: dict[str, Any]) -> None:
         print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+class _UsageError(Exception):
+    """A message for stderr and exit status 2."""
+
+
+def _validated(model: type[ModelT], **fields: Any) -> ModelT:
     from pydantic import ValidationError
 
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}".strip(": ") for e in exc.errors())
+        raise _UsageError(msgs) from None
+
+
+def _open_searcher(settings: Settings) -> Searcher:
     from indexer.encoders import EncoderMismatch, load_encoder
     from indexer.search import Searcher
     from indexer.snapshot import SnapshotError
     from indexer.store import open_snapshot
+
+    try:
+        return Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
+    except (SnapshotError, EncoderMismatch) as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "q": args.query,
+        "k": args.k,
+        "lang": args.lang,
+        "doc_lang": args.doc_lang,
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+        "doc_ids": args.doc_id,
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> int:
     from service.routes.search import run_search
     from service.schemas import SearchCreate
 
-    settings = _settings(args)
-    try:
-        body = SearchCreate(
-            q=args.query,
-            k=args.k,
-            mode=args.mode,
-            fusion=args.fusion,
-            lang=args.lang,
-            doc_lang=args.doc_lang,
-            date_from=args.date_from,
-            date_to=args.date_to,
-            doc_ids=args.doc_id,
-        )
-    except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}".strip(": ") for e in exc.errors())
-        print(f"error: {msgs}", file=sys.stderr)
-        return 2
-    try:
-        searcher = Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
-    except (SnapshotError, EncoderMismatch) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    result = run_search(searcher, body)
+    body = _validated(SearchCreate, mode=args.mode, fusion=args.fusion, **_filter_fields(args))
+    result = run_search(_open_searcher(_settings(args)), body)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         _print_hits(result)
+    return 0
+
+
+def _print_quote(prefix: str, quote: dict[str, Any]) -> None:
+    print(f"{prefix}[{quote['lang']}] \u201c{quote['text']}\u201d")
+    print(f"    \u2014 {quote['citation']['label']}")
+
+
+def _print_answer(out: dict[str, Any]) -> None:
+    if out["answered"]:
+        print(f"Answer (confidence {out['confidence']:.2f}):")
+        _print_quote("  ", out["answer"])
+        if out["twin"]:
+            _print_quote("  ", out["twin"])
+    else:
+        print(f"No confident answer (confidence {out['confidence']:.2f}).")
+        if out["best_guess"]:
+            _print_quote("  closest sentence: ", out["best_guess"])
+    paragraphs = ", ".join(f"{h['lang']} \u00b6{h['citation']['paragraph']}" for h in out["hits"])
+    print(f"Supporting passages: {paragraphs}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from indexer.answer import Answerer
+    from service.routes.ask import run_ask
+    from service.schemas import AskCreate
+
+    body = _validated(AskCreate, **_filter_fields(args))
+    out = run_ask(Answerer(_open_searcher(_settings(args))), body)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_answer(out)
     return 0
 
 
@@ -141,6 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="answer a question with a cited quote")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5, help="passages to read (1-20)")
+    p.add_argument("--lang", default="auto", help="question language: auto | en | es")
+    p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
+    p.add_argument("--date-from", dest="date_from")
+    p.add_argument("--date-to", dest="date_to")
+    p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--encoder")
+    p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
+    p.set_defaults(func=cmd_ask)
+
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--index", type=Path)
     p.add_argument("--corpus", type=Path)
@@ -160,7 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except _UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

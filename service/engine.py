@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from indexer import snapshot as snap
+from indexer.answer import Answerer
 from indexer.encoders import Encoder, load_encoder
 from indexer.search import Searcher
 from indexer.store import open_snapshot
@@ -28,6 +29,7 @@ class Engine:
         self.index_dir = Path(settings.index)
         self._encoder = encoder
         self._searcher: Searcher | None = None
+        self._answerer: Answerer | None = None
         self._lock = threading.Lock()
         self._last_check = 0.0
         self.last_error: str | None = None
@@ -71,6 +73,14 @@ class Engine:
         if current is None:
             raise IndexUnavailable(self.last_error or f"no index at {self.index_dir}: run `bnc index` first")
         return current
+
+    def answerer(self) -> Answerer:
+        """An Answerer bound to the current Searcher; its sentence cache lives as long as the snapshot."""
+        searcher = self.searcher()
+        answerer = self._answerer
+        if answerer is None or answerer.searcher is not searcher:
+            answerer = self._answerer = Answerer(searcher)
+        return answerer
 
     @property
     def ready(self) -> bool:

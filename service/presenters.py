@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.answer import Answer, Quote
 from indexer.search import SearchResult
 from indexer.types import SearchHit
 
@@ -45,4 +46,32 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "took_ms": result.took_ms,
         "index_version": result.version,
         "hits": [hit_to_dict(h) for h in result.hits],
+    }
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    return {
+        "text": quote.text,
+        "lang": quote.passage.lang,
+        "passage_id": quote.passage.passage_id,
+        "char_start": quote.char_start,
+        "char_end": quote.char_end,
+        "citation": quote.citation.to_dict(),
+    }
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    search = result_to_dict(answer.search)
+    return {
+        "question": answer.question,
+        "lang": answer.lang,
+        "answered": answer.answered,
+        "confidence": answer.confidence,
+        "message": answer.message or None,
+        "answer": quote_to_dict(answer.quote) if answer.answered and answer.quote else None,
+        "twin": quote_to_dict(answer.twin) if answer.answered and answer.twin else None,
+        "best_guess": quote_to_dict(answer.quote) if not answer.answered and answer.quote else None,
+        "took_ms": search["took_ms"],
+        "index_version": search["index_version"],
+        "hits": search["hits"],
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
@@ -18,30 +18,44 @@ def clean_text(value: str) -> str:
     return "".join(c for c in value if c in "\t\n" or unicodedata.category(c)[0] != "C").strip()
 
 
-class SearchCreate(BaseModel):
-    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="the question or keywords")
-    k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
-    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "rrf"
+def _non_empty(value: str) -> str:
+    value = clean_text(value)
+    if not value:
+        raise ValueError("the query is empty")
+    return value
+
+
+QueryText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_QUERY_CHARS, description="the question or keywords"),
+    AfterValidator(_non_empty),
+]
+
+
+class FiltersCreate(BaseModel):
     lang: Literal["auto", "en", "es"] = Field("auto", description="query language; auto detects it")
     doc_lang: Literal["en", "es"] | None = Field(None, description="only passages of documents in this language")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     doc_ids: list[str] | None = Field(None, max_length=100)
 
-    @field_validator("q")
-    @classmethod
-    def _query_has_text(cls, value: str) -> str:
-        value = clean_text(value)
-        if not value:
-            raise ValueError("the query is empty")
-        return value
-
     @model_validator(mode="after")
-    def _dates_in_order(self) -> SearchCreate:
+    def _dates_in_order(self) -> Self:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError("date_from is after date_to")
         return self
+
+
+class SearchCreate(FiltersCreate):
+    q: QueryText
+    k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
+    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    fusion: Literal["rrf", "weighted"] = "rrf"
+
+
+class AskCreate(FiltersCreate):
+    q: QueryText
+    k: int = Field(5, ge=1, le=20, description="passages read for the answer (also returned as hits)")
 
 
 class CitationPublic(BaseModel):
@@ -126,3 +140,26 @@ class DocumentsPublic(BaseModel):
 
 class ErrorPublic(BaseModel):
     detail: str
+
+
+class QuotePublic(BaseModel):
+    text: str
+    lang: str
+    passage_id: str
+    char_start: int = Field(description="offset into the document body")
+    char_end: int
+    citation: CitationPublic
+
+
+class AnswerPublic(BaseModel):
+    question: str
+    lang: str
+    answered: bool
+    confidence: float = Field(ge=0, le=1)
+    message: str | None = Field(None, description='"no confident answer" when the answer is withheld')
+    answer: QuotePublic | None = Field(None, description="the quoted sentence that answers, with its citation")
+    twin: QuotePublic | None = Field(None, description="the same sentence in the other language, when aligned")
+    best_guess: QuotePublic | None = Field(None, description="the best sentence found when below the threshold")
+    took_ms: float
+    index_version: str
+    hits: list[HitPublic]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from indexer.analysis import analyze
-from indexer.search import Searcher
 from indexer.querylang import detect_query_lang
+from indexer.search import Searcher
 from tests.conftest import ES_DOC
 
 

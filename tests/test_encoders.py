@@ -10,7 +10,7 @@ import pytest
 from indexer.build import build_index
 from indexer.embcache import EmbeddingCache, encode_with_cache
 from indexer.encoders import Encoder, load_encoder
-from indexer.search import SearchFilters, Searcher
+from indexer.search import Searcher, SearchFilters
 from indexer.store import open_snapshot
 from indexer.types import Document
 
@@ -44,7 +44,11 @@ def tiny_st_model(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Do
     pytest.importorskip("sentence_transformers", reason="needs the [st] extra")
     import torch
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers.models import StaticEmbedding
+
+    try:
+        from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers.models import StaticEmbedding
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
     words = sorted({w for d in corpus_docs for w in d.body.lower().split()})

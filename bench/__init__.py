@@ -1,0 +1,1 @@
+"""Performance benchmarks (run as scripts; not part of the test suite)."""

@@ -1,0 +1,64 @@
+"""Bilingual glossary: expand lexical queries with the other language's names and acronyms.
+
+Format (indexer/data/glossary.yaml): a list of entries, each `{en: [forms], es: [forms]}`;
+forms are names of one concept (acronyms included). A form matches a query when its analyzed
+tokens occur consecutively in the query analyzed with the form's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from indexer.analysis import analyze
+from indexer.types import LANGS
+
+
+@dataclass(frozen=True)
+class Entry:
+    forms: tuple[tuple[str, str], ...]  # (lang, surface form)
+
+
+def _contains(seq: list[str], sub: list[str]) -> bool:
+    n = len(sub)
+    return n > 0 and any(seq[i : i + n] == sub for i in range(len(seq) - n + 1))
+
+
+class Glossary:
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self._analyzed = [[(lang, form, analyze(form, lang)) for lang, form in e.forms] for e in entries]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Glossary:
+        text = (
+            path.read_text("utf-8")
+            if path
+            else resources.files("indexer").joinpath("data/glossary.yaml").read_text("utf-8")
+        )
+        raw = yaml.safe_load(text) or []
+        entries = []
+        for item in raw:
+            forms = tuple((lang, str(form)) for lang in LANGS for form in item.get(lang, []) or [])
+            if forms:
+                entries.append(Entry(forms))
+        return cls(entries)
+
+    def expand(self, query: str) -> list[tuple[str, str]]:
+        """(form, lang) pairs to add: every other form of each entry the query mentions."""
+        analyzed = {lang: analyze(query, lang) for lang in LANGS}
+        out: list[tuple[str, str]] = []
+        for forms in self._analyzed:
+            hit = [form for lang, form, tokens in forms if _contains(analyzed[lang], tokens)]
+            if hit:
+                out.extend((form, lang) for lang, form, _ in forms if form not in hit)
+        return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    return Glossary.load()

@@ -1,0 +1,159 @@
+"""Loaders: the commission set, XQuAD (counts, parallel ids, BOM), Tatoeba, and a BEIR folder."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval.datasets.beir import load_beir
+from eval.datasets.commission import load_commission
+from eval.datasets.locate import dataset_roots, datasets_dir
+from eval.datasets.tatoeba import load_tatoeba
+from eval.datasets.types import DatasetError, LabeledSet
+from eval.datasets.xquad import BOM, load_xquad, read_squad
+
+
+@pytest.fixture(scope="module")
+def shared() -> Path:
+    try:
+        return datasets_dir()
+    except DatasetError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def xquad(shared: Path) -> LabeledSet:
+    return load_xquad(shared)
+
+
+def test_commission_counts_and_labels() -> None:
+    labeled = load_commission()
+    assert len(labeled.documents) == 2
+    assert len(labeled.queries) == 140
+    assert Counter(q.lang for q in labeled.queries) == {"en": 74, "es": 66}
+    assert len(labeled.span_labels) == 128  # 12 unanswerable questions carry no labels
+    assert labeled.level == "passage"
+
+
+def test_commission_rejects_a_quote_not_in_the_corpus(tmp_path: Path) -> None:
+    row = {"id": "en-999", "lang": "en", "question": "q", "answerable": True, "answers": {}}
+    row["labels"] = [{"doc_id": "bnc-xix-2002-migration-consular-en", "quote": "not in the communiqué"}]
+    path = tmp_path / "questions.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="en-999: quote not found"):
+        load_commission(questions=path)
+
+
+def test_datasets_folder_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert dataset_roots(tmp_path) == [tmp_path]
+    monkeypatch.setenv("BNC_DATASETS", str(tmp_path / "missing"))
+    with pytest.raises(DatasetError, match="BNC_DATASETS"):
+        datasets_dir()
+
+
+def test_xquad_counts_and_splits(xquad: LabeledSet) -> None:
+    assert len(xquad.documents) == 480  # 240 paragraphs in each language
+    assert len(xquad.queries) == 2 * 1190
+    by_split = Counter((q.split, q.lang) for q in xquad.queries)
+    assert by_split == {("dev", "en"): 632, ("dev", "es"): 632, ("test", "en"): 558, ("test", "es"): 558}
+    dev_docs = {d for q in xquad.select("dev").queries for d in xquad.doc_qrels[q.qid]}
+    assert all(int(d.split("-")[2]) < 24 for d in dev_docs)
+
+
+def test_xquad_is_parallel(xquad: LabeledSet) -> None:
+    docs = {d.doc_id: d for d in xquad.documents}
+    for doc in xquad.documents:
+        if doc.lang == "es":
+            twin = docs[str(doc.translation_of)]
+            assert twin.lang == "en" and twin.doc_id == doc.doc_id.replace("-es-", "-en-")
+            assert twin.title == doc.title
+    ids = {q.qid for q in xquad.queries}
+    for q in xquad.queries:
+        other = ("es-" if q.lang == "en" else "en-") + q.qid[3:]
+        assert other in ids
+        assert xquad.doc_qrels[q.qid] == xquad.doc_qrels[other]
+        assert {docs[d].lang for d in xquad.doc_qrels[q.qid]} == {"en", "es"}
+
+
+def test_xquad_spanish_bom_is_stripped_and_answers_shifted(shared: Path, xquad: LabeledSet) -> None:
+    raw = json.loads((shared / "xquad" / "xquad.es.json").read_text(encoding="utf-8"))
+    with_bom = [
+        (ai, pi) for ai, a in enumerate(raw["data"]) for pi, p in enumerate(a["paragraphs"]) if p["context"][0] == BOM
+    ]
+    assert with_bom == [(0, 0), (5, 0)]
+    for lang in ("en", "es"):
+        for para in read_squad(shared / "xquad" / f"xquad.{lang}.json"):
+            assert BOM not in para.context
+            for q in para.questions:
+                for a in q.answers:
+                    assert para.context[a.start : a.start + len(a.text)] == a.text
+    assert not any(d.body.startswith(BOM) for d in xquad.documents)
+    first = next(d for d in xquad.documents if d.doc_id == "xquad-es-00-00")
+    assert first.body.startswith("Los Panthers")
+
+
+def test_tatoeba_pairs(shared: Path) -> None:
+    labeled = load_tatoeba(shared)
+    assert len(labeled.documents) == 2000
+    assert len(labeled.queries) == 2000
+    assert labeled.directions == ("en-es", "es-en")
+    assert labeled.doc_qrels["es-0001"] == {"tatoeba-en-0001": 1}
+    docs = {d.doc_id: d for d in labeled.documents}
+    assert docs["tatoeba-es-0001"].translation_of == "tatoeba-en-0001"
+    assert docs["tatoeba-es-0001"].body == "No os desprecian."
+
+
+def write_beir(root: Path) -> Path:
+    corpus = [
+        {
+            "_id": "D1",
+            "title": "Visas",
+            "text": "Laser visas let border residents cross for short visits.",
+            "lang": "en",
+        },
+        {
+            "_id": "D1-es",
+            "title": "Visas",
+            "text": "Las visas láser permiten cruzar la frontera.",
+            "translation_of": "D1",
+        },
+        {"_id": "D2", "title": "Water", "text": "The water treaty governs the sharing of rivers between the nations."},
+    ]
+    queries = [
+        {"_id": "q1", "text": "laser visa", "lang": "en"},
+        {"_id": "q2", "text": "¿Quién reparte el agua de los ríos?"},
+        {"_id": "q3", "text": "unjudged"},
+    ]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "corpus.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in corpus), encoding="utf-8")
+    (root / "queries.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in queries), encoding="utf-8")
+    (root / "qrels").mkdir(exist_ok=True)
+    (root / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\nq1\tD1\t1\nq1\tD1-es\t1\nq2\tD2\t2\nq2\tnope\t1\n", encoding="utf-8"
+    )
+    return root
+
+
+def test_beir_folder(tmp_path: Path) -> None:
+    labeled = load_beir(write_beir(tmp_path / "My Set"))
+    assert labeled.name == "my-set"
+    docs = {d.doc_id: d for d in labeled.documents}
+    assert set(docs) == {"d1", "d1-es", "d2"}  # the production reader slugs ids
+    assert docs["d1-es"].lang == "es" and docs["d1-es"].translation_of == "d1"  # language detected
+    assert docs["d2"].title == "Water"
+    assert {q.qid: q.lang for q in labeled.queries} == {"q1": "en", "q2": "es"}  # q3 has no qrels
+    assert labeled.doc_qrels == {"q1": {"d1": 1, "d1-es": 1}, "q2": {"d2": 2}}
+    assert labeled.splits == ["test"]
+    assert any("1 qrels rows" in n for n in labeled.notes)
+
+
+def test_beir_folder_errors(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="not a folder"):
+        load_beir(tmp_path / "absent")
+    root = write_beir(tmp_path / "set")
+    (root / "qrels" / "test.tsv").unlink()
+    with pytest.raises(DatasetError, match="no qrels"):
+        load_beir(root)
