@@ -1,4 +1,4 @@
-"""Build a snapshot from documents: split, encode (cached), lexical, vectors, publish."""
+"""Build a snapshot from documents: split, encode (only what changed), lexical, vectors, publish."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from indexer import snapshot as snap
 from indexer.align import translation_pairs
 from indexer.analysis import ANALYZERS
-from indexer.embcache import EmbeddingCache, encode_with_cache
+from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder
 from indexer.lexical import build_lexical
 from indexer.splitter import MAX_WORDS, split_document
@@ -23,6 +24,7 @@ from indexer.types import Document, Passage
 from indexer.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 
 LOCK_FILE = ".build.lock"
+KEEP_SNAPSHOTS = 2  # the current one and the previous, for readers still holding it
 
 
 class BuildLocked(RuntimeError):
@@ -30,17 +32,41 @@ class BuildLocked(RuntimeError):
 
 
 @dataclass
+class Changes:
+    """What a build changes relative to the snapshot it replaces."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    passages_added: int = 0
+    passages_removed: int = 0
+
+
+@dataclass
 class BuildReport:
     version: str
+    previous: str | None
+    full: bool
     documents: int
     passages: int
     encoded: int
     reused: int
+    changes: Changes
     seconds: dict[str, float] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class _Previous:
+    version: str | None = None
+    doc_sha: dict[str, str] = field(default_factory=dict)
+    passage_ids: set[str] = field(default_factory=set)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text_key -> vector
+    pairs: list[dict[str, Any]] = field(default_factory=list)
 
 
 @contextmanager
@@ -62,34 +88,109 @@ def split_all(documents: list[Document]) -> list[Passage]:
     return [p for doc in documents for p in split_document(doc)]
 
 
+def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
+    """The current snapshot's documents, passages and vectors, if it was built with this encoder."""
+    version = snap.current_version(index_dir)
+    path = snap.snapshots_dir(index_dir) / str(version)
+    if not version or not path.is_dir():
+        return _Previous()
+    try:
+        manifest = snap.read_manifest(path, verify=True)
+    except snap.SnapshotError:
+        return _Previous()  # a corrupt snapshot is not reused; the build starts from the cache
+    prev = _Previous(version, {d: m["sha256"] for d, m in manifest["documents"].items()})
+    passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
+    prev.passage_ids = {p.passage_id for p in passages}
+    if manifest["encoder"]["id"] == encoder.id:
+        vectors = VectorIndex.load(path / "vectors.faiss").vectors()
+        prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
+        prev.pairs = snap.read_jsonl(path / "pairs.jsonl")
+    return prev
+
+
+def _changes(documents: list[Document], passages: list[Passage], prev: _Previous) -> Changes:
+    out = Changes()
+    for doc in documents:
+        if doc.doc_id not in prev.doc_sha:
+            out.added.append(doc.doc_id)
+        elif prev.doc_sha[doc.doc_id] != doc.sha256:
+            out.changed.append(doc.doc_id)
+        else:
+            out.unchanged += 1
+    out.removed = sorted(set(prev.doc_sha) - {d.doc_id for d in documents})
+    ids = {p.passage_id for p in passages}
+    out.passages_added = len(ids - prev.passage_ids)
+    out.passages_removed = len(prev.passage_ids - ids)
+    return out
+
+
+def _pairs(
+    documents: list[Document], passages: list[Passage], vectors: np.ndarray, prev: _Previous, changes: Changes
+) -> list[dict[str, Any]]:
+    """Reuse the previous alignment of untouched translation pairs; align the others afresh."""
+    touched = set(changes.added) | set(changes.changed)
+    live = {p.passage_id: p.doc_id for p in passages}
+    kept: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for pair in prev.pairs:
+        docs = frozenset((live.get(pair["a"]), live.get(pair["b"])))
+        if None not in docs and not docs & touched:
+            kept.setdefault(docs, []).append(pair)  # type: ignore[arg-type]
+    out: list[dict[str, Any]] = []
+    fresh: list[Document] = []
+    for doc in documents:
+        if not doc.translation_of:
+            continue
+        key = frozenset((doc.doc_id, doc.translation_of))
+        if key in kept:
+            out.extend(kept[key])
+        else:
+            fresh.append(doc)
+    out.extend(
+        {"a": passages[a].passage_id, "b": passages[b].passage_id, "sim": s}
+        for a, b, s in translation_pairs(fresh, passages, vectors)
+    )
+    return out
+
+
 def build_index(
     documents: list[Document],
     index_dir: Path,
     encoder: Encoder,
     *,
+    full: bool = False,
     progress: bool = False,
     exact_max: int = EXACT_MAX,
     wait_for_lock: bool = False,
+    keep: int = KEEP_SNAPSHOTS,
 ) -> BuildReport:
-    """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then."""
+    """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
+
+    Incremental by default: vectors of unchanged passages come from the current snapshot or the
+    embedding cache. `full=True` ignores both and encodes everything again.
+    """
     with build_lock(index_dir, wait=wait_for_lock):
+        cleaned = snap.remove_stale(index_dir, keep=0, only_staging=True)  # leftovers of a crashed build
+        version = snap.new_version()
+        staging = snap.staging_dir(index_dir, version)  # created first: a kill leaves a marker to clean
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         documents = sorted(documents, key=lambda d: d.doc_id)
         passages = split_all(documents)
+        prev = _Previous() if full else _load_previous(index_dir, encoder)
+        changes = _changes(documents, passages, prev)
         timings["split"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
         try:
             with tqdm(total=len(passages), desc="encode", unit="passage", disable=not progress) as bar:
-                vectors, encoded = encode_with_cache(encoder, [p.text for p in passages], cache, bar.update)
+                vectors, encoded = encode_with_cache(
+                    encoder, [p.text for p in passages], cache, bar.update, known=prev.vectors, read_cache=not full
+                )
         finally:
             cache.close()
         timings["encode"] = time.perf_counter() - t0
 
-        version = snap.new_version()
-        staging = snap.staging_dir(index_dir, version)
         t0 = time.perf_counter()
         build_lexical(passages, staging / "lexical")
         timings["lexical"] = time.perf_counter() - t0
@@ -100,8 +201,8 @@ def build_index(
         timings["vectors"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        pairs = translation_pairs(documents, passages, vectors)
-        snap.write_jsonl(staging / "pairs.jsonl", [{"a": a, "b": b, "sim": s} for a, b, s in pairs])
+        pairs = _pairs(documents, passages, vectors, prev, changes)
+        snap.write_jsonl(staging / "pairs.jsonl", pairs)
         timings["align"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -109,6 +210,7 @@ def build_index(
         snap.write_jsonl(staging / "passages.jsonl", [p.to_dict() for p in passages])
         manifest = {
             "version": version,
+            "previous": prev.version,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "encoder": {"id": encoder.id, "dim": encoder.dim},
             "analyzers": ANALYZERS,
@@ -119,14 +221,17 @@ def build_index(
         }
         snap.finish_snapshot(staging, manifest)
         snap.publish(index_dir, version)
-        removed = snap.remove_stale(index_dir)  # crash leftovers and all but current + previous
+        removed = cleaned + snap.remove_stale(index_dir, keep=keep)
         timings["publish"] = time.perf_counter() - t0
         return BuildReport(
             version=version,
+            previous=prev.version,
+            full=full,
             documents=len(documents),
             passages=len(passages),
             encoded=encoded,
             reused=len(passages) - encoded,
+            changes=changes,
             seconds={k: round(v, 4) for k, v in timings.items()},
             removed=removed,
         )

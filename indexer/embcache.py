@@ -52,11 +52,23 @@ class EmbeddingCache:
 
 
 def encode_with_cache(
-    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None, progress: Progress | None = None
+    encoder: Encoder,
+    texts: Sequence[str],
+    cache: EmbeddingCache | None,
+    progress: Progress | None = None,
+    known: dict[str, np.ndarray] | None = None,
+    read_cache: bool = True,
 ) -> tuple[np.ndarray, int]:
-    """Vectors for `texts` in order, encoding only what the cache lacks; returns (vectors, encoded)."""
+    """Vectors for `texts` in order, encoding only what `known` and the cache lack.
+
+    Returns (vectors, number encoded). `known` maps text_key -> vector (e.g. the previous
+    snapshot's vectors); with read_cache=False everything not in `known` is encoded afresh.
+    """
     keys = [text_key(t) for t in texts]
-    known = cache.get_many(encoder.id, keys, encoder.dim) if cache else {}
+    known = dict(known or {})
+    lacking = [k for k in keys if k not in known]
+    if cache and read_cache and lacking:
+        known.update(cache.get_many(encoder.id, lacking, encoder.dim))
     missing: dict[str, str] = {}
     for key, text in zip(keys, texts, strict=True):
         if key not in known:

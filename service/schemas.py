@@ -58,6 +58,21 @@ class AskCreate(FiltersCreate):
     k: int = Field(5, ge=1, le=20, description="passages read for the answer (also returned as hits)")
 
 
+class DocumentCreate(BaseModel):
+    """A communiqué sent as JSON (the multipart form takes the same fields plus `file`)."""
+
+    text: str = Field(min_length=1, description="the body; Markdown or plain text, paragraphs split by blank lines")
+    title: str = Field(min_length=1, max_length=500)
+    lang: Literal["en", "es"] | None = Field(None, description="detected when omitted")
+    date: dt.date | None = None
+    doc_id: str | None = Field(None, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    source: str | None = Field(None, max_length=1000)
+    source_url: str | None = Field(None, max_length=2000)
+    translation_of: str | None = Field(None, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    meeting: str | None = Field(None, max_length=500)
+    working_group: str | None = Field(None, max_length=500)
+
+
 class CitationPublic(BaseModel):
     doc_id: str
     title: str

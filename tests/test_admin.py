@@ -1,0 +1,136 @@
+"""Admin API: keys, uploads in every form, replace, delete, reindex, status — on a real index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer.encoders import Encoder
+from service.app import create_app
+from service.config import Settings
+from tests.helpers import corpus_copy, health_doc, seeded_index
+
+KEY = {"X-API-Key": "s3cret-key"}
+
+
+@pytest.fixture(scope="module")
+def admin(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[TestClient]:
+    tmp = tmp_path_factory.mktemp("admin")
+    corpus = corpus_copy(tmp)
+    index = seeded_index(tmp, index_dir)
+    build_index(load_corpus(corpus).documents, index, encoder)
+    settings = Settings(index=index, corpus=corpus, api_keys="other-key, s3cret-key")
+    with TestClient(create_app(settings, encoder=encoder)) as client:
+        yield client
+
+
+def _search(client: TestClient, q: str) -> dict[str, object]:
+    res = client.get("/api/search", params={"q": q, "k": 3, "mode": "bm25"})
+    assert res.status_code == 200
+    return res.json()  # type: ignore[no-any-return]
+
+
+def test_admin_routes_are_off_without_keys(client: TestClient) -> None:
+    res = client.post("/api/reindex")
+    assert res.status_code == 403 and "BNC_API_KEYS" in res.json()["detail"]
+
+
+def test_missing_or_wrong_key_is_401(admin: TestClient) -> None:
+    assert admin.get("/api/index").status_code == 401
+    res = admin.get("/api/index", headers={"X-API-Key": "s3cret-kez"})
+    assert res.status_code == 401 and "valid admin key" in res.json()["detail"]
+
+
+def test_add_replace_delete_json_document(admin: TestClient) -> None:
+    before = admin.get("/api/index", headers=KEY).json()
+    body = {"title": "Border Health", "lang": "en", "date": "2003-05-01", "text": health_doc(), "doc_id": "health-en"}
+    res = admin.post("/api/documents?wait=true", json=body, headers=KEY)
+    assert res.status_code == 201, res.text
+    added = res.json()
+    assert added["doc_id"] == "health-en" and added["index_version"] != before["version"]
+    assert added["path"] == "en/health-en.md"
+    hits = _search(admin, "tuberculosis screening")["hits"]
+    assert hits[0]["doc_id"] == "health-en"  # type: ignore[index]
+
+    assert admin.post("/api/documents", json=body, headers=KEY).status_code == 409
+
+    body["text"] = health_doc("seasonal construction crews")
+    res = admin.put("/api/documents/health-en?wait=true", json=body, headers=KEY)
+    assert res.status_code == 200 and res.json()["action"] == "replaced"
+    assert "construction crews" in _search(admin, "tuberculosis screening")["hits"][0]["text"]  # type: ignore[index]
+
+    res = admin.delete("/api/documents/health-en?wait=true", headers=KEY)
+    assert res.status_code == 200
+    assert all(h["doc_id"] != "health-en" for h in _search(admin, "tuberculosis screening")["hits"])  # type: ignore[attr-defined]
+    assert admin.delete("/api/documents/health-en", headers=KEY).status_code == 404
+    assert admin.put("/api/documents/health-en", json=body, headers=KEY).status_code == 404
+
+    status = admin.get("/api/index", headers=KEY).json()
+    assert status["documents"] == 2 and status["builds"]["running"] is False
+    assert status["builds"]["last_report"]["changes"]["removed"] == ["health-en"]
+
+
+def test_multipart_html_upload_in_background(admin: TestClient) -> None:
+    html = "<html><head><title>Nota conjunta</title></head><body><p>Las delegaciones acordaron un programa binacional de reforestación en la cuenca del río Bravo.</p></body></html>"
+    files = {"file": ("nota.html", html.encode(), "text/html")}
+    res = admin.post("/api/documents", files=files, data={"lang": "es", "date": "2004-02-02"}, headers=KEY)
+    assert res.status_code == 202 and res.json()["follow"] == "/api/index"
+    job = res.json()["job"]
+    assert admin.app.state.builds.wait(job, 120)  # type: ignore[attr-defined]
+    hits = _search(admin, "reforestación río Bravo")["hits"]
+    assert hits[0]["doc_id"] == "nota" and hits[0]["citation"]["title"] == "Nota conjunta"  # type: ignore[index]
+    assert admin.delete("/api/documents/nota?wait=true", headers=KEY).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "fragment"),
+    [
+        ({"file": ("x.docx", b"PK\x03\x04", "application/octet-stream")}, 415, "not accepted"),
+        ({"file": ("x.pdf", b"%PDF-1.4 broken", "application/pdf")}, 422, "PDF"),
+        ({"file": ("x.txt", b"\xff\xfe\xfa bad", "text/plain")}, 422, "UTF-8"),
+        (
+            {"file": ("../../etc/passwd.md", b"---\nlang: en\n---\nHello there, this is text.", "text/markdown")},
+            201,
+            "",
+        ),
+    ],
+)
+def test_upload_validation(
+    admin: TestClient, files: dict[str, tuple[str, bytes, str]], status: int, fragment: str
+) -> None:
+    res = admin.post("/api/documents?wait=true", files=files, headers=KEY)
+    assert res.status_code == status, res.text
+    if fragment:
+        assert fragment in res.json()["detail"]
+    else:  # the file name never reaches the disk: the doc_id does
+        assert res.json()["path"] == "en/passwd.md"
+        assert admin.delete("/api/documents/passwd?wait=true", headers=KEY).status_code == 200
+
+
+def test_oversized_and_malformed_bodies(admin: TestClient) -> None:
+    res = admin.post(
+        "/api/documents",
+        content=b"{}",
+        headers={**KEY, "content-type": "application/json", "content-length": str(21 * 1024 * 1024)},
+    )
+    assert res.status_code == 413
+    assert (
+        admin.post("/api/documents", content=b"{oops", headers={**KEY, "content-type": "application/json"}).status_code
+        == 422
+    )
+    assert admin.post("/api/documents", json={"title": "x"}, headers=KEY).status_code == 422
+    assert (
+        admin.post("/api/documents", content=b"text", headers={**KEY, "content-type": "text/plain"}).status_code == 415
+    )
+    bad_id = {"title": "t", "text": "Some text here.", "doc_id": "../x"}
+    assert admin.post("/api/documents", json=bad_id, headers=KEY).status_code == 422
+
+
+def test_reindex_route(admin: TestClient) -> None:
+    res = admin.post("/api/reindex?wait=true", headers=KEY)
+    assert res.status_code == 200 and res.json()["index_version"]

@@ -1,0 +1,68 @@
+"""Incremental builds: only what changed is encoded, and results equal a full rebuild."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from indexer.build import build_index
+from indexer.encoders import Encoder
+from indexer.readers import document_from_text
+from indexer.search import SearchFilters, Searcher
+from indexer.store import open_snapshot
+from indexer.types import Document
+from tests.conftest import EN_DOC, ES_DOC
+from tests.helpers import health_doc, seeded_index
+
+QUERIES = [
+    ("tuberculosis screening for farm workers", None),
+    ("¿Cuántas tarjetas de cruce fronterizo se emitieron?", "en"),
+    ("joint vaccination week", "es"),
+    ("Hague Convention", None),
+]
+
+
+def _health() -> Document:
+    meta = {"doc_id": "bnc-xx-2003-health-en", "lang": "en", "title": "Border Health", "date": "2003-05-01"}
+    return document_from_text(health_doc(), meta, fallback_id="h", sha256="h1")
+
+
+def _results(index_dir: Path, encoder: Encoder) -> list[list[tuple[str, float]]]:
+    searcher = Searcher(open_snapshot(index_dir), encoder)
+    out = []
+    for q, lang in QUERIES:
+        hits = searcher.search(q, k=10, filters=SearchFilters(doc_lang=lang)).hits
+        out.append([(h.passage.passage_id, round(h.score, 6)) for h in hits])
+    return out
+
+
+def test_incremental_build_encodes_only_changes_and_matches_full(
+    tmp_path: Path, index_dir: Path, corpus_docs: list[Document], encoder: Encoder
+) -> None:
+    inc = seeded_index(tmp_path / "inc", index_dir)
+    first = build_index(corpus_docs, inc, encoder)
+    assert first.encoded == 0 and first.changes.added == sorted(d.doc_id for d in corpus_docs)
+
+    added = build_index([*corpus_docs, _health()], inc, encoder)
+    assert added.changes.added == ["bnc-xx-2003-health-en"] and added.changes.unchanged == 2
+    assert added.encoded == added.changes.passages_added == 3  # title block + two paragraphs
+    assert added.reused == 40
+
+    es = next(d for d in corpus_docs if d.doc_id == ES_DOC)
+    edited = dataclasses.replace(es, body=es.body.replace("casi 6 millones", "casi seis millones"), sha256="edited")
+    docs = [d for d in corpus_docs if d.doc_id != ES_DOC] + [edited, _health()]
+    changed = build_index(docs, inc, encoder)
+    assert changed.changes.changed == [ES_DOC] and changed.encoded == 1
+    assert changed.changes.passages_added == changed.changes.passages_removed == 1
+    snapshot = open_snapshot(inc)
+    assert snapshot.manifest["counts"]["pairs"] == 20  # the edited pair was aligned again
+
+    removed = build_index([d for d in docs if d.doc_id != "bnc-xx-2003-health-en"], inc, encoder)
+    assert removed.changes.removed == ["bnc-xx-2003-health-en"] and removed.encoded == 0
+
+    full = tmp_path / "full"
+    rebuilt = build_index([d for d in docs if d.doc_id != "bnc-xx-2003-health-en"], full, encoder, full=True)
+    assert rebuilt.full and rebuilt.encoded == rebuilt.passages == 40
+    assert _results(inc, encoder) == _results(full, encoder)
+    assert open_snapshot(full).manifest["counts"] == open_snapshot(inc).manifest["counts"]
+    assert EN_DOC in open_snapshot(inc).documents
