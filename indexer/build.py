@@ -18,7 +18,7 @@ from indexer.align import translation_pairs
 from indexer.analysis import ANALYZERS
 from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder
-from indexer.lexical import build_lexical
+from indexer.lexical import LEXICAL_FORMAT, build_lexical, update_lexical
 from indexer.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
 from indexer.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
@@ -63,10 +63,16 @@ class BuildReport:
 @dataclass
 class _Previous:
     version: str | None = None
+    path: Path | None = None
     doc_sha: dict[str, str] = field(default_factory=dict)
-    passage_ids: set[str] = field(default_factory=set)
+    passages: dict[str, list[Passage]] = field(default_factory=dict)  # by doc_id
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text_key -> vector
     pairs: list[dict[str, Any]] = field(default_factory=list)
+    lexical_compatible: bool = False
+
+    @property
+    def passage_ids(self) -> set[str]:
+        return {p.passage_id for ps in self.passages.values() for p in ps}
 
 
 @contextmanager
@@ -84,8 +90,10 @@ def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def split_all(documents: list[Document]) -> list[Passage]:
-    return [p for doc in documents for p in split_document(doc)]
+def split_all(documents: list[Document], reuse: dict[str, list[Passage]] | None = None) -> list[Passage]:
+    """Passages of every document; `reuse` holds already split, unchanged documents."""
+    reuse = reuse or {}
+    return [p for doc in documents for p in reuse.get(doc.doc_id) or split_document(doc)]
 
 
 def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
@@ -98,9 +106,11 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
         manifest = snap.read_manifest(path, verify=True)
     except snap.SnapshotError:
         return _Previous()  # a corrupt snapshot is not reused; the build starts from the cache
-    prev = _Previous(version, {d: m["sha256"] for d, m in manifest["documents"].items()})
+    prev = _Previous(version, path, {d: m["sha256"] for d, m in manifest["documents"].items()})
     passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
-    prev.passage_ids = {p.passage_id for p in passages}
+    for p in passages:
+        prev.passages.setdefault(p.doc_id, []).append(p)
+    prev.lexical_compatible = manifest.get("lexical") == LEXICAL_FORMAT and manifest.get("analyzers") == ANALYZERS
     if manifest["encoder"]["id"] == encoder.id:
         vectors = VectorIndex.load(path / "vectors.faiss").vectors()
         prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
@@ -175,8 +185,9 @@ def build_index(
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         documents = sorted(documents, key=lambda d: d.doc_id)
-        passages = split_all(documents)
         prev = _Previous() if full else _load_previous(index_dir, encoder)
+        unchanged = {d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == d.sha256}
+        passages = split_all(documents, unchanged)
         changes = _changes(documents, passages, prev)
         timings["split"] = time.perf_counter() - t0
 
@@ -192,7 +203,13 @@ def build_index(
         timings["encode"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        build_lexical(passages, staging / "lexical")
+        if prev.path is not None and prev.lexical_compatible:
+            drop = set(prev.doc_sha) - set(unchanged)
+            update_lexical(
+                prev.path / "lexical", staging / "lexical", drop, [p for p in passages if p.doc_id not in unchanged]
+            )
+        else:
+            build_lexical(passages, staging / "lexical")
         timings["lexical"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -207,19 +224,20 @@ def build_index(
 
         t0 = time.perf_counter()
         snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
-        snap.write_jsonl(staging / "passages.jsonl", [p.to_dict() for p in passages])
+        snap.write_jsonl(staging / "passages.jsonl", snap.passages_to_rows(passages))
         manifest = {
             "version": version,
             "previous": prev.version,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "encoder": {"id": encoder.id, "dim": encoder.dim},
             "analyzers": ANALYZERS,
+            "lexical": LEXICAL_FORMAT,
             "splitter": {"max_words": MAX_WORDS},
             "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
             "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
             "documents": {d.doc_id: {"sha256": d.sha256, "lang": d.lang, "path": d.path} for d in documents},
         }
-        snap.finish_snapshot(staging, manifest)
+        snap.finish_snapshot(staging, manifest, prev.path)
         snap.publish(index_dir, version)
         removed = cleaned + snap.remove_stale(index_dir, keep=keep)
         timings["publish"] = time.perf_counter() - t0

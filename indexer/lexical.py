@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -11,11 +13,13 @@ from indexer.analysis import ANALYZERS, analyze, analyzer_name, register_analyze
 from indexer.types import Passage
 
 WRITER_HEAP = 64_000_000
+LEXICAL_FORMAT = {"engine": "tantivy", "key": "pid", "fields": ["pid", "doc_id", "text_en", "text_es"]}
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("row", stored=True, indexed=False, fast=True)
+    # passages are keyed by passage_id, not by row: an incremental update keeps old segments
+    sb.add_text_field("pid", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("doc_id", stored=False, tokenizer_name="raw", index_option="basic")
     for lang in ANALYZERS:
         # every passage is indexed under both analyzers: names and acronyms then match
@@ -24,19 +28,43 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-def build_lexical(passages: Sequence[Passage], path: Path) -> None:
-    """Write a fresh index at `path`; row i is passages[i]."""
-    path.mkdir(parents=True, exist_ok=True)
-    index = tantivy.Index(_schema(), path=str(path))
-    register_analyzers(index)
-    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-    for row, passage in enumerate(passages):
+def _add(writer: tantivy.IndexWriter, passages: Iterable[Passage]) -> None:
+    for passage in passages:
         doc = tantivy.Document()
-        doc.add_unsigned("row", row)
+        doc.add_text("pid", passage.passage_id)
         doc.add_text("doc_id", passage.doc_id)
         for lang in ANALYZERS:
             doc.add_text(f"text_{lang}", passage.text)
         writer.add_document(doc)
+
+
+def build_lexical(passages: Sequence[Passage], path: Path) -> None:
+    """Write a fresh index of `passages` at `path`."""
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(path))
+    register_analyzers(index)
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    _add(writer, passages)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def update_lexical(previous: Path, path: Path, drop_docs: Iterable[str], add: Sequence[Passage]) -> None:
+    """Derive a new index from `previous` without touching it: hard-link its immutable segment
+    files, then delete the changed documents and add their new passages."""
+    path.mkdir(parents=True, exist_ok=True)
+    for src in previous.iterdir():
+        if src.is_file() and not src.name.startswith("."):
+            os.link(src, path / src.name)
+    os.replace(path / "meta.json", path / "meta.json.tmp")  # tantivy rewrites meta.json: give it its own copy
+    shutil.copyfile(path / "meta.json.tmp", path / "meta.json")
+    os.remove(path / "meta.json.tmp")
+    index = tantivy.Index.open(str(path))
+    register_analyzers(index)
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    for doc_id in drop_docs:
+        writer.delete_documents_by_term("doc_id", doc_id)
+    _add(writer, add)
     writer.commit()
     writer.wait_merging_threads()
 
@@ -44,7 +72,8 @@ def build_lexical(passages: Sequence[Passage], path: Path) -> None:
 class LexicalIndex:
     """Read side: BM25 top-N rows for a query analyzed with one or both analyzers."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rows: dict[str, int]) -> None:
+        self.rows = rows
         self.index = tantivy.Index.open(str(path))
         register_analyzers(self.index)
         self.index.reload()
@@ -91,6 +120,7 @@ class LexicalIndex:
         result = self.searcher.search(query, limit)
         out = []
         for score, address in result.hits:
-            row = self.searcher.doc(address)["row"][0]
-            out.append((int(row), float(score)))
+            row = self.rows.get(self.searcher.doc(address)["pid"][0])
+            if row is not None:
+                out.append((row, float(score)))
         return out

@@ -8,9 +8,10 @@ import json
 import os
 import secrets
 import shutil
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from indexer.types import Document, Passage
 
@@ -40,12 +41,20 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def checksum_tree(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): file_sha256(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
-    }
+def checksum_tree(root: Path, known: dict[str, str] | None = None, known_root: Path | None = None) -> dict[str, str]:
+    """sha256 of every file; a file hard-linked from `known_root` reuses its known digest."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if not p.is_file() or p.name == MANIFEST or p.name.startswith("."):
+            continue
+        rel = str(p.relative_to(root))
+        if known and known_root and rel in known:
+            other = known_root / rel
+            if other.exists() and os.path.samestat(p.stat(), other.stat()):
+                out[rel] = known[rel]
+                continue
+        out[rel] = file_sha256(p)
+    return out
 
 
 def _fsync_dir(path: Path) -> None:
@@ -68,18 +77,21 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with path.open("wb") as fh:
+        fh.writelines(orjson.dumps(row) + b"\n" for row in rows)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    with path.open("rb") as fh:
+        return [orjson.loads(line) for line in fh if line.strip()]
 
 
 def documents_to_rows(docs: list[Document]) -> list[dict[str, Any]]:
-    return [asdict(d) for d in docs]
+    return [{**vars(d), "meta": dict(d.meta)} for d in docs]
+
+
+def passages_to_rows(passages: list[Passage]) -> list[dict[str, Any]]:
+    return [dict(vars(p)) for p in passages]  # flat frozen dataclasses: vars() is exact and fast
 
 
 def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
@@ -90,9 +102,12 @@ def rows_to_passages(rows: list[dict[str, Any]]) -> list[Passage]:
     return [Passage(**r) for r in rows]
 
 
-def finish_snapshot(staging: Path, manifest: dict[str, Any]) -> Path:
+def finish_snapshot(staging: Path, manifest: dict[str, Any], previous: Path | None = None) -> Path:
     """Checksum the staged files, write the manifest, and move the directory into place."""
-    manifest = {**manifest, "format": FORMAT_VERSION, "files": checksum_tree(staging)}
+    known = None
+    if previous is not None:
+        known = json.loads((previous / MANIFEST).read_text(encoding="utf-8")).get("files")
+    manifest = {**manifest, "format": FORMAT_VERSION, "files": checksum_tree(staging, known, previous)}
     write_atomic(staging / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
     final = staging.parent / manifest["version"]
     os.replace(staging, final)

