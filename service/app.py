@@ -6,13 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from indexer.encoders import Encoder
+from service.auth import load_api_keys
+from service.builds import BuildRunner
 from service.config import Settings
 from service.engine import Engine
 from service.errors import install_error_handlers
-from service.routes import ask, documents, health, passages, search
+from service.observability import Metrics, RequestContextMiddleware
+from service.routes import admin, ask, document_view, documents, health, pages, passages, search
+from service.routes import metrics as metrics_route
+from service.security import SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
@@ -32,7 +39,17 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.metrics = metrics = Metrics()
+    app.state.builds = BuildRunner(engine, metrics)
+    app.state.api_keys = load_api_keys(settings)
     install_error_handlers(app)
-    for module in (search, ask, passages, documents, health):
+    for module in (search, ask, passages, documents, document_view, admin, health, pages):
         app.include_router(module.router)
+    app.include_router(metrics_route.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    if settings.cors_origins:
+        origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -10,6 +10,7 @@ from typing import Any
 from indexer.build import BuildReport, build_index
 from indexer.corpus import load_corpus
 from service.engine import Engine
+from service.observability import Metrics
 
 log = logging.getLogger("bnc.builds")
 
@@ -17,8 +18,9 @@ log = logging.getLogger("bnc.builds")
 class BuildRunner:
     """Builds run on a worker thread; requests made while one runs are served by the next build."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, metrics: Metrics | None = None) -> None:
         self.engine = engine
+        self.metrics = metrics
         self._cond = threading.Condition()
         self._requested = 0  # job ids are request counters
         self._started = 0  # highest job id covered by the running or last build
@@ -70,11 +72,15 @@ class BuildRunner:
                 self._started, self._full, self._running = job, False, True
             report: BuildReport | None = None
             error: str | None = None
+            started = time.perf_counter()
             try:
                 report = self._build(full)
             except Exception as exc:  # the service stays up; the status says what failed
                 error = f"{type(exc).__name__}: {exc}"
                 log.error("index build failed: %s", error)
+            if self.metrics:
+                self.metrics.build_seconds.observe(time.perf_counter() - started)
+                self.metrics.builds.labels("failed" if error else "published").inc()
             self.engine.reload(force=True)
             with self._cond:
                 self._running = False

@@ -180,9 +180,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.observability import configure_logging
 
     settings = _settings(args)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,  # keep the JSON logging configured above
+        access_log=False,
+        timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, let in-flight requests finish
+    )
     return 0
 
 

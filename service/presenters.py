@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.answer import Answer, Quote
+from indexer.answer import THRESHOLD, Answer, Quote
 from indexer.search import SearchResult
 from indexer.types import SearchHit
+
+HIGH_CONFIDENCE = 0.8
 
 
 def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
@@ -60,6 +62,13 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
     }
 
 
+def confidence_level(confidence: float) -> str:
+    """Plain words for the page: 'high', 'medium' (answered) or 'low' (withheld)."""
+    if confidence >= HIGH_CONFIDENCE:
+        return "high"
+    return "medium" if confidence >= THRESHOLD else "low"
+
+
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
     search = result_to_dict(answer.search)
     return {
@@ -67,6 +76,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "lang": answer.lang,
         "answered": answer.answered,
         "confidence": answer.confidence,
+        "confidence_level": confidence_level(answer.confidence),
         "message": answer.message or None,
         "answer": quote_to_dict(answer.quote) if answer.answered and answer.quote else None,
         "twin": quote_to_dict(answer.twin) if answer.answered and answer.twin else None,

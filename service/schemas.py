@@ -171,6 +171,7 @@ class AnswerPublic(BaseModel):
     lang: str
     answered: bool
     confidence: float = Field(ge=0, le=1)
+    confidence_level: Literal["high", "medium", "low"] = Field(description="low means no confident answer")
     message: str | None = Field(None, description='"no confident answer" when the answer is withheld')
     answer: QuotePublic | None = Field(None, description="the quoted sentence that answers, with its citation")
     twin: QuotePublic | None = Field(None, description="the same sentence in the other language, when aligned")

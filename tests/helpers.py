@@ -10,9 +10,11 @@ from tests.conftest import CORPUS
 HEALTH_DOC = """XX U.S.-MEXICO BINATIONAL COMMISSION
 WORKING GROUP ON BORDER HEALTH
 
-Tuberculosis: The delegations agreed to expand binational tuberculosis screening for {who} along the border and to share case records through a secure electronic registry.
+Tuberculosis: The delegations agreed to expand binational tuberculosis screening for {who} \
+along the border and to share case records through a secure electronic registry.
 
-Vaccination: Both governments will hold a joint vaccination week in border cities every April, with mobile clinics at crossing points.
+Vaccination: Both governments will hold a joint vaccination week in border cities every April, \
+with mobile clinics at crossing points.
 """
 
 

@@ -76,7 +76,10 @@ def test_add_replace_delete_json_document(admin: TestClient) -> None:
 
 
 def test_multipart_html_upload_in_background(admin: TestClient) -> None:
-    html = "<html><head><title>Nota conjunta</title></head><body><p>Las delegaciones acordaron un programa binacional de reforestación en la cuenca del río Bravo.</p></body></html>"
+    html = (
+        "<html><head><title>Nota conjunta</title></head><body><p>Las delegaciones acordaron un programa "
+        "binacional de reforestación en la cuenca del río Bravo.</p></body></html>"
+    )
     files = {"file": ("nota.html", html.encode(), "text/html")}
     res = admin.post("/api/documents", files=files, data={"lang": "es", "date": "2004-02-02"}, headers=KEY)
     assert res.status_code == 202 and res.json()["follow"] == "/api/index"

@@ -11,9 +11,12 @@ from eval import gate
 from eval.datasets.commission import load_commission
 from eval.datasets.types import DIRECTION_NAMES, LabeledSet
 from eval.engine import EvalIndex, open_eval_index
+from eval.refusion import RecordingSearcher, retrieval_key
 from eval.report import render_text, write_reports, write_runs
 from eval.runner import MODES, EvalResult, evaluate_set, score
+from eval.tune import Candidate, Sweep, depth_stage, first_stage
 from indexer.encoders import Encoder
+from indexer.search import FusionConfig, Searcher, SearchFilters
 from service.cli import main
 from tests.test_eval_datasets import write_beir
 
@@ -109,3 +112,40 @@ def test_cli_on_a_beir_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert data["metrics"]["bm25"]["mixed"]["mrr@10"] == 1.0  # D1 and its translation count once
     assert main(["eval", "--dataset", str(tmp_path / "absent"), "--quiet"]) == 2
     assert main([*args, "--mode", "nope"]) == 2
+
+
+CONFIGS = [FusionConfig(), FusionConfig(rrf_k=10, rrf_weights=(0.25, 1.0), weights=(0.5, 0.5), cross_lang_bm25=0.0)]
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "other"])
+def test_refusion_matches_the_production_search(
+    commission_index: EvalIndex, commission: LabeledSet, config: FusionConfig
+) -> None:
+    recorder = RecordingSearcher(commission_index.snapshot, commission_index.encoder, retrieval_key(config))
+    real = Searcher(commission_index.snapshot, commission_index.encoder, config)
+    rows = commission_index.snapshot.passages
+    for q in commission.queries[::9]:
+        for doc_lang in (None, "en", "es"):
+            evidence = recorder.record(q.text, q.lang, doc_lang, 10)
+            for method in ("rrf", "weighted", "bm25", "dense"):
+                mode, fusion = ("hybrid", method) if method in ("rrf", "weighted") else (method, "rrf")
+                hits = real.search(q.text, 10, mode, q.lang, SearchFilters(doc_lang=doc_lang), fusion).hits
+                fast = [rows[r].passage_id for r in recorder.refuse(evidence, config, method, 10)]
+                assert fast == [h.passage.passage_id for h in hits], (q.qid, doc_lang, method)
+
+
+def test_sweep_scores_equal_a_full_evaluation(commission_index: EvalIndex, commission: LabeledSet) -> None:
+    config = CONFIGS[1]
+    sweep = Sweep(commission, commission_index, ["en-es", "mixed"])
+    row = sweep.score(Candidate("hybrid-weighted", config))
+    full = evaluate_set(commission, commission_index, ["hybrid-weighted"], ["en-es", "mixed"], k=10, config=config)
+    for d in ("en-es", "mixed"):
+        assert row.scores[d]["ndcg@10"] == pytest.approx(full.metrics["hybrid-weighted"][d]["ndcg@10"])
+
+
+def test_tuning_grid_is_bounded_and_groups_by_retrieval() -> None:
+    stage = first_stage()
+    assert 40 <= len(stage) <= 80
+    assert len({retrieval_key(c.config) for c in stage}) == 3  # one search pass per cross-language weight
+    more = depth_stage([stage[0]])
+    assert len(more) == 3 and all(retrieval_key(c.config) != retrieval_key(stage[0].config) for c in more)

@@ -8,7 +8,7 @@ from pathlib import Path
 from indexer.build import build_index
 from indexer.encoders import Encoder
 from indexer.readers import document_from_text
-from indexer.search import SearchFilters, Searcher
+from indexer.search import Searcher, SearchFilters
 from indexer.store import open_snapshot
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC

@@ -1,0 +1,79 @@
+"""GET /api/documents/{doc_id}: one communiqué, whole, with its numbered passages for the document view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path
+from pydantic import BaseModel
+
+from indexer.citations import citation_label
+from indexer.store import IndexSnapshot
+from service.deps import SearcherDep
+from service.schemas import ErrorPublic
+
+router = APIRouter(prefix="/api", tags=["documents"])
+
+
+class ViewPassagePublic(BaseModel):
+    passage_id: str
+    ordinal: int
+    section: str
+    char_start: int
+    char_end: int
+    text: str
+    label: str
+    twins: list[str]
+
+
+class TranslationPublic(BaseModel):
+    doc_id: str
+    lang: str
+    title: str
+
+
+class DocumentViewPublic(BaseModel):
+    index_version: str
+    doc_id: str
+    lang: str
+    title: str
+    date: str | None
+    source: str
+    source_url: str
+    translation_of: str | None
+    translations: list[TranslationPublic]
+    meta: dict[str, str]
+    body: str
+    passages: list[ViewPassagePublic]
+
+
+def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
+    """The document, its translations and its passages in body order, each with its twins' ids."""
+    doc = snapshot.documents.get(doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id!r} in index version {snapshot.version}")
+    rows = sorted(snapshot.doc_rows.get(doc_id, []), key=lambda r: snapshot.passages[r].char_start)
+    passages = []
+    for row in rows:
+        p = snapshot.passages[row]
+        twins = [snapshot.passages[t].passage_id for t in snapshot.twins.get(row, [])]
+        passages.append({**p.to_dict(), "label": citation_label(doc, p.ordinal), "twins": twins})
+    translations = [
+        {"doc_id": other.doc_id, "lang": other.lang, "title": other.title}
+        for other in (snapshot.documents[t] for t in sorted(snapshot.doc_twins.get(doc_id, set())))
+    ]
+    return {
+        **doc.public(),
+        "index_version": snapshot.version,
+        "translations": translations,
+        "body": doc.body,
+        "passages": passages,
+    }
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentViewPublic, responses={404: {"model": ErrorPublic}})
+async def get_document(
+    searcher: SearcherDep, doc_id: Annotated[str, Path(min_length=1, max_length=300)]
+) -> dict[str, Any]:
+    """The whole communiqué: body, metadata, translations, and passages with ordinals and offsets."""
+    return document_view(searcher.snapshot, doc_id)

@@ -1,0 +1,24 @@
+"""GET /metrics in Prometheus text format."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from service.observability import Metrics
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/metrics", response_class=Response, include_in_schema=True)
+async def metrics(request: Request) -> Response:
+    """Request counts and latency per route, served index version and size, build durations."""
+    m: Metrics = request.app.state.metrics
+    engine = request.app.state.engine
+    if engine.ready:
+        snapshot = engine.searcher().snapshot
+        m.index_info.clear()
+        m.index_info.labels(snapshot.version).set(1)
+        m.documents.set(len(snapshot.documents))
+        m.passages.set(len(snapshot.passages))
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

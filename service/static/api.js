@@ -1,0 +1,52 @@
+// JSON calls to the bnc-search API; every failure becomes an ApiError with a kind the page can explain.
+
+export class ApiError extends Error {
+  /** kind: "network" | "server" | "unavailable" | "input" | "notfound" */
+  constructor(kind, status, detail) {
+    super(detail || kind);
+    this.kind = kind;
+    this.status = status;
+    this.detail = detail || "";
+  }
+}
+
+function kindOf(status) {
+  if (status === 404) return "notfound";
+  if (status === 503) return "unavailable";
+  if (status >= 400 && status < 500) return "input";
+  return "server";
+}
+
+async function request(url, options) {
+  let res;
+  try {
+    res = await fetch(url, { ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError("network", 0, String(err));
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null; // e.g. an HTML error page from a proxy
+  }
+  if (!res.ok || body === null) {
+    const detail = body && typeof body.detail === "string" ? body.detail : "";
+    throw new ApiError(res.ok ? "server" : kindOf(res.status), res.status, detail);
+  }
+  return body;
+}
+
+export function getJSON(url, signal) {
+  return request(url, { method: "GET", signal });
+}
+
+export function postJSON(url, payload, signal) {
+  return request(url, {
+    method: "POST",
+    signal,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(payload),
+  });
+}

@@ -1,0 +1,333 @@
+// The search page: ask (POST /api/ask), show the cited answer card and the ranked passages.
+
+import { ApiError, postJSON } from "./api.js";
+import { copyText, docHref, h, marked } from "./dom.js";
+import { formatDate, initLanguage, lang, onLangChange, t } from "./i18n.js";
+
+const ASK_DEFAULT_K = 5; // passages the answer is read from when the list comes from /api/search
+const ASK_MAX_K = 20;
+const CONTEXT_CHARS = 160; // context shown around the answer sentence in the card
+const $ = (id) => document.getElementById(id);
+
+const state = { params: null, ask: null, hits: null, error: null, empty: false };
+let inflight = null;
+
+/** Form values -> request parameters, or an error key. */
+function readForm() {
+  const q = $("q").value.trim();
+  const k = Number.parseInt($("k").value, 10);
+  const params = {
+    q,
+    doc_lang: $("doc-lang").value || null,
+    date_from: $("date-from").value || null,
+    date_to: $("date-to").value || null,
+    mode: $("mode").value,
+    k: Number.isFinite(k) ? Math.min(100, Math.max(1, k)) : ASK_DEFAULT_K,
+  };
+  if (!q) return { error: "errEmptyQuery", focus: "q" };
+  if (params.date_from && params.date_to && params.date_from > params.date_to) return { error: "errDates", focus: "date-from" };
+  return { params };
+}
+
+function writeForm(params) {
+  $("q").value = params.q || "";
+  $("doc-lang").value = params.doc_lang || "";
+  $("date-from").value = params.date_from || "";
+  $("date-to").value = params.date_to || "";
+  $("mode").value = params.mode || "hybrid";
+  $("k").value = String(params.k || ASK_DEFAULT_K);
+  if ((params.mode && params.mode !== "hybrid") || (params.k && params.k !== ASK_DEFAULT_K)) $("advanced").open = true;
+}
+
+function paramsFromUrl() {
+  const url = new URLSearchParams(window.location.search);
+  if (!url.get("q")) return null;
+  const k = Number.parseInt(url.get("k") || "", 10);
+  return {
+    q: url.get("q"),
+    doc_lang: ["en", "es"].includes(url.get("doc_lang")) ? url.get("doc_lang") : null,
+    date_from: url.get("date_from"),
+    date_to: url.get("date_to"),
+    mode: ["hybrid", "bm25", "dense"].includes(url.get("mode")) ? url.get("mode") : "hybrid",
+    k: Number.isFinite(k) ? k : ASK_DEFAULT_K,
+  };
+}
+
+function urlFor(params) {
+  const url = new URLSearchParams({ q: params.q });
+  for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) url.set(name, params[name]);
+  if (params.mode !== "hybrid") url.set("mode", params.mode);
+  if (params.k !== ASK_DEFAULT_K) url.set("k", String(params.k));
+  return `/?${url.toString()}`;
+}
+
+function filters(params) {
+  const out = { q: params.q };
+  for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) out[name] = params[name];
+  return out;
+}
+
+/** Ask, and when the advanced settings want another list, search alongside. */
+async function run(params) {
+  if (inflight) inflight.abort();
+  const controller = new AbortController();
+  inflight = controller;
+  setLoading(true);
+  const askHits = params.mode === "hybrid" && params.k <= ASK_MAX_K;
+  const asking = postJSON("/api/ask", { ...filters(params), k: askHits ? params.k : ASK_DEFAULT_K }, controller.signal);
+  const listing = askHits
+    ? null
+    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode }, controller.signal);
+  try {
+    const [ask, list] = await Promise.all([asking, listing]);
+    Object.assign(state, { params, ask, hits: list ? list.hits : ask.hits, error: null });
+  } catch (err) {
+    if (err && err.name === "AbortError") return;
+    const error = err instanceof ApiError ? err : new ApiError("server", 0, String(err));
+    Object.assign(state, { params, ask: null, hits: null, error });
+  } finally {
+    if (inflight === controller) {
+      inflight = null;
+      setLoading(false);
+    }
+  }
+  render();
+}
+
+function setLoading(on) {
+  $("loading").hidden = !on;
+  $("results").setAttribute("aria-busy", String(on));
+  document.body.classList.toggle("is-loading", on);
+}
+
+function errorText(error) {
+  if (typeof error === "string") return t(error);
+  switch (error.kind) {
+    case "network":
+      return t("errNetwork");
+    case "unavailable":
+      return t("errUnavailable");
+    case "input":
+      return t("errInput", { detail: error.detail || error.status });
+    default:
+      return t("errServer");
+  }
+}
+
+function showMessage(text, kind) {
+  const box = $("message");
+  box.replaceChildren(h("p", {}, text));
+  box.className = `message message-${kind}`;
+  box.dataset.kind = kind;
+  box.hidden = false;
+}
+
+function render() {
+  const box = $("message");
+  box.hidden = true;
+  box.replaceChildren();
+  const answer = $("answer");
+  const passages = $("passages");
+  if (state.error) {
+    answer.hidden = passages.hidden = true;
+    showMessage(errorText(state.error), "error");
+    return;
+  }
+  if (!state.ask) {
+    answer.hidden = passages.hidden = true;
+    return;
+  }
+  if (!state.hits.length) {
+    answer.hidden = passages.hidden = true;
+    showMessage(t("noResults"), "info");
+    return;
+  }
+  answer.replaceChildren(...answerCard(state.ask, state.ask.hits));
+  answer.classList.toggle("no-answer", !state.ask.answered);
+  answer.hidden = false;
+  passages.replaceChildren(...passageList(state.hits, state.ask));
+  passages.hidden = false;
+}
+
+/** The plain-text citation staff paste into a memo: quote, label, source. */
+export function citationText(quote) {
+  const cit = quote.citation;
+  const lines = [`“${cit.quote}”`, cit.label, `${t("sourceLabel")}: ${cit.source}`];
+  if (cit.source_url) lines.push(cit.source_url);
+  return lines.join("\n");
+}
+
+function copyButton(quote, labelKey) {
+  const note = h("span", { class: "copy-note", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "copy-btn" }, t(labelKey));
+  button.addEventListener("click", async () => {
+    const text = citationText(quote);
+    button.dataset.copied = text; // readable even where the clipboard is not
+    const ok = await copyText(text);
+    note.textContent = ok ? t("copied") : t("copyFailed");
+    note.dataset.ok = String(ok);
+  });
+  return [button, note];
+}
+
+/** At most about `limit` characters of context, cut at a word boundary, with an ellipsis on the cut side. */
+function trimContext(text, limit, keepEnd) {
+  if (text.length <= limit) return text;
+  if (keepEnd) {
+    const cut = text.slice(text.length - limit);
+    return `…${cut.slice(cut.indexOf(" ") + 1)}`;
+  }
+  const cut = text.slice(0, limit);
+  const space = cut.lastIndexOf(" ");
+  return `${space > 0 ? cut.slice(0, space) : cut}…`;
+}
+
+/** The answer sentence highlighted inside a little of its passage (the whole passage is in the list below). */
+function quoteBlock(quote, hit) {
+  const block = h("blockquote", { class: "quote", lang: quote.lang });
+  if (hit && hit.passage_id === quote.passage_id) {
+    const start = quote.char_start - hit.citation.char_start;
+    const end = quote.char_end - hit.citation.char_start;
+    if (start >= 0 && end <= hit.text.length && hit.text.slice(start, end) === quote.text) {
+      const before = trimContext(hit.text.slice(0, start), CONTEXT_CHARS, true);
+      const after = trimContext(hit.text.slice(end), CONTEXT_CHARS, false);
+      if (before) block.append(h("span", { class: "context" }, before));
+      block.append(h("mark", { class: "answer-span" }, quote.text));
+      if (after) block.append(h("span", { class: "context" }, after));
+      return block;
+    }
+  }
+  block.append(h("mark", { class: "answer-span" }, quote.text));
+  return block;
+}
+
+function actions(quote, labelKey) {
+  const href = docHref(quote.citation.doc_id, quote.passage_id, quote.char_start, quote.char_end);
+  return h("div", { class: "actions" }, ...copyButton(quote, labelKey), h("a", { class: "open-doc", href }, t("openDoc")));
+}
+
+function answerCard(ask, hits) {
+  if (!ask.answered || !ask.answer) {
+    return [
+      h("h2", { id: "answer-heading" }, t("noAnswer")),
+      h("p", { class: "no-answer-help" }, t("noAnswerHelp")),
+    ];
+  }
+  const quote = ask.answer;
+  const hit = hits.find((x) => x.passage_id === quote.passage_id);
+  const level = ask.confidence_level || (ask.confidence >= 0.8 ? "high" : ask.answered ? "medium" : "low");
+  const words = t(`conf_${level}`, { n: Math.round(ask.confidence * 100) });
+  const main = h(
+    "div",
+    { class: "answer-main" },
+    quoteBlock(quote, hit),
+    h("p", { class: "citation-label" }, h("cite", {}, quote.citation.label)),
+    actions(quote, "copy"),
+  );
+  const body = h("div", { class: `answer-body${ask.twin ? " has-twin" : ""}` }, main);
+  if (ask.twin) {
+    const twin = ask.twin;
+    body.append(
+      h(
+        "div",
+        { class: "twin" },
+        h("h3", {}, t(`twinIn_${twin.lang}`)),
+        h("blockquote", { class: "quote twin-quote", lang: twin.lang }, twin.text),
+        h("p", { class: "citation-label" }, h("cite", {}, twin.citation.label)),
+        actions(twin, "copyTwin"),
+      ),
+    );
+  }
+  return [
+    h("h2", { id: "answer-heading" }, t("answerHeading")),
+    h(
+      "p",
+      { class: `confidence confidence-${level}`, "data-level": level },
+      h("meter", { min: "0", max: "1", value: String(ask.confidence), "aria-hidden": "true" }),
+      words,
+    ),
+    body,
+  ];
+}
+
+function langBadge(code) {
+  return h(
+    "span",
+    { class: `badge badge-${code}` },
+    h("span", { "aria-hidden": "true" }, code.toUpperCase()),
+    h("span", { class: "visually-hidden" }, code === "es" ? t("langEs") : t("langEn")),
+  );
+}
+
+function paragraphLabel(n) {
+  return n ? `¶${n}` : t("heading");
+}
+
+function hitItem(hit, ask) {
+  const cit = hit.citation;
+  const meta = [formatDate(cit.date), cit.section, paragraphLabel(cit.paragraph)].filter(Boolean).join(" · ");
+  const links = [h("a", { href: docHref(hit.doc_id, hit.passage_id) }, t("openDoc"))];
+  if (hit.twin) {
+    links.push(h("a", { href: docHref(hit.twin.citation.doc_id, hit.twin.passage_id), hreflang: hit.twin.lang }, t(`readIn_${hit.twin.lang}`)));
+  }
+  const isAnswer = ask && ask.answered && ask.answer && ask.answer.passage_id === hit.passage_id;
+  return h(
+    "li",
+    { class: `hit${isAnswer ? " is-answer" : ""}`, "data-passage-id": hit.passage_id },
+    h(
+      "h3",
+      { class: "hit-title" },
+      h("a", { href: docHref(hit.doc_id, hit.passage_id), lang: hit.lang }, cit.title),
+      " ",
+      langBadge(hit.lang),
+    ),
+    h("p", { class: "hit-meta" }, meta),
+    h("p", { class: "hit-text", lang: hit.lang }, marked(hit.text, hit.highlights, "term")),
+    h("p", { class: "hit-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))),
+  );
+}
+
+function passageList(hits, ask) {
+  const count = hits.length === 1 ? t("passagesCountOne") : t("passagesCount", { n: hits.length });
+  return [
+    h("h2", { id: "passages-heading" }, t("passagesHeading")),
+    h("p", { class: "count" }, count),
+    h("ol", { class: "hits" }, ...hits.map((hit) => hitItem(hit, ask))),
+  ];
+}
+
+function onSubmit(event) {
+  event.preventDefault();
+  const { params, error, focus } = readForm();
+  if (error) {
+    Object.assign(state, { ask: null, hits: null, error });
+    render();
+    $(focus).focus();
+    return;
+  }
+  const url = urlFor(params);
+  if (`${window.location.pathname}${window.location.search}` !== url) window.history.pushState(null, "", url);
+  run(params);
+}
+
+function fromUrl() {
+  const params = paramsFromUrl();
+  if (!params) {
+    Object.assign(state, { params: null, ask: null, hits: null, error: null });
+    render();
+    return;
+  }
+  writeForm(params);
+  run(params);
+}
+
+function init() {
+  initLanguage();
+  onLangChange(() => render());
+  $("search-form").addEventListener("submit", onSubmit);
+  window.addEventListener("popstate", fromUrl);
+  fromUrl();
+  document.body.dataset.ready = "true";
+}
+
+init();

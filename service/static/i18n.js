@@ -1,0 +1,204 @@
+// Interface strings in English and Spanish, the chosen language (remembered per browser), and applying it.
+
+export const STRINGS = {
+  en: {
+    appTitle: "Binational Commission search",
+    tagline: "Ask in English or Spanish; get exact, cited quotes from the U.S.-Mexico Binational Commission communiqués.",
+    skip: "Skip to results",
+    uiLanguage: "Interface language",
+    queryLabel: "Your question",
+    queryPlaceholder: "e.g. When did the border crossing card replacement program end?",
+    submit: "Ask",
+    filters: "Filters",
+    docLang: "Document language",
+    docLangAny: "Both languages",
+    langEn: "English",
+    langEs: "Spanish",
+    dateFrom: "From date",
+    dateTo: "To date",
+    advanced: "Advanced",
+    mode: "Search mode",
+    modeHybrid: "Hybrid (words and meaning)",
+    modeBm25: "BM25 (exact words)",
+    modeDense: "Dense (meaning only)",
+    k: "Number of passages",
+    loading: "Searching…",
+    answerHeading: "Answer",
+    noAnswer: "No confident answer",
+    noAnswerHelp: "No passage answers this clearly enough to quote. The passages below may still help.",
+    conf_high: "High confidence ({n}%): the quote answers the question directly.",
+    conf_medium: "Moderate confidence ({n}%): the quote probably answers the question; read the passage around it.",
+    conf_low: "Low confidence ({n}%).",
+    copy: "Copy citation",
+    copyTwin: "Copy this citation",
+    copied: "Citation copied.",
+    copyFailed: "Could not copy. Select the quote and copy it by hand.",
+    openDoc: "Open in the communiqué",
+    twinIn_en: "The same passage in English",
+    twinIn_es: "The same passage in Spanish",
+    readIn_en: "Read in English",
+    readIn_es: "Read in Spanish",
+    sourceLabel: "Source",
+    passagesHeading: "Passages",
+    passagesCount: "{n} passages, most relevant first",
+    passagesCountOne: "1 passage",
+    heading: "heading",
+    noResults: "No passages match. Try other words, a wider date range, or both languages.",
+    errNetwork: "The server could not be reached. Check your connection and try again.",
+    errServer: "The server ran into an error and could not answer. Try again in a moment; if it keeps happening, tell the search team.",
+    errUnavailable: "Search is not available right now: the index is not loaded. Try again later or tell the search team.",
+    errInput: "The search could not be run: {detail}",
+    errEmptyQuery: "Type a question first.",
+    errDates: "The “from” date is after the “to” date.",
+    errNotFound: "This communiqué is not in the index.",
+    backToSearch: "Back to search",
+    loadingDoc: "Loading the communiqué…",
+    docLanguage: "Language",
+    docDate: "Date",
+    citedPassage: "Cited passage",
+    translationNote: "Translation note",
+    footer: "Quotes are exact text from the communiqués. Check the cited paragraph before you use a quote.",
+  },
+  es: {
+    appTitle: "Búsqueda en la Comisión Binacional",
+    tagline: "Pregunte en español o en inglés y obtenga citas textuales de los comunicados de la Comisión Binacional.",
+    skip: "Ir a los resultados",
+    uiLanguage: "Idioma de la interfaz",
+    queryLabel: "Su pregunta",
+    queryPlaceholder: "p. ej., ¿Cuándo terminó el programa de reemplazo de las tarjetas de cruce?",
+    submit: "Preguntar",
+    filters: "Filtros",
+    docLang: "Idioma del documento",
+    docLangAny: "Ambos idiomas",
+    langEn: "Inglés",
+    langEs: "Español",
+    dateFrom: "Desde la fecha",
+    dateTo: "Hasta la fecha",
+    advanced: "Opciones avanzadas",
+    mode: "Modo de búsqueda",
+    modeHybrid: "Híbrido (palabras y significado)",
+    modeBm25: "BM25 (palabras exactas)",
+    modeDense: "Denso (solo significado)",
+    k: "Número de pasajes",
+    loading: "Buscando…",
+    answerHeading: "Respuesta",
+    noAnswer: "Sin respuesta confiable",
+    noAnswerHelp: "Ningún pasaje responde con la claridad suficiente para citarlo. Los pasajes de abajo pueden servirle de todos modos.",
+    conf_high: "Confianza alta ({n} %): la cita responde directamente a la pregunta.",
+    conf_medium: "Confianza media ({n} %): la cita probablemente responde a la pregunta; lea el pasaje completo.",
+    conf_low: "Confianza baja ({n} %).",
+    copy: "Copiar cita",
+    copyTwin: "Copiar esta cita",
+    copied: "Cita copiada.",
+    copyFailed: "No se pudo copiar. Seleccione la cita y cópiela a mano.",
+    openDoc: "Abrir en el comunicado",
+    twinIn_en: "El mismo pasaje en inglés",
+    twinIn_es: "El mismo pasaje en español",
+    readIn_en: "Leer en inglés",
+    readIn_es: "Leer en español",
+    sourceLabel: "Fuente",
+    passagesHeading: "Pasajes",
+    passagesCount: "{n} pasajes, del más al menos pertinente",
+    passagesCountOne: "1 pasaje",
+    heading: "encabezado",
+    noResults: "Ningún pasaje coincide. Pruebe otras palabras, un periodo más amplio o ambos idiomas.",
+    errNetwork: "No se pudo conectar con el servidor. Revise su conexión e inténtelo de nuevo.",
+    errServer: "El servidor tuvo un error y no pudo responder. Inténtelo de nuevo en un momento; si se repite, avise al equipo de búsqueda.",
+    errUnavailable: "La búsqueda no está disponible en este momento: el índice no está cargado. Inténtelo más tarde o avise al equipo de búsqueda.",
+    errInput: "No se pudo realizar la búsqueda: {detail}",
+    errEmptyQuery: "Escriba primero una pregunta.",
+    errDates: "La fecha «desde» es posterior a la fecha «hasta».",
+    errNotFound: "Este comunicado no está en el índice.",
+    backToSearch: "Volver a la búsqueda",
+    loadingDoc: "Cargando el comunicado…",
+    docLanguage: "Idioma",
+    docDate: "Fecha",
+    citedPassage: "Pasaje citado",
+    translationNote: "Nota sobre la traducción",
+    footer: "Las citas son texto exacto de los comunicados. Revise el párrafo citado antes de usar una cita.",
+  },
+};
+
+export const LANGS = ["en", "es"];
+const STORAGE_KEY = "bnc-ui-lang";
+const listeners = [];
+let current = initialLang();
+
+function storedLang() {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage disabled: fall back to the browser's language
+  }
+}
+
+/** The remembered choice, else the first English or Spanish entry of the browser's languages, else English. */
+function initialLang() {
+  const stored = storedLang();
+  if (LANGS.includes(stored)) return stored;
+  const prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"];
+  for (const pref of prefs) {
+    const base = String(pref).toLowerCase().split("-")[0];
+    if (LANGS.includes(base)) return base;
+  }
+  return "en";
+}
+
+export function lang() {
+  return current;
+}
+
+/** The string for key in the interface language, with {name} placeholders filled. */
+export function t(key, vars = {}) {
+  const table = STRINGS[current] || STRINGS.en;
+  const text = key in table ? table[key] : STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** Fill every [data-i18n] text and [data-i18n-attr="attr:key,attr:key"] attribute under root. */
+export function applyStrings(root = document) {
+  document.documentElement.lang = current;
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-attr]")) {
+    for (const pair of el.dataset.i18nAttr.split(",")) {
+      const [attr, key] = pair.split(":").map((s) => s.trim());
+      el.setAttribute(attr, t(key));
+    }
+  }
+  for (const btn of root.querySelectorAll("[data-ui-lang]")) {
+    btn.setAttribute("aria-pressed", String(btn.dataset.uiLang === current));
+  }
+}
+
+/** Switch the interface language, remember it, and re-render whoever listens. */
+export function setLang(next) {
+  if (!LANGS.includes(next)) return;
+  current = next;
+  try {
+    window.localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // not remembered, still switched
+  }
+  applyStrings();
+  for (const fn of listeners) fn(next);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+/** Wire the language buttons and apply the initial language. */
+export function initLanguage() {
+  for (const btn of document.querySelectorAll("[data-ui-lang]")) {
+    btn.addEventListener("click", () => setLang(btn.dataset.uiLang));
+  }
+  applyStrings();
+}
+
+/** An ISO date (yyyy-mm-dd) written out in the interface language. */
+export function formatDate(iso) {
+  if (!iso) return "";
+  const [y, m, d] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat(current === "es" ? "es-MX" : "en-US", { dateStyle: "long", timeZone: "UTC" }).format(date);
+}
