@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,65 +183,70 @@ def build_index(
         cleaned = snap.remove_stale(index_dir, keep=0, only_staging=True)  # leftovers of a crashed build
         version = snap.new_version()
         staging = snap.staging_dir(index_dir, version)  # created first: a kill leaves a marker to clean
-        timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        documents = sorted(documents, key=lambda d: d.doc_id)
-        prev = _Previous() if full else _load_previous(index_dir, encoder)
-        unchanged = {d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == d.sha256}
-        passages = split_all(documents, unchanged)
-        changes = _changes(documents, passages, prev)
-        timings["split"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
         try:
-            with tqdm(total=len(passages), desc="encode", unit="passage", disable=not progress) as bar:
-                vectors, encoded = encode_with_cache(
-                    encoder, [p.text for p in passages], cache, bar.update, known=prev.vectors, read_cache=not full
+            timings: dict[str, float] = {}
+            t0 = time.perf_counter()
+            documents = sorted(documents, key=lambda d: d.doc_id)
+            prev = _Previous() if full else _load_previous(index_dir, encoder)
+            unchanged = {d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == d.sha256}
+            passages = split_all(documents, unchanged)
+            changes = _changes(documents, passages, prev)
+            timings["split"] = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
+            try:
+                with tqdm(total=len(passages), desc="encode", unit="passage", disable=not progress) as bar:
+                    vectors, encoded = encode_with_cache(
+                        encoder, [p.text for p in passages], cache, bar.update, known=prev.vectors, read_cache=not full
+                    )
+            finally:
+                cache.close()
+            timings["encode"] = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            if prev.path is not None and prev.lexical_compatible:
+                drop = set(prev.doc_sha) - set(unchanged)
+                update_lexical(
+                    prev.path / "lexical", staging / "lexical", drop, [p for p in passages if p.doc_id not in unchanged]
                 )
-        finally:
-            cache.close()
-        timings["encode"] = time.perf_counter() - t0
+            else:
+                build_lexical(passages, staging / "lexical")
+            timings["lexical"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        if prev.path is not None and prev.lexical_compatible:
-            drop = set(prev.doc_sha) - set(unchanged)
-            update_lexical(
-                prev.path / "lexical", staging / "lexical", drop, [p for p in passages if p.doc_id not in unchanged]
-            )
-        else:
-            build_lexical(passages, staging / "lexical")
-        timings["lexical"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            vindex = VectorIndex(build_vectors(vectors, exact_max))
+            vindex.save(staging / "vectors.faiss")
+            timings["vectors"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        vindex = VectorIndex(build_vectors(vectors, exact_max))
-        vindex.save(staging / "vectors.faiss")
-        timings["vectors"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pairs = _pairs(documents, passages, vectors, prev, changes)
+            snap.write_jsonl(staging / "pairs.jsonl", pairs)
+            timings["align"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        pairs = _pairs(documents, passages, vectors, prev, changes)
-        snap.write_jsonl(staging / "pairs.jsonl", pairs)
-        timings["align"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
-        snap.write_jsonl(staging / "passages.jsonl", snap.passages_to_rows(passages))
-        manifest = {
-            "version": version,
-            "previous": prev.version,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "encoder": {"id": encoder.id, "dim": encoder.dim},
-            "analyzers": ANALYZERS,
-            "lexical": LEXICAL_FORMAT,
-            "splitter": {"max_words": MAX_WORDS},
-            "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
-            "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
-            "documents": {d.doc_id: {"sha256": d.sha256, "lang": d.lang, "path": d.path} for d in documents},
-        }
-        snap.finish_snapshot(staging, manifest, prev.path)
-        snap.publish(index_dir, version)
-        removed = cleaned + snap.remove_stale(index_dir, keep=keep)
-        timings["publish"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
+            snap.write_jsonl(staging / "passages.jsonl", snap.passages_to_rows(passages))
+            manifest = {
+                "version": version,
+                "previous": prev.version,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "encoder": {"id": encoder.id, "dim": encoder.dim},
+                "analyzers": ANALYZERS,
+                "lexical": LEXICAL_FORMAT,
+                "splitter": {"max_words": MAX_WORDS},
+                "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
+                "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
+                "documents": {d.doc_id: {"sha256": d.sha256, "lang": d.lang, "path": d.path} for d in documents},
+            }
+            snap.finish_snapshot(staging, manifest, prev.path)
+            snap.publish(index_dir, version)
+            removed = cleaned + snap.remove_stale(index_dir, keep=keep)
+            timings["publish"] = time.perf_counter() - t0
+        except BaseException:
+            # a failed build (disk full, encoder error, interrupt) leaves CURRENT as it was
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return BuildReport(
             version=version,
             previous=prev.version,

@@ -73,6 +73,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:  # disk full, unreadable cache, encoder failure: say so, keep CURRENT
+        print(f"error: the build failed ({type(exc).__name__}: {exc}); the served index is unchanged", file=sys.stderr)
+        return 4
     print(json.dumps(report.to_dict(), indent=2) if args.json else _summary(report))
     if args.watch:
         from service.watch import watch_corpus

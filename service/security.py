@@ -31,9 +31,9 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
-                headers.extend(HEADERS)
-                if strict:
-                    headers.append((b"content-security-policy", CSP.encode()))
+                present = {name.lower() for name, _ in headers}
+                extra = [*HEADERS, (b"content-security-policy", CSP.encode())] if strict else HEADERS
+                headers.extend((name, value) for name, value in extra if name not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
