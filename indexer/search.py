@@ -117,24 +117,26 @@ class Searcher:
 
         lexical: dict[int, float] = {}
         dense: dict[int, float] = {}
+        cross: dict[int, float] = {}
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             expansions = default_glossary().expand(query) if self.config.glossary else []
             raw = snapshot.lexical.search(
                 query, qlang.analyze_with, depth, search_docs, expansions, self.config.glossary_boost
             )
-            lexical = self._propagate(self._weigh_cross_language(qlang, dict(raw)), allowed_set)
+            lexical, lent_by = self._propagate(dict(raw), allowed_set)
+            cross = self._cross_language(qlang, lexical, lent_by)
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
-            dense = self._propagate(dict(snapshot.vectors.search(qvec, depth, search_rows)), allowed_set)
+            dense, _ = self._propagate(dict(snapshot.vectors.search(qvec, depth, search_rows)), allowed_set)
 
         bm25_rank, dense_rank = _ranks(lexical), _ranks(dense)
         if mode == "bm25":
-            fused = lexical
+            fused = {r: s * cross.get(r, 1.0) for r, s in lexical.items()}
         elif mode == "dense":
             fused = dense
         else:
-            fused = self._fuse(lexical, dense, qvec, fusion_method, allowed_set)
+            fused = self._fuse(lexical, dense, qvec, fusion_method, cross)
             if qvec is not None:
                 unscored = [r for r in fused if r not in dense]
                 dense.update(snapshot.vectors.score_rows(qvec, unscored))
@@ -156,27 +158,39 @@ class Searcher:
             out |= self.snapshot.doc_twins.get(doc_id, set())
         return out
 
-    def _weigh_cross_language(self, qlang: QueryLanguage, scores: dict[int, float]) -> dict[int, float]:
-        """Lexical matches on passages in the other language are mostly names and cognates."""
+    def _cross_language(
+        self, qlang: QueryLanguage, scores: dict[int, float], lent_by: dict[int, int]
+    ) -> dict[int, float]:
+        """Weights for lexical evidence found on a passage in the other language than the query's.
+
+        Such matches are mostly names, numbers and cognates. The weight applies inside fusion,
+        after normalization, so it still counts when every candidate is in the other language
+        (a filtered cross-language search). Evidence lent by a same-language twin is not reduced.
+        """
         if len(qlang.analyze_with) != 1:
-            return scores
+            return {}
         w = self.config.cross_lang_bm25
         passages = self.snapshot.passages
-        return {r: s * w if passages[r].lang != qlang.lang else s for r, s in scores.items()}
+        return {r: w for r in scores if passages[lent_by.get(r, r)].lang != qlang.lang}
 
-    def _propagate(self, scores: dict[int, float], allowed: set[str] | None) -> dict[int, float]:
-        """A passage scores at least as well as its aligned twin; then keep allowed documents only."""
+    def _propagate(self, scores: dict[int, float], allowed: set[str] | None) -> tuple[dict[int, float], dict[int, int]]:
+        """A passage scores at least as well as its aligned twin; then keep allowed documents only.
+
+        Returns the scores and, for scores lent by a twin, which row lent them.
+        """
         twins = self.snapshot.twins
         out = dict(scores)
+        lent_by: dict[int, int] = {}
         for row, score in scores.items():
             lent = score * TWIN_DISCOUNT if score > 0 else score / TWIN_DISCOUNT
             for twin in twins.get(row, ()):
                 if lent > out.get(twin, float("-inf")):
                     out[twin] = lent
-        if allowed is None:
-            return out
-        passages = self.snapshot.passages
-        return {r: s for r, s in out.items() if passages[r].doc_id in allowed}
+                    lent_by[twin] = row
+        if allowed is not None:
+            passages = self.snapshot.passages
+            out = {r: s for r, s in out.items() if passages[r].doc_id in allowed}
+        return out, lent_by
 
     def _collapse_twins(self, ranked: list[tuple[int, float]], lang: str) -> list[tuple[int, float]]:
         """Unfiltered results show each aligned pair once, in the asker's language when possible."""
@@ -200,22 +214,23 @@ class Searcher:
         dense: dict[int, float],
         qvec: np.ndarray | None,
         method: str,
-        allowed: set[str] | None,
+        cross: dict[int, float],
     ) -> dict[int, float]:
         cfg = self.config
+        item_weights = {"bm25": cross}
         if method == "weighted":
             dense_scores = dict(dense)
             if qvec is not None:
                 missing = [r for r in lexical if r not in dense_scores]
                 dense_scores.update(self.snapshot.vectors.score_rows(qvec, missing))
             weights = {"bm25": cfg.weights[0], "dense": cfg.weights[1]}
-            return fusion.weighted({"bm25": lexical, "dense": dense_scores}, weights)
+            return fusion.weighted({"bm25": lexical, "dense": dense_scores}, weights, item_weights)
         rankings = {
             "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
             "dense": [r for r, _ in fusion.top(dense, len(dense))],
         }
         weights = {"bm25": cfg.rrf_weights[0], "dense": cfg.rrf_weights[1]}
-        return fusion.rrf(rankings, weights, cfg.rrf_k)
+        return fusion.rrf(rankings, weights, cfg.rrf_k, item_weights)
 
     def _hit(
         self,
