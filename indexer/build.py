@@ -19,7 +19,7 @@ from indexer.align import translation_pairs
 from indexer.analysis import ANALYZERS
 from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder
-from indexer.lexical import LEXICAL_FORMAT, build_lexical, update_lexical
+from indexer.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
 from indexer.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
@@ -107,7 +107,7 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
         manifest = snap.read_manifest(path, verify=True)
     except snap.SnapshotError:
         return _Previous()  # a corrupt snapshot is not reused; the build starts from the cache
-    prev = _Previous(version, path, {d: m["sha256"] for d, m in manifest["documents"].items()})
+    prev = _Previous(version, path, {d: m.get("fingerprint", m["sha256"]) for d, m in manifest["documents"].items()})
     passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
     for p in passages:
         prev.passages.setdefault(p.doc_id, []).append(p)
@@ -119,12 +119,17 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
     return prev
 
 
+def fingerprint(doc: Document) -> str:
+    """What passages, vectors and alignment depend on: the file, its language and its twin."""
+    return f"{doc.sha256}|{doc.lang}|{doc.translation_of or ''}"
+
+
 def _changes(documents: list[Document], passages: list[Passage], prev: _Previous) -> Changes:
     out = Changes()
     for doc in documents:
         if doc.doc_id not in prev.doc_sha:
             out.added.append(doc.doc_id)
-        elif prev.doc_sha[doc.doc_id] != doc.sha256:
+        elif prev.doc_sha[doc.doc_id] != fingerprint(doc):
             out.changed.append(doc.doc_id)
         else:
             out.unchanged += 1
@@ -188,7 +193,9 @@ def build_index(
             t0 = time.perf_counter()
             documents = sorted(documents, key=lambda d: d.doc_id)
             prev = _Previous() if full else _load_previous(index_dir, encoder)
-            unchanged = {d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == d.sha256}
+            unchanged = {
+                d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == fingerprint(d)
+            }
             passages = split_all(documents, unchanged)
             changes = _changes(documents, passages, prev)
             timings["split"] = time.perf_counter() - t0
@@ -205,10 +212,13 @@ def build_index(
             timings["encode"] = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            if prev.path is not None and prev.lexical_compatible:
-                drop = set(prev.doc_sha) - set(unchanged)
-                update_lexical(
-                    prev.path / "lexical", staging / "lexical", drop, [p for p in passages if p.doc_id not in unchanged]
+            drop = set(prev.doc_sha) - set(unchanged)
+            # only additions are applied in place: tantivy keeps counting deleted documents in
+            # its BM25 statistics until segments merge, so a change or removal rebuilds the
+            # lexical index, keeping scores identical to a full build
+            if prev.path is not None and prev.lexical_compatible and not drop:
+                extend_lexical(
+                    prev.path / "lexical", staging / "lexical", [p for p in passages if p.doc_id not in unchanged]
                 )
             else:
                 build_lexical(passages, staging / "lexical")
@@ -237,7 +247,10 @@ def build_index(
                 "splitter": {"max_words": MAX_WORDS},
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
-                "documents": {d.doc_id: {"sha256": d.sha256, "lang": d.lang, "path": d.path} for d in documents},
+                "documents": {
+                    d.doc_id: {"sha256": d.sha256, "fingerprint": fingerprint(d), "lang": d.lang, "path": d.path}
+                    for d in documents
+                },
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)

@@ -49,9 +49,9 @@ def build_lexical(passages: Sequence[Passage], path: Path) -> None:
     writer.wait_merging_threads()
 
 
-def update_lexical(previous: Path, path: Path, drop_docs: Iterable[str], add: Sequence[Passage]) -> None:
+def extend_lexical(previous: Path, path: Path, add: Sequence[Passage]) -> None:
     """Derive a new index from `previous` without touching it: hard-link its immutable segment
-    files, then delete the changed documents and add their new passages."""
+    files, then add passages in a new segment (scores stay identical to a full build)."""
     path.mkdir(parents=True, exist_ok=True)
     for src in previous.iterdir():
         if src.is_file() and not src.name.startswith("."):
@@ -62,8 +62,6 @@ def update_lexical(previous: Path, path: Path, drop_docs: Iterable[str], add: Se
     index = tantivy.Index.open(str(path))
     register_analyzers(index)
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-    for doc_id in drop_docs:
-        writer.delete_documents_by_term("doc_id", doc_id)
     _add(writer, add)
     writer.commit()
     writer.wait_merging_threads()

@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
-    p.add_argument("--fusion", default="rrf", help="rrf | weighted (hybrid mode)")
+    p.add_argument("--fusion", default="weighted", help="weighted (default) | rrf, for hybrid mode")
     p.add_argument("--lang", default="auto", help="query language: auto | en | es")
     p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
     p.add_argument("--date-from", dest="date_from")

@@ -42,8 +42,12 @@ class Engine:
 
     def start(self) -> None:
         """Load the encoder and whatever snapshot is current; a missing index is not fatal."""
-        self.encoder.encode_queries(["warm up"])  # first call pays model set-up, not a user
+        self.encoder.encode_queries(["warm up"])
         self.reload(force=True)
+        if self._searcher is not None:
+            # the first search loads the language model, the glossary and the lexical readers:
+            # pay that here rather than on a user's request
+            self._searcher.search("warm up", k=1)
 
     def reload(self, force: bool = False) -> bool:
         """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""

@@ -50,7 +50,7 @@ class SearchCreate(FiltersCreate):
     q: QueryText
     k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    fusion: Literal["weighted", "rrf"] = Field("weighted", description="hybrid fusion (weighted: tuned default)")
 
 
 class AskCreate(FiltersCreate):

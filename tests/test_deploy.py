@@ -21,7 +21,7 @@ def test_compose_file_wires_the_service() -> None:
 
 def test_dockerfile_runs_as_non_root_without_network_at_start() -> None:
     lines = (ROOT / "Dockerfile").read_text().splitlines()
-    assert lines[[i for i, line in enumerate(lines) if line.startswith("FROM")][0]].endswith("-slim")
+    assert next(line for line in lines if line.startswith("FROM")).endswith("-slim")
     user = [line for line in lines if line.startswith("USER ")]
     assert user and user[-1] != "USER root"
     cmd = next(line for line in lines if line.startswith("CMD"))

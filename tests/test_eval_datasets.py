@@ -102,7 +102,7 @@ def test_tatoeba_pairs(shared: Path) -> None:
     assert labeled.directions == ("en-es", "es-en")
     assert labeled.doc_qrels["es-0001"] == {"tatoeba-en-0001": 1}
     docs = {d.doc_id: d for d in labeled.documents}
-    assert docs["tatoeba-es-0001"].translation_of == "tatoeba-en-0001"
+    assert all(d.translation_of is None for d in labeled.documents)  # the pairing is the label, not metadata
     assert docs["tatoeba-es-0001"].body == "No os desprecian."
 
 

@@ -1,0 +1,24 @@
+"""Resolve a dataset name (commission, xquad, tatoeba) or a BEIR folder path to a LabeledSet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eval.datasets.beir import load_beir
+from eval.datasets.commission import load_commission
+from eval.datasets.locate import datasets_dir
+from eval.datasets.tatoeba import load_tatoeba
+from eval.datasets.types import LabeledSet
+from eval.datasets.xquad import load_xquad
+
+NAMED = ("commission", "xquad", "tatoeba")
+
+
+def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = None) -> LabeledSet:
+    if name == "commission":
+        return load_commission(corpus)
+    if name == "xquad":
+        return load_xquad(datasets_dir(datasets))
+    if name == "tatoeba":
+        return load_tatoeba(datasets_dir(datasets))
+    return load_beir(Path(name))

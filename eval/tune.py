@@ -1,0 +1,206 @@
+"""Sweep fusion settings on a dev split; report the best per direction and overall (mean nDCG@10)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from eval.datasets.types import LabeledSet, direction
+from eval.engine import EvalIndex
+from eval.metrics import MAIN_METRIC, QrelsDict, evaluate, ranking_to_run
+from eval.refusion import Evidence, RecordingSearcher, retrieval_key
+from eval.report import markdown_table, text_table
+from eval.runner import collapse, prime_queries, qrels_for, queries_for, scoring_units
+from indexer.search import FusionConfig
+
+TUNE_METRICS = ("ndcg@10", "mrr@10", "recall@10")
+TUNE_K = 10  # what the service asks for by default: candidate depth is max(10 * depth_factor, min_depth)
+RRF_K = (10, 30, 60, 100)
+RRF_WEIGHTS = ((1.0, 1.0), (0.5, 1.0), (0.25, 1.0), (1.0, 0.5))
+WEIGHTS = ((0.1, 0.9), (0.2, 0.8), (0.3, 0.7), (0.4, 0.6), (0.5, 0.5))
+CROSS = (0.0, 0.3, 1.0)
+DEPTHS = ((3, 30), (5, 50), (10, 100), (30, 300))  # (depth_factor, min_depth)
+METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    mode: str  # hybrid-rrf or hybrid-weighted
+    config: FusionConfig
+
+    def label(self) -> str:
+        c = self.config
+        tail = f"cross={c.cross_lang_bm25} depth={max(c.depth_factor * TUNE_K, c.min_depth)}"
+        if self.mode == "hybrid-rrf":
+            return f"rrf k={c.rrf_k} w={c.rrf_weights[0]:g}/{c.rrf_weights[1]:g} {tail}"
+        return f"weighted w={c.weights[0]:g}/{c.weights[1]:g} {tail}"
+
+
+@dataclass
+class TuneRow:
+    candidate: Candidate
+    scores: dict[str, dict[str, float]]  # direction -> metric -> value
+
+    @property
+    def overall(self) -> float:
+        values = [s[MAIN_METRIC] for s in self.scores.values()]
+        return sum(values) / len(values) if values else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        cfg = asdict(self.candidate.config)
+        return {"mode": self.candidate.mode, "label": self.candidate.label(), "config": cfg, **self._numbers()}
+
+    def _numbers(self) -> dict[str, Any]:
+        return {"overall": round(self.overall, 4), "scores": self.scores}
+
+
+def first_stage() -> list[Candidate]:
+    base = FusionConfig()
+    rrf = [
+        Candidate("hybrid-rrf", replace(base, rrf_k=k, rrf_weights=w, cross_lang_bm25=x))
+        for k, w, x in itertools.product(RRF_K, RRF_WEIGHTS, CROSS)
+    ]
+    weighted = [
+        Candidate("hybrid-weighted", replace(base, weights=w, cross_lang_bm25=x))
+        for w, x in itertools.product(WEIGHTS, CROSS)
+    ]
+    return rrf + weighted
+
+
+def depth_stage(best: Sequence[Candidate]) -> list[Candidate]:
+    """Candidate depth is swept only around the best setting of each fusion method."""
+    out = []
+    for cand in best:
+        for factor, minimum in DEPTHS:
+            cfg = replace(cand.config, depth_factor=factor, min_depth=minimum)
+            if cfg != cand.config:
+                out.append(Candidate(cand.mode, cfg))
+    return out
+
+
+class Sweep:
+    """Evidence per (direction, query) for one retrieval setting at a time; candidates re-fuse it."""
+
+    def __init__(self, labeled: LabeledSet, ix: EvalIndex, directions: Sequence[str]) -> None:
+        self.labeled, self.ix, self.directions = labeled, ix, list(directions)
+        self.searcher = RecordingSearcher(ix.snapshot, ix.encoder)
+        self.qrels: dict[str, QrelsDict] = {d: qrels_for(labeled, ix, d) for d in self.directions}
+        self.units = {d: scoring_units(labeled, ix, d) for d in self.directions}
+        self.key: FusionConfig | None = None
+        self.evidence: dict[str, dict[str, Evidence]] = {}
+
+    def gather(self, config: FusionConfig, tick: Callable[[int], object] | None = None) -> None:
+        key = retrieval_key(config)
+        if key == self.key:
+            return
+        self.searcher.config = key
+        self.evidence = {}
+        for d in self.directions:
+            doc_lang = direction(d).doc_lang
+            judged = self.qrels[d]
+            self.evidence[d] = {
+                q.qid: self.searcher.record(q.text, q.lang, doc_lang, TUNE_K)
+                for q in queries_for(self.labeled, d)
+                if q.qid in judged
+            }
+            if tick:
+                tick(len(self.evidence[d]))
+        self.key = key
+
+    def score(self, cand: Candidate) -> TuneRow:
+        self.gather(cand.config)
+        method = METHODS[cand.mode]
+        passages = self.ix.snapshot.passages
+        scores = {}
+        for d in self.directions:
+            ranking = {}
+            for qid, ev in self.evidence[d].items():
+                rows = self.searcher.refuse(ev, cand.config, method, TUNE_K)
+                ranking[qid] = collapse([passages[r].passage_id for r in rows], self.units[d])
+            scores[d] = evaluate(self.qrels[d], ranking_to_run(ranking), TUNE_METRICS)
+        return TuneRow(cand, scores)
+
+
+def tune(
+    labeled: LabeledSet, ix: EvalIndex, directions: Sequence[str] | None = None, progress: bool = False
+) -> dict[str, Any]:
+    """Two stages: a grid over fusion settings, then candidate depth around each method's best."""
+    dirs = [d for d in (directions or labeled.directions) if d in labeled.directions]
+    started = time.perf_counter()
+    prime_queries(ix, labeled, progress)
+    sweep = Sweep(labeled, ix, dirs)
+    stage = sorted(first_stage(), key=lambda c: repr(retrieval_key(c.config)))  # one search pass per key
+    rows: list[TuneRow] = []
+    with tqdm(total=len(stage) + 2 * (len(DEPTHS) - 1), desc="tune", unit="setting", disable=not progress) as bar:
+        reference = [sweep.score(Candidate(m, FusionConfig())) for m in METHODS]
+        for cand in stage:
+            rows.append(sweep.score(cand))
+            bar.update(1)
+        best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
+        for cand in depth_stage([b.candidate for b in best]):
+            rows.append(sweep.score(cand))
+            bar.update(1)
+    rows.sort(key=lambda r: -r.overall)
+    per_direction = {d: max(rows, key=lambda r: r.scores[d][MAIN_METRIC]).to_dict() for d in dirs}
+    return {
+        "dataset": labeled.name,
+        "queries": len(labeled.queries),
+        "directions": dirs,
+        "k": TUNE_K,
+        "metric": MAIN_METRIC,
+        "candidates": len(rows),
+        "seconds": round(time.perf_counter() - started, 1),
+        "best_overall": rows[0].to_dict(),
+        "best_rrf": next(r for r in rows if r.candidate.mode == "hybrid-rrf").to_dict(),
+        "best_weighted": next(r for r in rows if r.candidate.mode == "hybrid-weighted").to_dict(),
+        "best_per_direction": per_direction,
+        "reference": [r.to_dict() for r in reference],
+        "ranked": [r.to_dict() for r in rows],
+    }
+
+
+def _line(row: dict[str, Any], dirs: Sequence[str]) -> list[str]:
+    return [row["label"], f"{row['overall']:.3f}", *(f"{row['scores'][d][MAIN_METRIC]:.3f}" for d in dirs)]
+
+
+def render(summary: dict[str, Any], top: int = 10, markdown: bool = False) -> str:
+    dirs = summary["directions"]
+    head = ["setting", "mean", *dirs]
+    table = markdown_table if markdown else text_table
+    best = [summary["best_overall"], summary["best_rrf"], summary["best_weighted"]]
+    per_dir = [{**r, "label": f"[{d}] {r['label']}"} for d, r in summary["best_per_direction"].items()]
+    sections = [
+        ("current defaults", summary["reference"]),
+        ("best overall, best RRF, best weighted", best),
+        ("best per direction", per_dir),
+        (f"top {top}", summary["ranked"][:top]),
+    ]
+    intro = (
+        f"tuning on {summary['dataset']} ({summary['queries']} queries): {summary['candidates']} settings, "
+        f"nDCG@10 at k={summary['k']}, {summary['seconds']} s"
+    )
+    parts = [intro]
+    for title, body in sections:
+        parts.append(f"**{title}**" if markdown else title)
+        parts.append(table(head, [_line(r, dirs) for r in body]))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_tune(summary: dict[str, Any], out_dir: Path, name: str, json_path: Path | None = None) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{name}-tune.json", out_dir / f"{name}-tune.md"]
+    payload = json.dumps(summary, indent=2) + "\n"
+    paths[0].write_text(payload, encoding="utf-8")
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(payload, encoding="utf-8")
+        paths.append(json_path)
+    paths[1].write_text(f"# Fusion tuning: {name}\n\n" + render(summary, markdown=True), encoding="utf-8")
+    return paths
