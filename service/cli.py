@@ -248,12 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
 
-    try:
-        from eval.cli import add_eval_parser
-    except ImportError:
-        pass
-    else:
-        add_eval_parser(sub)
+    from eval.cli import add_eval_parser
+
+    add_eval_parser(sub)
     return parser
 
 
