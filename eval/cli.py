@@ -65,6 +65,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--expected", type=Path, help="minima file for --check / --pin (default eval/expected.json)")
     p.add_argument("--pin", action="store_true", help="write measured commission scores minus 0.05 as the new minima")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--answers", action="store_true", help="score `ask` answers instead of retrieval")
     p.set_defaults(func=cmd_eval)
     return p
 
@@ -136,6 +137,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
         return _check(args, config, started)
     labeled, ix = _prepare(args, args.dataset)
     labeled = labeled.select(args.split)
+    if args.answers:
+        return _answers(args, labeled, ix, directions or list(labeled.directions), started)
     if args.tune:
         summary = tune(labeled, ix, directions, progress=not args.quiet)
         print(render(summary))
@@ -162,6 +165,22 @@ def _run(args: argparse.Namespace, started: float) -> int:
         write_runs(result, args.runs)
         print(f"wrote runs and qrels under {args.runs}")
     print(f"total {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions: list[str], started: float) -> int:
+    import json
+
+    from eval.answers import evaluate_answers, render_answers
+
+    rows = evaluate_answers(labeled, ix, directions, progress=not args.quiet)
+    name = f"{labeled.name}-{args.split or 'all'}-answers"
+    text = render_answers(name, rows)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{name}.md").write_text(text, encoding="utf-8")
+    (args.out / f"{name}.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out / name}.{{md,json}}; total {time.perf_counter() - started:.1f} s")
     return 0
 
 

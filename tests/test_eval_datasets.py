@@ -157,3 +157,10 @@ def test_beir_folder_errors(tmp_path: Path) -> None:
     (root / "qrels" / "test.tsv").unlink()
     with pytest.raises(DatasetError, match="no qrels"):
         load_beir(root)
+
+
+def test_xquad_carries_parallel_gold_answers(xquad: LabeledSet) -> None:
+    assert len(xquad.answers) == 2 * 1190
+    first = xquad.queries[0].qid.split("-", 1)[1]
+    assert xquad.answers[f"en-{first}"] == xquad.answers[f"es-{first}"]
+    assert set(xquad.answers[f"en-{first}"]) == {"en", "es"}

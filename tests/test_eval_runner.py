@@ -164,3 +164,23 @@ def test_tuning_grid_is_bounded_and_groups_by_retrieval() -> None:
     assert len({retrieval_key(c.config) for c in stage}) == 3  # one search pass per cross-language weight
     more = depth_stage([stage[0]])
     assert len(more) == 3 and all(retrieval_key(c.config) != retrieval_key(stage[0].config) for c in more)
+
+
+def test_commission_answers_are_scored(commission: LabeledSet, commission_index: EvalIndex) -> None:
+    from dataclasses import replace
+
+    from eval.answers import evaluate_answers, render_answers
+
+    assert len(commission.answers) == 128 and len(commission.unanswerable) == 12
+    # a slice keeps the test quick: ten answerable and all unanswerable Spanish questions
+    spanish = [q.qid for q in commission.queries if q.lang == "es"]
+    keep = set(sorted(q for q in spanish if q in commission.answers)[:10])
+    keep |= {q for q in spanish if q in commission.unanswerable}
+    small = replace(commission, queries=[q for q in commission.queries if q.qid in keep])
+    rows = evaluate_answers(small, commission_index, ["es-es"])
+    row = rows["es-es"]
+    assert row["n"] == 10 and row["unanswerable"] == 6
+    assert row["top1_contains_gold"] >= 0.7  # 0.88 on all 60 Spanish questions
+    assert row["false_answers"] <= 0.5
+    assert row["answered_and_correct"] <= row["answered"] <= 1.0
+    assert "| es-es | 10 |" in render_answers("commission", rows)

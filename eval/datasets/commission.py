@@ -65,4 +65,6 @@ def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> 
         level="passage",
         span_labels=spans,
         notes=notes,
+        answers={str(r["id"]): dict(r.get("answers") or {}) for r in rows if r.get("answerable", True)},
+        unanswerable=frozenset(str(r["id"]) for r in rows if not r.get("answerable", True)),
     )

@@ -72,6 +72,8 @@ class LabeledSet:
     span_labels: dict[str, list[SpanLabel]] = field(default_factory=dict)
     directions: tuple[str, ...] = DIRECTION_NAMES
     notes: list[str] = field(default_factory=list)
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)  # qid -> {lang: gold answer text}
+    unanswerable: frozenset[str] = frozenset()  # qids the corpus cannot answer
 
     @property
     def splits(self) -> list[str]:

@@ -88,6 +88,7 @@ def load_xquad(root: Path) -> LabeledSet:
     documents: list[Document] = []
     queries: list[Query] = []
     qrels: dict[str, dict[str, int]] = {}
+    answers: dict[str, dict[str, str]] = {}
     for pe, ps in zip(en, es, strict=True):
         if (pe.article, pe.index) != (ps.article, ps.index) or [q.qid for q in pe.questions] != [
             q.qid for q in ps.questions
@@ -102,4 +103,9 @@ def load_xquad(root: Path) -> LabeledSet:
                 qid = f"{lang}-{q.qid}"
                 queries.append(Query(qid, q.text, lang, split))
                 qrels[qid] = {en_doc.doc_id: 1, es_doc.doc_id: 1}
-    return LabeledSet(name="xquad", documents=documents, queries=queries, level="document", doc_qrels=qrels)
+        for qe, qs in zip(pe.questions, ps.questions, strict=True):
+            gold = {"en": qe.answers[0].text, "es": qs.answers[0].text}
+            answers[f"en-{qe.qid}"] = answers[f"es-{qs.qid}"] = gold
+    return LabeledSet(
+        name="xquad", documents=documents, queries=queries, level="document", doc_qrels=qrels, answers=answers
+    )
