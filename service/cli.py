@@ -198,6 +198,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_query_options(p: argparse.ArgumentParser) -> None:
+    """Language, filters, index and output options shared by `search` and `ask`."""
+    p.add_argument("--lang", default="auto", help="query language: auto | en | es")
+    p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
+    p.add_argument("--date-from", dest="date_from")
+    p.add_argument("--date-to", dest="date_to")
+    p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--encoder")
+    p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bnc", description="Bilingual search over Binational Commission communiqués")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,27 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
     p.add_argument("--fusion", default="weighted", help="weighted (default) | rrf, for hybrid mode")
-    p.add_argument("--lang", default="auto", help="query language: auto | en | es")
-    p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
-    p.add_argument("--date-from", dest="date_from")
-    p.add_argument("--date-to", dest="date_to")
-    p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
-    p.add_argument("--index", type=Path)
-    p.add_argument("--encoder")
-    p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
+    _add_query_options(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question with a cited quote")
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5, help="passages to read (1-20)")
-    p.add_argument("--lang", default="auto", help="question language: auto | en | es")
-    p.add_argument("--doc-lang", dest="doc_lang", help="only documents in en | es")
-    p.add_argument("--date-from", dest="date_from")
-    p.add_argument("--date-to", dest="date_to")
-    p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
-    p.add_argument("--index", type=Path)
-    p.add_argument("--encoder")
-    p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
+    _add_query_options(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="run the HTTP service")
