@@ -135,7 +135,9 @@ class PassagePublic(BaseModel):
     index_version: str
 
 
-class DocumentPublic(BaseModel):
+class DocumentBase(BaseModel):
+    """Fields every document response shares."""
+
     doc_id: str
     lang: str
     title: str
@@ -143,8 +145,11 @@ class DocumentPublic(BaseModel):
     source: str
     source_url: str
     translation_of: str | None
-    translations: list[str]
     meta: dict[str, str]
+
+
+class DocumentPublic(DocumentBase):
+    translations: list[str]
     passages: int
 
 

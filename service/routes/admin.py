@@ -17,6 +17,7 @@ from indexer.types import Document
 from service.auth import AdminDep
 from service.builds import BuildRunner
 from service.deps import EngineDep
+from service.engine import Engine
 from service.schemas import DocumentCreate, ErrorPublic
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -107,6 +108,13 @@ async def _publish(request: Request, wait: bool, doc: Document | None, action: s
     return JSONResponse(status_code=202, content={**content, "detail": "indexing in the background"})
 
 
+async def _existing(engine: Engine, doc_id: str) -> Document:
+    found = await run_in_threadpool(find_document, engine.settings.corpus, doc_id)
+    if found is None:
+        raise HTTPException(404, f"no document {doc_id!r} in the corpus")
+    return found
+
+
 @router.post("/documents", responses=ERRORS, openapi_extra=UPLOAD_BODY, status_code=202)
 async def add_document(request: Request, engine: EngineDep, _: AdminDep, wait: Wait = False) -> JSONResponse:
     """Add a communiqué (.md/.txt/.html/.pdf upload, or JSON with `text`); it is indexed and published."""
@@ -130,9 +138,7 @@ async def replace_document(
     request: Request, engine: EngineDep, _: AdminDep, doc_id: DocId, wait: Wait = False
 ) -> JSONResponse:
     """Replace a document's file and metadata; the doc_id stays."""
-    existing = await run_in_threadpool(find_document, engine.settings.corpus, doc_id)
-    if existing is None:
-        raise HTTPException(404, f"no document {doc_id!r} in the corpus")
+    existing = await _existing(engine, doc_id)
     data, name, meta = await _read_upload(request)
     meta["doc_id"] = doc_id
     try:
@@ -147,9 +153,7 @@ async def remove_document(
     request: Request, engine: EngineDep, _: AdminDep, doc_id: DocId, wait: Wait = False
 ) -> JSONResponse:
     """Delete a document from the corpus and the index."""
-    existing = await run_in_threadpool(find_document, engine.settings.corpus, doc_id)
-    if existing is None:
-        raise HTTPException(404, f"no document {doc_id!r} in the corpus")
+    existing = await _existing(engine, doc_id)
     await run_in_threadpool(delete_document, engine.settings.corpus, existing)
     return await _publish(request, wait, existing, "deleted")
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from indexer.citations import citation_label
 from indexer.store import IndexSnapshot
 from service.deps import SearcherDep
-from service.schemas import ErrorPublic
+from service.schemas import DocumentBase, ErrorPublic
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -32,17 +32,9 @@ class TranslationPublic(BaseModel):
     title: str
 
 
-class DocumentViewPublic(BaseModel):
+class DocumentViewPublic(DocumentBase):
     index_version: str
-    doc_id: str
-    lang: str
-    title: str
-    date: str | None
-    source: str
-    source_url: str
-    translation_of: str | None
     translations: list[TranslationPublic]
-    meta: dict[str, str]
     body: str
     passages: list[ViewPassagePublic]
 
