@@ -14,13 +14,14 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 import httpx
 import psutil
 
 from bench.table import markdown_table, percentile
 
-QUERIES = [
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/api/search", {"q": "¿Cuántas tarjetas de cruce fronterizo se emitieron?"}),
     ("GET", "/api/search", {"q": "Border Crossing Card", "doc_lang": "es"}),
     ("GET", "/api/search", {"q": "LIFE Act deadline", "mode": "bm25"}),

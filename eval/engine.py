@@ -76,6 +76,23 @@ class MemoLexical(LexicalIndex):
             self._memo[key] = self.inner.search(*args, **kwargs)
         return self._memo[key]
 
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        # building the query is deferred: its arguments are the memo key, resolved by run()
+        return _Deferred(args, kwargs, (_freeze(args), _freeze(sorted(kwargs.items()))))
+
+    def run(self, query: Any, limit: int, doc_ids: Any = None) -> list[tuple[int, float]]:
+        key = (query.key, limit, _freeze(doc_ids))
+        if key not in self._memo:
+            self._memo[key] = self.inner.run(self.inner.query(*query.args, **query.kwargs), limit, doc_ids)
+        return self._memo[key]
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    key: Hashable
+
 
 class MemoVectors(VectorIndex):
     """The snapshot's vector index; each distinct (query vector, depth, rows) search is run once."""

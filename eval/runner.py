@@ -101,9 +101,11 @@ def qrels_for(labeled: LabeledSet, ix: EvalIndex, direction_name: str) -> QrelsD
     if labeled.level == "passage":
         units = scoring_units(labeled, ix, direction_name)
         passages = [p for p in ix.snapshot.passages if d.doc_lang is None or p.lang == d.doc_lang]
+        # labels are quotes located in whole bodies: the snapshot reads those on demand
+        bodies = {doc_id: ix.snapshot.document(doc_id) for doc_id in ix.snapshot.documents}
         for q in queries_for(labeled, direction_name):
             labels = labeled.span_labels.get(q.qid, [])
-            rel = relevant_passages(passages, ix.snapshot.documents, labels) if labels else set()
+            rel = relevant_passages(passages, bodies, labels) if labels else set()
             if rel:
                 out[q.qid] = dict.fromkeys(sorted({units[p] for p in rel}), 1)
         return out

@@ -91,7 +91,7 @@ class Answerer:
         out = []
         for start, end in sentence_spans(passage.text, passage.lang):
             s, e = passage.char_start + start, passage.char_start + end
-            out.append(Quote(passage, s, e, doc.body[s:e], cite(doc, passage, s, e)))
+            out.append(Quote(passage, s, e, passage.text[start:end], cite(doc, passage, s, e)))
         return out
 
     def ask(

@@ -31,9 +31,14 @@ def citation_label(doc: Document, paragraph: int) -> str:
 
 
 def cite(doc: Document, passage: Passage, start: int | None = None, end: int | None = None) -> Citation:
-    """Cite a passage, or a quote inside it given document offsets [start, end)."""
+    """Cite a passage, or a quote inside it given document offsets [start, end).
+
+    The quote is cut from the passage's text (an exact slice of the body), so citing needs
+    no document body in memory."""
     char_start = passage.char_start if start is None else start
     char_end = passage.char_end if end is None else end
+    if not passage.char_start <= char_start <= char_end <= passage.char_end:
+        raise ValueError(f"quote {char_start}:{char_end} is outside passage {passage.passage_id}")
     return Citation(
         doc_id=doc.doc_id,
         title=doc.title,
@@ -44,6 +49,6 @@ def cite(doc: Document, passage: Passage, start: int | None = None, end: int | N
         char_end=char_end,
         source=doc.source,
         source_url=doc.source_url,
-        quote=doc.body[char_start:char_end],
+        quote=passage.text[char_start - passage.char_start : char_end - passage.char_start],
         label=citation_label(doc, passage.ordinal),
     )

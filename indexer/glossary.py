@@ -32,6 +32,13 @@ class Glossary:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._analyzed = [[(lang, form, analyze(form, lang)) for lang, form in e.forms] for e in entries]
+        # entries by the first analyzed token of each form: a query only looks at entries it
+        # could mention (every query pays this lookup, so it must not scan the whole glossary)
+        self._by_first: dict[tuple[str, str], list[int]] = {}
+        for i, forms in enumerate(self._analyzed):
+            for lang, _, tokens in forms:
+                if tokens:
+                    self._by_first.setdefault((lang, tokens[0]), []).append(i)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Glossary:
@@ -51,8 +58,9 @@ class Glossary:
     def expand(self, query: str) -> list[tuple[str, str]]:
         """(form, lang) pairs to add: every other form of each entry the query mentions."""
         analyzed = {lang: analyze(query, lang) for lang in LANGS}
+        candidates = {i for lang, toks in analyzed.items() for t in toks for i in self._by_first.get((lang, t), ())}
         out: list[tuple[str, str]] = []
-        for forms in self._analyzed:
+        for forms in (self._analyzed[i] for i in sorted(candidates)):
             hit = [form for lang, form, tokens in forms if _contains(analyzed[lang], tokens)]
             if hit:
                 out.extend((form, lang) for lang, form, _ in forms if form not in hit)

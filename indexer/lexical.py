@@ -85,23 +85,22 @@ class LexicalIndex:
         clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f"text_{lang}", t)) for t in terms]
         return tantivy.Query.boolean_query(clauses)
 
-    def search(
+    def query(
         self,
         text: str,
         langs: Sequence[str],
-        limit: int,
-        doc_ids: Sequence[str] | None = None,
         expansions: Sequence[tuple[str, str]] = (),
         expansion_boost: float = 0.5,
-    ) -> list[tuple[int, float]]:
-        """BM25 top `limit` rows; `expansions` are (text, lang) alternatives, e.g. glossary terms."""
+    ) -> tantivy.Query | None:
+        """The BM25 query for `text` (None when nothing survives analysis); `expansions` are
+        (text, lang) alternatives, e.g. glossary terms, weighted by `expansion_boost`."""
         per_field = [self._field_query(terms, lang) for lang, terms in self.query_terms(text, langs).items() if terms]
         extra_terms: dict[str, list[str]] = {}
         for alt, lang in expansions:
             extra_terms.setdefault(lang, []).extend(analyze(alt, lang))
         extra = [self._field_query(list(dict.fromkeys(t)), lang) for lang, t in extra_terms.items() if t]
         if not per_field and not extra:
-            return []
+            return None
         # dis-max: a passage's score is its best analysis, so two analyzers never double-count
         parts: list[tantivy.Query] = []
         if per_field:
@@ -109,7 +108,14 @@ class LexicalIndex:
         if extra:
             alt_query = extra[0] if len(extra) == 1 else tantivy.Query.disjunction_max_query(extra)
             parts.append(tantivy.Query.boost_query(alt_query, expansion_boost))
-        query = parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+        return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+    def run(
+        self, query: tantivy.Query | None, limit: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """BM25 top `limit` rows for a query from `query`, optionally within `doc_ids`."""
+        if query is None:
+            return []
         if doc_ids is not None:
             if not doc_ids:
                 return []
@@ -122,3 +128,15 @@ class LexicalIndex:
             if row is not None:
                 out.append((row, float(score)))
         return out
+
+    def search(
+        self,
+        text: str,
+        langs: Sequence[str],
+        limit: int,
+        doc_ids: Sequence[str] | None = None,
+        expansions: Sequence[tuple[str, str]] = (),
+        expansion_boost: float = 0.5,
+    ) -> list[tuple[int, float]]:
+        """BM25 top `limit` rows for `text` analyzed with `langs`."""
+        return self.run(self.query(text, langs, expansions, expansion_boost), limit, doc_ids)

@@ -9,10 +9,10 @@ from typing import Literal
 import numpy as np
 
 from indexer import fusion
-from indexer.analysis import analyze, term_spans
 from indexer.citations import cite
 from indexer.encoders import Encoder
 from indexer.glossary import default_glossary
+from indexer.highlight import highlight_spans, query_terms
 from indexer.querylang import QueryLanguage, detect_query_lang
 from indexer.store import IndexSnapshot, check_encoder
 from indexer.types import LANGS, SearchHit
@@ -64,6 +64,20 @@ class SearchResult:
     version: str
     took_ms: float
     hits: list[SearchHit] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # ms per stage, see Laps
+
+
+class Laps:
+    """Wall time per named stage of one search, in ms (a stage may be entered several times)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.ms[stage] = self.ms.get(stage, 0.0) + (now - self._t) * 1000
+        self._t = now
 
 
 class Searcher:
@@ -109,6 +123,7 @@ class Searcher:
         fusion_method: str = "weighted",
     ) -> SearchResult:
         started = time.perf_counter()
+        laps = Laps()
         filters = filters or SearchFilters()
         qlang = self.detect(query, lang)
         depth = max(self.config.depth_factor * k, self.config.min_depth)
@@ -119,6 +134,7 @@ class Searcher:
         search_docs = None if allowed is None else sorted(self._with_twin_docs(allowed))
         search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
         allowed_set = None if allowed is None else set(allowed)
+        laps.lap("detect")
 
         lexical: dict[int, float] = {}
         dense: dict[int, float] = {}
@@ -126,14 +142,19 @@ class Searcher:
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             expansions = default_glossary().expand(query) if self.config.glossary else []
-            raw = snapshot.lexical.search(
-                query, qlang.analyze_with, depth, search_docs, expansions, self.config.glossary_boost
-            )
+            lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, self.config.glossary_boost)
+            laps.lap("analyze")
+            raw = snapshot.lexical.run(lex_query, depth, search_docs)
+            laps.lap("bm25")
             lexical, lent_by = self._propagate(dict(raw), allowed_set)
             cross = self._cross_language(qlang, lexical, lent_by)
+            laps.lap("fusion")
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
-            dense, _ = self._propagate(dict(snapshot.vectors.search(qvec, depth, search_rows)), allowed_set)
+            laps.lap("encode")
+            raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
+            laps.lap("ann")
+            dense, _ = self._propagate(dict(raw_dense), allowed_set)
 
         bm25_rank, dense_rank = _ranks(lexical), _ranks(dense)
         if mode == "bm25":
@@ -147,15 +168,19 @@ class Searcher:
                 dense.update(snapshot.vectors.score_rows(qvec, unscored))
         ranked = fusion.top(fused, len(fused))
         if filters.doc_lang is None:
-            ranked = self._collapse_twins(ranked, qlang.lang)
+            ranked = self._collapse_twins(ranked, qlang.lang, k)
         ranked = ranked[:k]
+        laps.lap("fusion")
+        terms = {lg: query_terms(query, lg) for lg in {self.snapshot.passages[row].lang for row, _ in ranked}}
         hits = [
-            self._hit(rank, row, score, query, lexical, dense, bm25_rank, dense_rank)
+            self._hit(rank, row, score, terms, lexical, dense, bm25_rank, dense_rank)
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
+        laps.lap("hits")
         took = (time.perf_counter() - started) * 1000
         used_fusion = fusion_method if mode == "hybrid" else "none"
-        return SearchResult(query, qlang, mode, used_fusion, k, self.version, round(took, 2), hits)
+        stages = {name: round(ms, 3) for name, ms in laps.ms.items()}
+        return SearchResult(query, qlang, mode, used_fusion, k, self.version, round(took, 2), hits, stages)
 
     def _with_twin_docs(self, doc_ids: list[str]) -> set[str]:
         out = set(doc_ids)
@@ -197,8 +222,12 @@ class Searcher:
             out = {r: s for r, s in out.items() if passages[r].doc_id in allowed}
         return out, lent_by
 
-    def _collapse_twins(self, ranked: list[tuple[int, float]], lang: str) -> list[tuple[int, float]]:
-        """Unfiltered results show each aligned pair once, in the asker's language when possible."""
+    def _collapse_twins(
+        self, ranked: list[tuple[int, float]], lang: str, limit: int | None = None
+    ) -> list[tuple[int, float]]:
+        """Unfiltered results show each aligned pair once, in the asker's language when possible.
+
+        Stops after `limit` results: the rest of the candidates would be cut anyway."""
         twins = self.snapshot.twins
         passages = self.snapshot.passages
         candidates = dict(ranked)
@@ -209,8 +238,10 @@ class Searcher:
                 continue
             group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
             seen.update(group)
-            pick = next((r for r in group if passages[r].lang == lang), row)
+            pick = row if len(group) == 1 else next((r for r in group if passages[r].lang == lang), row)
             out.append((pick, score))
+            if limit is not None and len(out) >= limit:
+                break
         return out
 
     def _fuse(
@@ -242,7 +273,7 @@ class Searcher:
         rank: int,
         row: int,
         score: float,
-        query: str,
+        terms: dict[str, frozenset[str]],
         bm25_scores: dict[int, float],
         dense_scores: dict[int, float],
         bm25_rank: dict[int, int],
@@ -260,7 +291,7 @@ class Searcher:
             ranks={"bm25": bm25_rank.get(row), "dense": dense_rank.get(row)},
             passage=passage,
             citation=cite(doc, passage),
-            highlights=highlight_spans(query, passage.text, passage.lang),
+            highlights=highlight_spans(terms[passage.lang], passage.text, passage.lang),
             twin=twin,
             twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
         )
@@ -268,11 +299,3 @@ class Searcher:
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:
     return {row: i for i, (row, _) in enumerate(fusion.top(scores, len(scores)), start=1)}
-
-
-def highlight_spans(query: str, text: str, lang: str) -> list[tuple[int, int]]:
-    """Offsets (into the passage text) of words whose analyzed form is a query term."""
-    terms = set(analyze(query, lang))
-    if not terms:
-        return []
-    return [(start, end) for term, start, end in term_spans(text, lang) if term in terms]

@@ -8,6 +8,9 @@ import json
 import os
 import secrets
 import shutil
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -82,24 +85,66 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Rows one at a time: turning each into an object as it is read keeps a million rows'
+    worth of dicts from existing at once (the allocator would keep that peak as RSS)."""
     with path.open("rb") as fh:
-        return [orjson.loads(line) for line in fh if line.strip()]
+        for line in fh:
+            if line.strip():
+                yield orjson.loads(line)
 
 
 def documents_to_rows(docs: list[Document]) -> list[dict[str, Any]]:
     return [{**vars(d), "meta": dict(d.meta)} for d in docs]
 
 
+_PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
+
+
 def passages_to_rows(passages: list[Passage]) -> list[dict[str, Any]]:
-    return [dict(vars(p)) for p in passages]  # flat frozen dataclasses: vars() is exact and fast
+    return [{name: getattr(p, name) for name in _PASSAGE_FIELDS} for p in passages]
 
 
-def rows_to_documents(rows: list[dict[str, Any]]) -> list[Document]:
+def read_document_headers(path: Path) -> tuple[list[Document], dict[str, int]]:
+    """Documents without their bodies, and each one's byte offset in the file.
+
+    A body is read back only when asked for (read_document_at): passages already hold every
+    paragraph's text, so keeping bodies too would double the text in memory."""
+    docs: list[Document] = []
+    offsets: dict[str, int] = {}
+    with path.open("rb") as fh:
+        offset = 0
+        for line in fh:
+            if line.strip():
+                row = orjson.loads(line)
+                row["body"] = ""
+                doc = Document(**row)
+                docs.append(doc)
+                offsets[doc.doc_id] = offset
+            offset += len(line)
+    return docs, offsets
+
+
+def read_document_at(path: Path, offset: int) -> Document:
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        return Document(**orjson.loads(fh.readline()))
+
+
+def rows_to_documents(rows: Iterable[dict[str, Any]]) -> list[Document]:
     return [Document(**r) for r in rows]
 
 
-def rows_to_passages(rows: list[dict[str, Any]]) -> list[Passage]:
-    return [Passage(**r) for r in rows]
+def rows_to_passages(rows: Iterable[dict[str, Any]]) -> list[Passage]:
+    # ids, languages and sections repeat across rows: one shared string each saves memory at scale
+    intern = sys.intern
+    return [
+        Passage(**{**r, "doc_id": intern(r["doc_id"]), "lang": intern(r["lang"]), "section": intern(r["section"])})
+        for r in rows
+    ]
 
 
 def finish_snapshot(staging: Path, manifest: dict[str, Any], previous: Path | None = None) -> Path:

@@ -27,15 +27,27 @@ class IndexSnapshot:
     rows: dict[str, int] = field(default_factory=dict)
     doc_rows: dict[str, list[int]] = field(default_factory=dict)
     doc_twins: dict[str, set[str]] = field(default_factory=dict)
+    body_offsets: dict[str, int] = field(default_factory=dict)  # doc_id -> offset in documents.jsonl
 
     def __post_init__(self) -> None:
-        self.rows = {p.passage_id: i for i, p in enumerate(self.passages)}
+        if not self.rows:
+            self.rows = {p.passage_id: i for i, p in enumerate(self.passages)}
         for i, p in enumerate(self.passages):
             self.doc_rows.setdefault(p.doc_id, []).append(i)
         for doc in self.documents.values():
             if doc.translation_of in self.documents:
                 self.doc_twins.setdefault(doc.doc_id, set()).add(doc.translation_of)
                 self.doc_twins.setdefault(doc.translation_of, set()).add(doc.doc_id)
+
+    def document(self, doc_id: str) -> Document:
+        """The whole document, body included (read from the snapshot on demand).
+
+        `documents` holds every document's metadata with an empty body: the text of each
+        paragraph lives in `passages`, and bodies are needed only to show a whole document."""
+        offset = self.body_offsets.get(doc_id)
+        if offset is None:
+            return self.documents[doc_id]  # built in memory with bodies (e.g. by a test)
+        return snap.read_document_at(self.path / "documents.jsonl", offset)
 
     @property
     def encoder_id(self) -> str:
@@ -51,8 +63,8 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     if not path.is_dir():
         raise snap.SnapshotError(f"CURRENT names snapshot {version}, which does not exist under {path.parent}")
     manifest = snap.read_manifest(path, verify=verify)
-    docs = snap.rows_to_documents(snap.read_jsonl(path / "documents.jsonl"))
-    passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
+    docs, body_offsets = snap.read_document_headers(path / "documents.jsonl")
+    passages = snap.rows_to_passages(snap.iter_jsonl(path / "passages.jsonl"))
     rows = {p.passage_id: i for i, p in enumerate(passages)}
     vectors = VectorIndex.load(path / "vectors.faiss")
     if vectors.size != len(passages):
@@ -65,12 +77,13 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         passages=passages,
         lexical=LexicalIndex(path / "lexical", rows),
         vectors=vectors,
-        twins=_twins(passages, snap.read_jsonl(path / "pairs.jsonl")),
+        twins=_twins(rows, snap.read_jsonl(path / "pairs.jsonl")),
+        rows=rows,
+        body_offsets=body_offsets,
     )
 
 
-def _twins(passages: list[Passage], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:
-    rows = {p.passage_id: i for i, p in enumerate(passages)}
+def _twins(rows: dict[str, int], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:
     return twin_map([(rows[p["a"]], rows[p["b"]], float(p["sim"])) for p in pairs if p["a"] in rows and p["b"] in rows])
 
 

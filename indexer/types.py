@@ -30,7 +30,7 @@ class Document:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A contiguous span of a document body: the unit that is indexed and returned."""
 

@@ -1,4 +1,13 @@
-"""FAISS vector index: exact inner product for small collections, HNSW above a threshold."""
+"""FAISS vector index: exact inner product for small collections, HNSW (float16) above a threshold.
+
+Choices measured with `python -m bench.ann` on 100k passages, one query at a time (single thread):
+- exact (flat, float32): 13.4 ms p50 at 100k, so exact stops at EXACT_MAX (about 2.7 ms at 20k);
+- HNSW M=32 stores vectors as float16: recall@10 against exact is the same as float32 (0.980 vs
+  0.981 at efSearch=256), search is faster (1.5 vs 2.1 ms: less memory to read) and it takes
+  half the memory (99 vs 172 MB at 100k; about 1 GB at 1M). int8 lost recall (0.958), IVF more
+  (0.83 at nprobe=32). efSearch=256 is the smallest setting measured with recall@10 >= 0.95 with
+  a margin (128: 0.957).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-EXACT_MAX = 50_000  # below this an exact scan is both fast enough and perfectly accurate
+EXACT_MAX = 20_000  # up to here an exact scan is both fast enough and perfectly accurate
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
 
 
 def build_vectors(vectors: np.ndarray, exact_max: int = EXACT_MAX) -> faiss.Index:
@@ -20,7 +29,10 @@ def build_vectors(vectors: np.ndarray, exact_max: int = EXACT_MAX) -> faiss.Inde
     if n <= exact_max:
         index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        # float16 round-trips exactly, so vectors reused from this index by the next
+        # incremental build are the same vectors, not a drifting approximation
+        qtype = faiss.ScalarQuantizer.QT_fp16
+        index = faiss.IndexHNSWSQ(dim, qtype, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -28,7 +40,9 @@ def build_vectors(vectors: np.ndarray, exact_max: int = EXACT_MAX) -> faiss.Inde
 
 
 def index_kind(index: faiss.Index) -> str:
-    return "hnsw" if isinstance(index, faiss.IndexHNSWFlat) else "flat"
+    if isinstance(index, faiss.IndexHNSWSQ):
+        return "hnsw-fp16"
+    return "hnsw" if isinstance(index, faiss.IndexHNSW) else "flat"
 
 
 class VectorIndex:
@@ -36,7 +50,7 @@ class VectorIndex:
 
     def __init__(self, index: faiss.Index) -> None:
         self.index = index
-        if isinstance(index, faiss.IndexHNSWFlat):
+        if isinstance(index, faiss.IndexHNSW):
             index.hnsw.efSearch = HNSW_EF_SEARCH
 
     @classmethod
@@ -60,7 +74,7 @@ class VectorIndex:
                 return []
             selector = faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64))
             # the SWIG keyword constructors are missing from faiss' type stubs
-            if isinstance(self.index, faiss.IndexHNSWFlat):
+            if isinstance(self.index, faiss.IndexHNSW):
                 ef = max(HNSW_EF_SEARCH, limit)
                 params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)  # type: ignore[attr-defined]
             else:

@@ -179,7 +179,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        from bench.suite import ROOT
+        from bench.suite import main as bench_main
+    except ImportError as exc:
+        raise _UsageError(f"the benchmarks need their extra: pip install -e '.[bench]' ({exc})") from None
+    if not (ROOT / "corpus").is_dir():
+        raise _UsageError("the benchmarks run from a source checkout (pip install -e '.[bench]')")
+    return bench_main(args.options)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from service.app import create_app
@@ -187,14 +200,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,  # keep the JSON logging configured above
-        access_log=False,
-        timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, let in-flight requests finish
-    )
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,  # keep the JSON logging configured above
+        "access_log": False,
+        "timeout_graceful_shutdown": 30,  # SIGTERM: stop accepting, let in-flight requests finish
+    }
+    if args.workers > 1:
+        # each worker process imports the factory and reads its settings from the environment
+        os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
+        os.environ["BNC_ENCODER"] = settings.encoder
+        uvicorn.run("service.app:create_app", factory=True, workers=args.workers, **common)
+    else:
+        uvicorn.run(create_app(settings), **common)
     return 0
 
 
@@ -244,7 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoder")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers", type=int, default=1, help="worker processes; each holds its own copy of the index in memory"
+    )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "bench",
+        help="run the benchmark suite (python -m bench --help for its options)",
+        add_help=False,
+        prefix_chars="\0",  # every option belongs to the suite's own parser
+    )
+    p.add_argument("options", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
 
     from eval.cli import add_eval_parser
 

@@ -58,7 +58,7 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
         **doc.public(),
         "index_version": snapshot.version,
         "translations": translations,
-        "body": doc.body,
+        "body": snapshot.document(doc_id).body,
         "passages": passages,
     }
 

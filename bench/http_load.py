@@ -1,0 +1,197 @@
+"""HTTP search at fixed concurrency against a real `bnc serve`: QPS, latency percentiles, RSS.
+
+Usage: python -m bench.http_load --index DIR [--concurrency 1,8,32] [--seconds 15] [--workers 1]
+Load comes from Debian's `wrk` when it is on PATH (a C load generator: it takes little CPU from
+the 2 cores the server also runs on), else from an async httpx client. Requests are
+GET /api/search?q=...&k=10 (hybrid) over distinct real questions, in turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import psutil
+
+from bench.queries import query_set
+from bench.rss import mb
+from bench.table import markdown_table, percentile
+
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("JSON {\\"requests\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, \\"seconds\\": %%f, ",
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status, summary.duration / 1e6))
+  io.write(string.format("\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f}\\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(index: Path | None, workers: int = 1, timeout: float = 600) -> tuple[subprocess.Popen[bytes], str]:
+    """`bnc serve` on a free loopback port; returns when /readyz says ready."""
+    port = free_port()
+    env = {**os.environ, "BNC_LOG_LEVEL": "warning"}
+    cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    if index:
+        cmd += ["--index", str(index)]
+    proc = subprocess.Popen(cmd, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("server did not become ready")
+
+
+def tree_rss(pid: int) -> int:
+    """RSS of the server and its worker processes."""
+    root = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+
+
+def paths(queries: list[str]) -> list[str]:
+    return [f"/api/search?{urlencode({'q': q, 'k': 10})}" for q in queries]
+
+
+def wrk_run(url: str, targets: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in targets))
+        script = fh.name
+    try:
+        cmd = [
+            "wrk",
+            "-t",
+            str(min(clients, 2)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+        ]
+        out = subprocess.run([*cmd, "-s", script, url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script)
+    match = re.search(r"^JSON (.*)$", out, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"unexpected wrk output: {out}")
+    res = json.loads(match.group(1))
+    return {
+        "requests": res["requests"],
+        "errors": res["errors"] + res["non2xx"],
+        "qps": round(res["requests"] / res["seconds"], 1),
+        "p50_ms": round(res["p50"], 2),
+        "p95_ms": round(res["p95"], 2),
+        "p99_ms": round(res["p99"], 2),
+    }
+
+
+async def _client(http: httpx.AsyncClient, targets: list[str], n: int, until: float, lat: list[float]) -> int:
+    errors, i = 0, n
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        try:
+            if (await http.get(targets[i % len(targets)])).status_code != 200:
+                errors += 1
+        except httpx.HTTPError:
+            errors += 1
+        lat.append((time.perf_counter() - t0) * 1000)
+        i += 1
+    return errors
+
+
+async def _httpx_load(url: str, targets: list[str], clients: int, seconds: float) -> tuple[list[float], int, float]:
+    lat: list[float] = []
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+        t0 = time.perf_counter()
+        until = time.monotonic() + seconds
+        errors = await asyncio.gather(*(_client(http, targets, n, until, lat) for n in range(clients)))
+        return lat, sum(errors), time.perf_counter() - t0
+
+
+def httpx_run(url: str, targets: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    lat, errors, wall = asyncio.run(_httpx_load(url, targets, clients, seconds))
+    return {"requests": len(lat), "errors": errors, "qps": round(len(lat) / wall, 1)} | {
+        f"p{q}_ms": round(percentile(lat, q / 100), 2) for q in (50, 95, 99)
+    }
+
+
+def measure(
+    index: Path | None, concurrency: list[int], seconds: float, workers: int = 1, n_queries: int = 200
+) -> dict[str, Any]:
+    targets = paths(query_set(n_queries))
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    load = wrk_run if tool == "wrk" else httpx_run
+    proc, url = start_server(index, workers)
+    try:
+        rest = tree_rss(proc.pid)
+        load(url, targets[-20:], max(concurrency), min(seconds, 5))  # warm the thread pool and caches
+        runs = []
+        for clients in concurrency:
+            runs.append({"clients": clients} | load(url, targets, clients, seconds))
+        after = tree_rss(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return {"tool": tool, "workers": workers, "seconds": seconds, "runs": runs} | {
+        "rss_mb": {"at_rest": mb(rest), "after_load": mb(after)}
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.index, [int(c) for c in args.concurrency.split(",")], args.seconds, args.workers)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    headers = ["clients", "requests", "errors", "QPS", "p50 ms", "p95 ms", "p99 ms"]
+    rows = [
+        [r["clients"], r["requests"], r["errors"], r["qps"], r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+        for r in result["runs"]
+    ]
+    print(markdown_table(headers, rows))
+    print(f"load: {result['tool']}, workers: {args.workers}, server RSS {result['rss_mb']}")
+
+
+if __name__ == "__main__":
+    main()

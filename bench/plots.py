@@ -1,0 +1,57 @@
+"""PNG plots of a bench run: latency against corpus size, and the per-stage breakdowns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt
+
+from bench.run_size import QUERY_STAGES, STAGES
+
+
+def latency_vs_size(sizes: list[dict[str, Any]], path: Path) -> None:
+    runs = sorted(sizes, key=lambda r: r["passages"])
+    x = [r["passages"] for r in runs]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for mode, style in (("hybrid", "o-"), ("bm25", "s--"), ("dense", "^:")):
+        ax.plot(x, [r["queries"][mode]["total"]["p50"] for r in runs], style, label=f"{mode} p50")
+    ax.plot(x, [r["queries"]["hybrid"]["total"]["p95"] for r in runs], "o-", alpha=0.4, label="hybrid p95")
+    stage_p50 = [sum(v["p50"] for k, v in r["queries"]["hybrid"]["stages"].items() if k != "encode") for r in runs]
+    ax.plot(x, stage_p50, "x-.", label="hybrid without query encoding (sum of stage p50)")
+    ax.set_xscale("log")
+    ax.set_xlabel("passages")
+    ax.set_ylabel("ms per query (in process, k=10)")
+    ax.set_title("Query latency against corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _stacked(ax: Any, labels: list[str], parts: dict[str, list[float]], ylabel: str, title: str) -> None:
+    bottom = [0.0] * len(labels)
+    for name, values in parts.items():
+        ax.bar(labels, values, bottom=bottom, label=name)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+def stage_breakdown(sizes: list[dict[str, Any]], path: Path) -> None:
+    runs = sorted(sizes, key=lambda r: r["passages"])
+    labels = [r["size"] for r in runs]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    query = {s: [r["queries"]["hybrid"]["stages"].get(s, {}).get("p50", 0.0) for r in runs] for s in QUERY_STAGES}
+    _stacked(left, labels, query, "ms (p50 per stage)", "Hybrid query, per stage")
+    build = {s: [r["build"]["stages_s"].get(s, 0.0) for r in runs] for s in STAGES}
+    _stacked(right, labels, build, "seconds", "Index build, per stage")
+    right.set_yscale("symlog")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
