@@ -171,7 +171,7 @@ class Searcher:
             ranked = self._collapse_twins(ranked, qlang.lang, k)
         ranked = ranked[:k]
         laps.lap("fusion")
-        terms = {lg: query_terms(query, lg) for lg in {self.snapshot.passages[row].lang for row, _ in ranked}}
+        terms = {lg: query_terms(query, lg) for lg in {self.snapshot.passages.lang(row) for row, _ in ranked}}
         hits = [
             self._hit(rank, row, score, terms, lexical, dense, bm25_rank, dense_rank)
             for rank, (row, score) in enumerate(ranked, start=1)
@@ -201,7 +201,7 @@ class Searcher:
             return {}
         w = self.config.cross_lang_bm25
         passages = self.snapshot.passages
-        return {r: w for r in scores if passages[lent_by.get(r, r)].lang != qlang.lang}
+        return {r: w for r in scores if passages.lang(lent_by.get(r, r)) != qlang.lang}
 
     def _propagate(self, scores: dict[int, float], allowed: set[str] | None) -> tuple[dict[int, float], dict[int, int]]:
         """A passage scores at least as well as its aligned twin; then keep allowed documents only.
@@ -219,7 +219,7 @@ class Searcher:
                     lent_by[twin] = row
         if allowed is not None:
             passages = self.snapshot.passages
-            out = {r: s for r, s in out.items() if passages[r].doc_id in allowed}
+            out = {r: s for r, s in out.items() if passages.doc_id(r) in allowed}
         return out, lent_by
 
     def _collapse_twins(
@@ -238,7 +238,7 @@ class Searcher:
                 continue
             group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
             seen.update(group)
-            pick = row if len(group) == 1 else next((r for r in group if passages[r].lang == lang), row)
+            pick = row if len(group) == 1 else next((r for r in group if passages.lang(r) == lang), row)
             out.append((pick, score))
             if limit is not None and len(out) >= limit:
                 break

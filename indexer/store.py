@@ -10,7 +10,8 @@ from indexer import snapshot as snap
 from indexer.align import twin_map
 from indexer.encoders import Encoder, EncoderMismatch
 from indexer.lexical import LexicalIndex
-from indexer.types import Document, Passage
+from indexer.passage_table import PassageTable
+from indexer.types import Document
 from indexer.vectors import VectorIndex
 
 
@@ -20,7 +21,7 @@ class IndexSnapshot:
     path: Path
     manifest: dict[str, Any]
     documents: dict[str, Document]
-    passages: list[Passage]
+    passages: PassageTable
     lexical: LexicalIndex
     vectors: VectorIndex
     twins: dict[int, list[int]] = field(default_factory=dict)  # row -> aligned rows, other language
@@ -31,9 +32,8 @@ class IndexSnapshot:
 
     def __post_init__(self) -> None:
         if not self.rows:
-            self.rows = {p.passage_id: i for i, p in enumerate(self.passages)}
-        for i, p in enumerate(self.passages):
-            self.doc_rows.setdefault(p.doc_id, []).append(i)
+            self.rows = {pid: i for i, pid in enumerate(self.passages.passage_ids)}
+        self.doc_rows = self.passages.doc_rows()
         for doc in self.documents.values():
             if doc.translation_of in self.documents:
                 self.doc_twins.setdefault(doc.doc_id, set()).add(doc.translation_of)
@@ -64,8 +64,8 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         raise snap.SnapshotError(f"CURRENT names snapshot {version}, which does not exist under {path.parent}")
     manifest = snap.read_manifest(path, verify=verify)
     docs, body_offsets = snap.read_document_headers(path / "documents.jsonl")
-    passages = snap.rows_to_passages(snap.iter_jsonl(path / "passages.jsonl"))
-    rows = {p.passage_id: i for i, p in enumerate(passages)}
+    passages = PassageTable.from_rows(snap.iter_jsonl(path / "passages.jsonl"))
+    rows = {pid: i for i, pid in enumerate(passages.passage_ids)}
     vectors = VectorIndex.load(path / "vectors.faiss")
     if vectors.size != len(passages):
         raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")

@@ -44,11 +44,11 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
     doc = snapshot.documents.get(doc_id)
     if doc is None:
         raise HTTPException(404, f"no document {doc_id!r} in index version {snapshot.version}")
-    rows = sorted(snapshot.doc_rows.get(doc_id, []), key=lambda r: snapshot.passages[r].char_start)
+    rows = sorted(snapshot.doc_rows.get(doc_id, []), key=snapshot.passages.char_start)
     passages = []
     for row in rows:
         p = snapshot.passages[row]
-        twins = [snapshot.passages[t].passage_id for t in snapshot.twins.get(row, [])]
+        twins = [snapshot.passages.passage_ids[t] for t in snapshot.twins.get(row, [])]
         passages.append({**p.to_dict(), "label": citation_label(doc, p.ordinal), "twins": twins})
     translations = [
         {"doc_id": other.doc_id, "lang": other.lang, "title": other.title}
