@@ -162,11 +162,14 @@ class Searcher:
         elif mode == "dense":
             fused = dense
         else:
-            fused = self._fuse(lexical, dense, qvec, fusion_method, cross)
-            if qvec is not None:
-                unscored = [r for r in fused if r not in dense]
-                dense.update(snapshot.vectors.score_rows(qvec, unscored))
-        ranked = fusion.top(fused, len(fused))
+            # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
+            # them, and every hit reports its dense score
+            missing = [r for r in lexical if r not in dense]
+            extra = snapshot.vectors.score_rows(qvec, missing) if qvec is not None else {}
+            fused = self._fuse(lexical, dense, extra, fusion_method, cross)
+            dense = {**dense, **extra}  # a new dict: _fuse's arguments stay as they were
+        # collapsing removes at most one of each aligned pair, so 2k candidates always give k
+        ranked = fusion.top(fused, 2 * k)
         if filters.doc_lang is None:
             ranked = self._collapse_twins(ranked, qlang.lang, k)
         ranked = ranked[:k]
@@ -248,17 +251,15 @@ class Searcher:
         self,
         lexical: dict[int, float],
         dense: dict[int, float],
-        qvec: np.ndarray | None,
+        extra: dict[int, float],
         method: str,
         cross: dict[int, float],
     ) -> dict[int, float]:
+        """`extra` holds dense similarities of lexical-only candidates (weighted fusion only)."""
         cfg = self.config
         item_weights = {"bm25": cross}
         if method == "weighted":
-            dense_scores = dict(dense)
-            if qvec is not None:
-                missing = [r for r in lexical if r not in dense_scores]
-                dense_scores.update(self.snapshot.vectors.score_rows(qvec, missing))
+            dense_scores = {**dense, **extra}
             weights = {"bm25": cfg.weights[0], "dense": cfg.weights[1]}
             return fusion.weighted({"bm25": lexical, "dense": dense_scores}, weights, item_weights)
         rankings = {

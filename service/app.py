@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(engine.start)
         yield
+        await run_in_threadpool(engine.stop)
 
     app = FastAPI(
         title="bnc-search",

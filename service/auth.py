@@ -19,7 +19,7 @@ def load_api_keys(settings: Settings) -> tuple[str, ...]:
     return tuple(k for k in keys if k and not k.startswith("#"))
 
 
-def require_admin(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+async def require_admin(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
     keys: tuple[str, ...] = request.app.state.api_keys
     if not keys:
         raise HTTPException(403, ENABLE_HINT)

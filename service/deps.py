@@ -10,18 +10,20 @@ from indexer.search import Searcher
 from service.config import Settings
 from service.engine import Engine
 
+# async: these only read attributes, and a sync dependency would cost a threadpool hop per request
 
-def get_engine(request: Request) -> Engine:
+
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_searcher(engine: Annotated[Engine, Depends(get_engine)]) -> Searcher:
+async def get_searcher(engine: Annotated[Engine, Depends(get_engine)]) -> Searcher:
     # resolved once per request: the whole request runs on this snapshot even if a swap happens
     return engine.searcher()
 

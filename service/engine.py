@@ -33,6 +33,8 @@ class Engine:
         self._lock = threading.Lock()
         self._last_check = 0.0
         self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     @property
     def encoder(self) -> Encoder:
@@ -48,6 +50,20 @@ class Engine:
             # the first search loads the language model, the glossary and the lexical readers:
             # pay that here rather than on a user's request
             self._searcher.search("warm up", k=1)
+        self._stop.clear()
+        self._watcher = threading.Thread(target=self._watch, name="bnc-index-watch", daemon=True)
+        self._watcher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=10)
+
+    def _watch(self) -> None:
+        # a new snapshot is opened here, off the request path (a million passages take seconds):
+        # requests keep being answered from the current one until the swap
+        while not self._stop.wait(self.settings.reload_interval_s):
+            self.reload(force=True)
 
     def reload(self, force: bool = False) -> bool:
         """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""
@@ -72,7 +88,6 @@ class Engine:
             return True
 
     def searcher(self) -> Searcher:
-        self.reload()
         current = self._searcher
         if current is None:
             raise IndexUnavailable(self.last_error or f"no index at {self.index_dir}: run `bnc index` first")

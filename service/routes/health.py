@@ -21,7 +21,6 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", response_model=None)
 async def readyz(engine: EngineDep) -> JSONResponse | dict[str, Any]:
     """Ready when a snapshot is loaded; 503 with the reason otherwise."""
-    engine.reload()
     if not engine.ready:
         return JSONResponse(
             status_code=503, content={"status": "not ready", "detail": engine.last_error or "no index loaded"}
