@@ -55,3 +55,21 @@ def stage_breakdown(sizes: list[dict[str, Any]], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def main() -> None:
+    """`python -m bench.plots RUN.json [RUN.json ...] --out PREFIX`: plot sizes from several runs together."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("runs", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    sizes = [s for run in args.runs for s in json.loads(run.read_text("utf-8"))["sizes"]]
+    latency_vs_size(sizes, args.out.parent / f"{args.out.name}-latency.png")
+    stage_breakdown(sizes, args.out.parent / f"{args.out.name}-stages.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -55,7 +55,9 @@ def _peer_queries(size: str, queries: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bnc bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="bnc bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="corpus,10k,100k", help="corpus, xquad, or passage counts: 10k,100k,1M")
     parser.add_argument("--queries", type=int, default=200, help="distinct queries per size and mode")
     parser.add_argument("--peers", default="rank-bm25,txtai", help="comma list, or 'none'")
@@ -66,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--encoder-texts", type=int, default=64, help="real paragraphs for encoder throughput; 0 skips")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output path prefix")
     parser.add_argument("--workdir", type=Path, default=WORKDIR, help="where indexes are built (kept for reuse)")
+    parser.add_argument(
+        "--reuse-builds",
+        action="store_true",
+        help="keep the indexes and build measurements (and peer results) a previous run left in --workdir; "
+        "measure serving and HTTP again",
+    )
     args = parser.parse_args(argv)
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -87,15 +95,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sizes:
         print(f"[{size}] build and query", flush=True)
         tmp = args.workdir / f"{size}.json"
-        run = _child("bench.run_size", [size, "--workdir", str(args.workdir), "--queries", str(args.queries)], tmp)
-        result["sizes"].append(run)
         index = args.workdir / size / "index"
+        common = ["--workdir", str(args.workdir), "--queries", str(args.queries)]
+        if args.reuse_builds and tmp.exists() and index.is_dir():
+            built = json.loads(tmp.read_text("utf-8"))
+            serve = _child("bench.run_size", [size, "--serve-only", *common], tmp.with_suffix(".serve.json"))
+            run = built | serve
+            tmp.write_text(json.dumps(run, indent=2) + "\n", "utf-8")
+        else:
+            run = _child("bench.run_size", [size, *common], tmp)
+        result["sizes"].append(run)
         for peer in peers:
             print(f"[{size}] peer {peer}", flush=True)
-            n = str(_peer_queries(size, args.queries))
-            data = _child(
-                "bench.peers", [peer, "--index", str(index), "--queries", n], args.workdir / f"{size}-{peer}.json"
-            )
+            out = args.workdir / f"{size}-{peer}.json"
+            if args.reuse_builds and out.exists():
+                print(f"  reusing {out}", flush=True)
+                data = json.loads(out.read_text("utf-8"))
+            else:
+                data = _peer(peer, index, _peer_queries(size, args.queries), out, args.peer_timeout)
             result["peers"].append({"size": size, "passages": run["passages"]} | data)
         if args.http_seconds > 0:
             print(f"[{size}] HTTP at concurrency {args.concurrency}", flush=True)
