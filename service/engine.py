@@ -33,6 +33,7 @@ class Engine:
         self._lock = threading.Lock()
         self._last_check = 0.0
         self.last_error: str | None = None
+        self._refused: str | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -62,8 +63,11 @@ class Engine:
     def _watch(self) -> None:
         # a new snapshot is opened here, off the request path (a million passages take seconds):
         # requests keep being answered from the current one until the swap
-        while not self._stop.wait(self.settings.reload_interval_s):
-            self.reload(force=True)
+        while not self._stop.wait(max(self.settings.reload_interval_s, 0.05)):
+            try:
+                self.reload(force=True)
+            except Exception:  # e.g. the index folder vanished: log it, and keep watching
+                log.exception("checking %s for a new snapshot failed", self.index_dir)
 
     def reload(self, force: bool = False) -> bool:
         """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""
@@ -75,10 +79,13 @@ class Engine:
             version = snap.current_version(self.index_dir)
             if version is None or (self._searcher is not None and self._searcher.version == version):
                 return False
+            if version == self._refused:
+                return False  # refused once: wait for the next build instead of retrying each tick
             try:
                 snapshot = open_snapshot(self.index_dir, version, verify=self.settings.verify_checksums)
                 searcher = Searcher(snapshot, self.encoder)
             except Exception as exc:  # keep serving the last good snapshot whatever went wrong
+                self._refused = version
                 self.last_error = f"snapshot {version} refused: {exc}"
                 log.error(self.last_error)
                 return False

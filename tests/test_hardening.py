@@ -122,7 +122,8 @@ def test_flipped_byte_snapshot_is_refused_and_previous_keeps_serving(
 ) -> None:
     index = seeded_index(tmp_path, index_dir)
     build_index(corpus_docs, index, encoder)
-    app = create_app(Settings(index=index, corpus=corpus_copy(tmp_path), reload_interval_s=0), encoder=encoder)
+    # the watcher thread stays idle here: the test runs its tick itself, after corrupting the file
+    app = create_app(Settings(index=index, corpus=corpus_copy(tmp_path), reload_interval_s=3600), encoder=encoder)
     with TestClient(app) as c:
         good = c.get("/readyz").json()["index_version"]
         report = build_index(corpus_docs, index, encoder)
@@ -131,9 +132,9 @@ def test_flipped_byte_snapshot_is_refused_and_previous_keeps_serving(
         data[len(data) // 2] ^= 0x10
         vectors.write_bytes(bytes(data))
         with caplog.at_level(logging.ERROR, logger="bnc.engine"):
+            assert app.state.engine.reload(force=True) is False
+            assert app.state.engine.reload(force=True) is False  # refused once, not retried
             res = c.get("/api/search", params={"q": "visa"})
         assert res.status_code == 200 and res.json()["index_version"] == good
-        assert any(
-            f"snapshot {report.version} refused" in r.getMessage() and "vectors.faiss" in r.getMessage()
-            for r in caplog.records
-        )
+        refusals = [r.getMessage() for r in caplog.records if f"snapshot {report.version} refused" in r.getMessage()]
+        assert len(refusals) == 1 and "vectors.faiss" in refusals[0]
