@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 from typing import Any
 
 import httpx
 import psutil
 
+from bench.http_load import start_server
 from bench.table import markdown_table, percentile
 
 QUERIES: list[tuple[str, str, dict[str, Any]]] = [
@@ -58,24 +55,6 @@ async def _run(url: str, clients: int, seconds: float) -> tuple[list[float], lis
     return lat, errors
 
 
-def _start_server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "BNC_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start (is there an index? run `bnc index`)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=32)
@@ -86,7 +65,7 @@ def main() -> None:
     proc = None
     url = args.url
     if not url:
-        proc, url = _start_server()
+        proc, url = start_server(None)
     server = psutil.Process(proc.pid) if proc else None
     try:
         # warm-up at full concurrency: the worker thread pool and caches reach their steady size

@@ -70,12 +70,6 @@ class MemoLexical(LexicalIndex):
         self.inner = inner
         self._memo: dict[Hashable, list[tuple[int, float]]] = {}
 
-    def search(self, *args: Any, **kwargs: Any) -> list[tuple[int, float]]:
-        key = (_freeze(args), _freeze(sorted(kwargs.items())))
-        if key not in self._memo:
-            self._memo[key] = self.inner.search(*args, **kwargs)
-        return self._memo[key]
-
     def query(self, *args: Any, **kwargs: Any) -> Any:
         # building the query is deferred: its arguments are the memo key, resolved by run()
         return _Deferred(args, kwargs, (_freeze(args), _freeze(sorted(kwargs.items()))))

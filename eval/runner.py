@@ -101,9 +101,11 @@ def qrels_for(labeled: LabeledSet, ix: EvalIndex, direction_name: str) -> QrelsD
     if labeled.level == "passage":
         units = scoring_units(labeled, ix, direction_name)
         passages = [p for p in ix.snapshot.passages if d.doc_lang is None or p.lang == d.doc_lang]
-        # labels are quotes located in whole bodies: the snapshot reads those on demand
-        bodies = {doc_id: ix.snapshot.document(doc_id) for doc_id in ix.snapshot.documents}
-        for q in queries_for(labeled, direction_name):
+        queries = queries_for(labeled, direction_name)
+        # labels are quotes located in whole bodies, which the snapshot reads from disk on demand
+        labeled_docs = {lb.doc_id for q in queries for lb in labeled.span_labels.get(q.qid, [])}
+        bodies = {d: ix.snapshot.document(d) for d in labeled_docs if d in ix.snapshot.documents}
+        for q in queries:
             labels = labeled.span_labels.get(q.qid, [])
             rel = relevant_passages(passages, bodies, labels) if labels else set()
             if rel:

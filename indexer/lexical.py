@@ -128,15 +128,3 @@ class LexicalIndex:
             if row is not None:
                 out.append((row, float(score)))
         return out
-
-    def search(
-        self,
-        text: str,
-        langs: Sequence[str],
-        limit: int,
-        doc_ids: Sequence[str] | None = None,
-        expansions: Sequence[tuple[str, str]] = (),
-        expansion_boost: float = 0.5,
-    ) -> list[tuple[int, float]]:
-        """BM25 top `limit` rows for `text` analyzed with `langs`."""
-        return self.run(self.query(text, langs, expansions, expansion_boost), limit, doc_ids)

@@ -39,30 +39,18 @@ class PassageTable(Sequence[Passage]):
         """Rows as written in passages.jsonl, consumed one at a time."""
         table = cls()
         for r in rows:
-            table._append(r["passage_id"], r["doc_id"], r["lang"], r["section"], r["ordinal"], r["char_start"])
-            table._end.append(r["char_end"])
-            table._add_text(r["text"])
+            table._append(r)
         return table
 
-    @classmethod
-    def from_passages(cls, passages: Iterable[Passage]) -> PassageTable:
-        table = cls()
-        for p in passages:
-            table._append(p.passage_id, p.doc_id, p.lang, p.section, p.ordinal, p.char_start)
-            table._end.append(p.char_end)
-            table._add_text(p.text)
-        return table
-
-    def _append(self, pid: str, doc_id: str, lang: str, section: str, ordinal: int, start: int) -> None:
-        self.passage_ids.append(pid)
-        self._doc.append(_code(self._doc_index, self._doc_ids, doc_id))
-        self._lang.append(_code(self._lang_index, self._langs, lang))
-        self._section.append(_code(self._section_index, self._sections, section))
-        self._ordinal.append(ordinal)
-        self._start.append(start)
-
-    def _add_text(self, text: str) -> None:
-        self._text += text.encode("utf-8")
+    def _append(self, r: dict[str, Any]) -> None:
+        self.passage_ids.append(r["passage_id"])
+        self._doc.append(_code(self._doc_index, self._doc_ids, r["doc_id"]))
+        self._lang.append(_code(self._lang_index, self._langs, r["lang"]))
+        self._section.append(_code(self._section_index, self._sections, r["section"]))
+        self._ordinal.append(r["ordinal"])
+        self._start.append(r["char_start"])
+        self._end.append(r["char_end"])
+        self._text += r["text"].encode("utf-8")
         self._text_at.append(len(self._text))
 
     def __len__(self) -> int:

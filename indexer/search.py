@@ -13,6 +13,7 @@ from indexer.citations import cite
 from indexer.encoders import Encoder
 from indexer.glossary import default_glossary
 from indexer.highlight import highlight_spans, query_terms
+from indexer.laps import Laps
 from indexer.querylang import QueryLanguage, detect_query_lang
 from indexer.store import IndexSnapshot, check_encoder
 from indexer.types import LANGS, SearchHit
@@ -64,20 +65,7 @@ class SearchResult:
     version: str
     took_ms: float
     hits: list[SearchHit] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)  # ms per stage, see Laps
-
-
-class Laps:
-    """Wall time per named stage of one search, in ms (a stage may be entered several times)."""
-
-    def __init__(self) -> None:
-        self.ms: dict[str, float] = {}
-        self._t = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.ms[stage] = self.ms.get(stage, 0.0) + (now - self._t) * 1000
-        self._t = now
+    stages: dict[str, float] = field(default_factory=dict)  # ms per stage (indexer.laps)
 
 
 class Searcher:

@@ -134,10 +134,6 @@ def read_document_at(path: Path, offset: int) -> Document:
         return Document(**orjson.loads(fh.readline()))
 
 
-def rows_to_documents(rows: Iterable[dict[str, Any]]) -> list[Document]:
-    return [Document(**r) for r in rows]
-
-
 def rows_to_passages(rows: Iterable[dict[str, Any]]) -> list[Passage]:
     # ids, languages and sections repeat across rows: one shared string each saves memory at scale
     intern = sys.intern

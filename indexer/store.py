@@ -44,10 +44,7 @@ class IndexSnapshot:
 
         `documents` holds every document's metadata with an empty body: the text of each
         paragraph lives in `passages`, and bodies are needed only to show a whole document."""
-        offset = self.body_offsets.get(doc_id)
-        if offset is None:
-            return self.documents[doc_id]  # built in memory with bodies (e.g. by a test)
-        return snap.read_document_at(self.path / "documents.jsonl", offset)
+        return snap.read_document_at(self.path / "documents.jsonl", self.body_offsets[doc_id])
 
     @property
     def encoder_id(self) -> str:

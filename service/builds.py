@@ -81,7 +81,7 @@ class BuildRunner:
             if self.metrics:
                 self.metrics.build_seconds.observe(time.perf_counter() - started)
                 self.metrics.builds.labels("failed" if error else "published").inc()
-            self.engine.reload(force=True)
+            self.engine.reload()
             with self._cond:
                 self._running = False
                 self._finished = job

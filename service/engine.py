@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 from indexer import snapshot as snap
@@ -31,7 +30,6 @@ class Engine:
         self._searcher: Searcher | None = None
         self._answerer: Answerer | None = None
         self._lock = threading.Lock()
-        self._last_check = 0.0
         self.last_error: str | None = None
         self._refused: str | None = None
         self._stop = threading.Event()
@@ -46,7 +44,7 @@ class Engine:
     def start(self) -> None:
         """Load the encoder and whatever snapshot is current; a missing index is not fatal."""
         self.encoder.encode_queries(["warm up"])
-        self.reload(force=True)
+        self.reload()
         if self._searcher is not None:
             # the first search loads the language model, the glossary and the lexical readers:
             # pay that here rather than on a user's request
@@ -65,17 +63,13 @@ class Engine:
         # requests keep being answered from the current one until the swap
         while not self._stop.wait(max(self.settings.reload_interval_s, 0.05)):
             try:
-                self.reload(force=True)
+                self.reload()
             except Exception:  # e.g. the index folder vanished: log it, and keep watching
                 log.exception("checking %s for a new snapshot failed", self.index_dir)
 
-    def reload(self, force: bool = False) -> bool:
+    def reload(self) -> bool:
         """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""
-        now = time.monotonic()
-        if not force and now - self._last_check < self.settings.reload_interval_s:
-            return False
         with self._lock:
-            self._last_check = now
             version = snap.current_version(self.index_dir)
             if version is None or (self._searcher is not None and self._searcher.version == version):
                 return False

@@ -112,8 +112,9 @@ def test_report_has_every_table_and_judges_targets(index_dir: Path, encoder: Enc
     assert (tmp_path / "bench-stages.png").stat().st_size > 0
     verdicts = {row[0]: row[3] for row in targets(result)}
     assert verdicts["bulk indexing / raw encoder throughput"] == "met"
-    ours = queries["bm25"]["stages"]["analyze"]["p50"] + queries["bm25"]["stages"]["bm25"]["p50"]
-    assert verdicts["faster than rank-bm25 at corpus (p50 ratio)"] == ("met" if 50.0 / ours >= 1 else "MISSED")
+    # 40 passages: our analysis + BM25 take well under a millisecond against the peer's 50 ms
+    assert verdicts["faster than rank-bm25 at corpus (p50 ratio)"] == "met"
+    assert not any("txtai" in name for name in verdicts)  # a peer that failed is not judged
 
 
 def test_http_load_against_a_real_server(index_dir: Path) -> None:

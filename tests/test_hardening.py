@@ -132,8 +132,8 @@ def test_flipped_byte_snapshot_is_refused_and_previous_keeps_serving(
         data[len(data) // 2] ^= 0x10
         vectors.write_bytes(bytes(data))
         with caplog.at_level(logging.ERROR, logger="bnc.engine"):
-            assert app.state.engine.reload(force=True) is False
-            assert app.state.engine.reload(force=True) is False  # refused once, not retried
+            assert app.state.engine.reload() is False
+            assert app.state.engine.reload() is False  # refused once, not retried
             res = c.get("/api/search", params={"q": "visa"})
         assert res.status_code == 200 and res.json()["index_version"] == good
         refusals = [r.getMessage() for r in caplog.records if f"snapshot {report.version} refused" in r.getMessage()]
