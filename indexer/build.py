@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +30,10 @@ KEEP_SNAPSHOTS = 2  # the current one and the previous, for readers still holdin
 
 class BuildLocked(RuntimeError):
     """Another build holds the index lock."""
+
+
+class BuildCancelled(RuntimeError):
+    """The build was asked to stop; nothing was published and its staging directory is gone."""
 
 
 @dataclass
@@ -98,15 +102,18 @@ def split_all(documents: list[Document], reuse: dict[str, list[Passage]] | None 
 
 
 def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
-    """The current snapshot's documents, passages and vectors, if it was built with this encoder."""
-    version = snap.current_version(index_dir)
+    """The served snapshot's documents, passages and vectors, if it was built with this encoder.
+
+    "Served" follows the same rule as the service: CURRENT, or when CURRENT is broken the newest
+    snapshot that verifies, so a repair build reuses what it can."""
+    version, _problem = snap.serving_version(index_dir, verify=True)
     path = snap.snapshots_dir(index_dir) / str(version)
     if not version or not path.is_dir():
         return _Previous()
     try:
-        manifest = snap.read_manifest(path, verify=True)
+        manifest = snap.read_manifest(path, verify=False)  # serving_version verified it
     except snap.SnapshotError:
-        return _Previous()  # a corrupt snapshot is not reused; the build starts from the cache
+        return _Previous()
     prev = _Previous(version, path, {d: m.get("fingerprint", m["sha256"]) for d, m in manifest["documents"].items()})
     passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
     for p in passages:
@@ -178,12 +185,20 @@ def build_index(
     exact_max: int = EXACT_MAX,
     wait_for_lock: bool = False,
     keep: int = KEEP_SNAPSHOTS,
+    cancelled: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
     Incremental by default: vectors of unchanged passages come from the current snapshot or the
-    embedding cache. `full=True` ignores both and encodes everything again.
+    embedding cache. `full=True` ignores both and encodes everything again. `cancelled` is polled
+    between stages and encoder batches; when it says so the build raises BuildCancelled, leaving
+    CURRENT as it was and the vectors encoded so far in the cache.
     """
+
+    def check(_done: int = 0) -> None:
+        if cancelled is not None and cancelled():
+            raise BuildCancelled("the build was cancelled; the served index is unchanged")
+
     with build_lock(index_dir, wait=wait_for_lock):
         cleaned = snap.remove_stale(index_dir, keep=0, only_staging=True)  # leftovers of a crashed build
         version = snap.new_version()
@@ -204,13 +219,19 @@ def build_index(
             cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite")
             try:
                 with tqdm(total=len(passages), desc="encode", unit="passage", disable=not progress) as bar:
+
+                    def advance(n: int) -> None:
+                        bar.update(n)
+                        check()
+
                     vectors, encoded = encode_with_cache(
-                        encoder, [p.text for p in passages], cache, bar.update, known=prev.vectors, read_cache=not full
+                        encoder, [p.text for p in passages], cache, advance, known=prev.vectors, read_cache=not full
                     )
             finally:
                 cache.close()
             timings["encode"] = time.perf_counter() - t0
 
+            check()
             t0 = time.perf_counter()
             drop = set(prev.doc_sha) - set(unchanged)
             # only additions are applied in place: tantivy keeps counting deleted documents in
@@ -224,16 +245,19 @@ def build_index(
                 build_lexical(passages, staging / "lexical")
             timings["lexical"] = time.perf_counter() - t0
 
+            check()
             t0 = time.perf_counter()
             vindex = VectorIndex(build_vectors(vectors, exact_max))
             vindex.save(staging / "vectors.faiss")
             timings["vectors"] = time.perf_counter() - t0
 
+            check()
             t0 = time.perf_counter()
             pairs = _pairs(documents, passages, vectors, prev, changes)
             snap.write_jsonl(staging / "pairs.jsonl", pairs)
             timings["align"] = time.perf_counter() - t0
 
+            check()
             t0 = time.perf_counter()
             snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
             snap.write_jsonl(staging / "passages.jsonl", snap.passages_to_rows(passages))
@@ -272,3 +296,20 @@ def build_index(
             seconds={k: round(v, 4) for k, v in timings.items()},
             removed=removed,
         )
+
+
+def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> str | None:
+    """The version CURRENT names when it already holds exactly `documents` for this encoder, else None.
+
+    A broken CURRENT is never up to date: a build is what repairs it."""
+    version, problem = snap.read_current(index_dir)
+    if version is None or problem is not None:
+        return None
+    try:
+        manifest = snap.read_manifest(snap.snapshots_dir(index_dir) / version, verify=False)
+    except snap.SnapshotError:
+        return None
+    if manifest.get("encoder", {}).get("id") != encoder.id:
+        return None
+    served = {d: m.get("fingerprint", m.get("sha256")) for d, m in manifest.get("documents", {}).items()}
+    return version if served == {d.doc_id: fingerprint(d) for d in documents} else None

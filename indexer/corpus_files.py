@@ -1,101 +1,204 @@
-"""Add, replace and remove corpus files safely (atomic writes, sanitized names, sidecar metadata)."""
+"""The one writer of corpus files: unique ids, atomic durable writes, the user's bytes kept as sent."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import fcntl
 import os
 import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from indexer.corpus import load_corpus
+from indexer.corpus import CorpusCatalog, sidecar
+from indexer.metadata import dump_metadata
 from indexer.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
 from indexer.snapshot import write_atomic
 from indexer.types import Document
 
-META_SUFFIX = ".meta.yaml"  # metadata beside a file that cannot carry front matter (HTML, PDF)
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+WRITE_LOCK = ".write.lock"
 
 
-def sidecar(path: Path) -> Path:
-    return path.with_name(path.name + META_SUFFIX)
+class DocumentExists(DocumentError):
+    """The id (or the file it would be stored as) is taken; replacing is an explicit PUT."""
+
+    def __init__(self, message: str, doc_id: str, existing: str) -> None:
+        super().__init__(message)
+        self.doc_id = doc_id
+        self.existing = existing  # corpus-relative path of what holds the id
+
+
+class DocumentNotFound(DocumentError):
+    """No document with that id in the corpus."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document as it arrives: the file's bytes and name, and the form fields that were given."""
+
+    data: bytes
+    filename: str
+    fields: dict[str, Any] = field(default_factory=dict)  # only fields the sender filled in
+    generated: bool = False  # the bytes were made from a JSON body: front matter is ours to write
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a write did: the document as the indexer will read it, and anything the sender should know."""
+
+    document: Document
+    warnings: list[str] = field(default_factory=list)
+    replaced: Document | None = None
 
 
 def valid_doc_id(doc_id: str) -> bool:
     return bool(_SAFE_ID.match(doc_id))
 
 
-def find_document(corpus: Path, doc_id: str) -> Document | None:
-    return next((d for d in load_corpus(corpus).documents if d.doc_id == doc_id), None)
+def json_upload(text: str, fields: dict[str, Any]) -> Upload:
+    """A JSON body as a Markdown file whose front matter holds the (validated, plain-string) fields."""
+    head = dump_metadata(fields)
+    body = text.rstrip() + "\n"
+    data = (b"---\n" + head + b"---\n" if head.strip() and head.strip() != b"{}" else b"") + body.encode()
+    # the title names the file, so an id derived from it follows the same precedence as an upload's
+    return Upload(data=data, filename=f"{slugify(str(fields.get('title') or 'document'))}.md", generated=True)
 
 
-def _front_matter(meta: dict[str, Any], body: str) -> bytes:
-    head = yaml.safe_dump({k: v for k, v in meta.items() if v not in (None, "")}, allow_unicode=True, sort_keys=False)
-    return f"---\n{head}---\n{body.rstrip()}\n".encode()
+class CorpusStore:
+    """Adds, replaces and deletes corpus files, one write at a time (threads and processes alike).
 
+    An id is unique across languages and origins: an explicit doc_id, the file's front matter,
+    the title or the file name all lead to the same check, and a taken id is DocumentExists,
+    never an overwrite. A write is fsynced before it returns."""
 
-def save_document(
-    corpus: Path,
-    data: bytes,
-    filename: str,
-    meta: dict[str, Any],
-    replace: Document | None = None,
-) -> Document:
-    """Validate and store one document under corpus/<lang>/; returns it as the indexer will read it.
+    def __init__(self, root: Path, catalog: CorpusCatalog | None = None) -> None:
+        self.root = Path(root)
+        self.catalog = catalog or CorpusCatalog(self.root)
+        self._lock = threading.Lock()
 
-    The file name derives from the doc_id alone, so no user-supplied path reaches the disk.
-    """
-    suffix = Path(filename).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(
-            f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    fallback = meta.get("doc_id") or (replace.doc_id if replace else None) or meta.get("title") or Path(filename).stem
-    meta = {**meta, "doc_id": slugify(str(fallback))}
-    doc = read_document_bytes(data, filename, meta)  # raises DocumentError with the reason
-    if not valid_doc_id(doc.doc_id):
-        raise DocumentError(f"doc_id {doc.doc_id!r} is not valid (lowercase letters, digits and '-')")
-    folder = corpus / doc.lang
-    folder.mkdir(parents=True, exist_ok=True)
-    full_meta = {
-        "doc_id": doc.doc_id,
-        "title": doc.title,
-        "date": doc.date,
-        "lang": doc.lang,
-        **doc.meta,
-        "translation_of": doc.translation_of,
-        "source": doc.source if doc.source != doc.path else "",
-        "source_url": doc.source_url,
-    }
-    if suffix in (".md", ".markdown", ".txt"):
-        target = folder / f"{doc.doc_id}.md"
-        write_atomic(target, _front_matter(full_meta, doc.body))
-    else:
-        target = folder / f"{doc.doc_id}{suffix}"
-        write_atomic(sidecar(target), yaml.safe_dump(full_meta, allow_unicode=True).encode())
-        write_atomic(target, data)
-    if replace and replace.path:
-        old = corpus / replace.path
-        if old.resolve() != target.resolve():
-            remove_file(old)
-    return read_stored(corpus, target)
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock, (self.root / WRITE_LOCK).open("a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def find(self, doc_id: str) -> Document | None:
+        return self.catalog.find(doc_id)
 
-def read_stored(corpus: Path, path: Path) -> Document:
-    from indexer.readers import read_document
+    def add(self, upload: Upload) -> Stored:
+        """Store a new document; DocumentExists when its id or its file name is taken."""
+        doc = self._parse(upload)
+        with self._writing():
+            loaded = self.catalog.load()
+            holder = next((d for d in loaded.documents if d.doc_id == doc.doc_id), None)
+            if holder is not None:
+                raise DocumentExists(
+                    f"document {doc.doc_id!r} exists ({holder.lang}, {holder.path!r}, {holder.title!r}); "
+                    f"use PUT /api/documents/{doc.doc_id} to replace it",
+                    doc.doc_id,
+                    holder.path,
+                )
+            target = self._target(doc, upload)
+            self._refuse_taken_path(target, loaded.skipped)
+            return self._write(doc, upload, target, None, loaded.ids())
 
-    return read_document(path, corpus)
+    def replace(self, doc_id: str, upload: Upload) -> Stored:
+        """Replace a document's file and metadata; the doc_id stays whatever the file says."""
+        upload = dataclasses.replace(upload, fields={**upload.fields, "doc_id": doc_id})
+        doc = self._parse(upload)
+        with self._writing():
+            loaded = self.catalog.load()
+            old = next((d for d in loaded.documents if d.doc_id == doc_id), None)
+            if old is None:
+                raise DocumentNotFound(f"no document {doc_id!r} in the corpus")
+            target = self._target(doc, upload)
+            if target != self.root / old.path:
+                self._refuse_taken_path(target, loaded.skipped)
+            return self._write(doc, upload, target, old, loaded.ids())
+
+    def delete(self, doc_id: str) -> Document:
+        with self._writing():
+            old = self.catalog.find(doc_id)
+            if old is None or not old.path:
+                raise DocumentNotFound(f"no document {doc_id!r} in the corpus")
+            remove_file(self.root / old.path)
+            return old
+
+    def _parse(self, upload: Upload) -> Document:
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise DocumentError(
+                f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+            )
+        fields = {k: v for k, v in upload.fields.items() if v not in (None, "")}
+        if "doc_id" in fields and not valid_doc_id(str(fields["doc_id"])):
+            raise DocumentError("doc_id: use lowercase letters, digits and '-' (at most 120)")
+        # id precedence: a given doc_id, then the file's own front matter, then a given title,
+        # then the file name (read_document_bytes applies the first two)
+        title = fields.get("title")
+        fallback = slugify(str(title)) if title else Path(upload.filename).stem
+        doc = read_document_bytes(upload.data, upload.filename, fields, fallback_id=fallback)
+        if not valid_doc_id(doc.doc_id):
+            raise DocumentError(f"doc_id {doc.doc_id!r} is not valid (lowercase letters, digits and '-')")
+        if doc.translation_of == doc.doc_id:
+            raise DocumentError("translation_of names the document itself")
+        return doc
+
+    def _target(self, doc: Document, upload: Upload) -> Path:
+        suffix = ".md" if upload.generated else Path(upload.filename).suffix.lower()
+        return self.root / doc.lang / f"{doc.doc_id}{suffix}"
+
+    def _refuse_taken_path(self, target: Path, skipped: dict[str, str]) -> None:
+        rel = str(target.relative_to(self.root))
+        if target.exists():  # e.g. an unreadable file there: never clobber what we cannot read
+            why = skipped.get(rel, "")
+            raise DocumentExists(
+                f"a file already exists at {rel}{f' ({why})' if why else ''}; remove or fix it first",
+                target.stem,
+                rel,
+            )
+
+    def _write(self, doc: Document, upload: Upload, target: Path, old: Document | None, ids: set[str]) -> Stored:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rel = str(target.relative_to(self.root))
+        fields = {k: v for k, v in upload.fields.items() if v not in (None, "")}
+        # form fields live in a sidecar so the sender's own bytes (and front matter) stay as sent;
+        # the sidecar goes first: a crash between the two writes leaves the old file or none
+        if fields:
+            write_atomic(sidecar(target), dump_metadata({"doc_id": doc.doc_id, **fields}))
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(sidecar(target))
+        write_atomic(target, upload.data)
+        if old is not None and old.path and (self.root / old.path) != target:
+            remove_file(self.root / old.path)
+        stored = dataclasses.replace(doc, path=rel, source=doc.source or rel)
+        self.catalog.remember(target, stored)
+        warnings = []
+        if doc.translation_of and doc.translation_of not in ids - {doc.doc_id}:
+            warnings.append(
+                f"translation_of {doc.translation_of!r} names no document in the corpus yet; "
+                "this one is indexed without a twin and is linked when that document arrives"
+            )
+        return Stored(stored, warnings, old)
 
 
 def remove_file(path: Path) -> None:
+    """The file, then its sidecar (an orphaned sidecar is harmless: the next write at that name replaces it)."""
     for p in (path, sidecar(path)):
         with contextlib.suppress(FileNotFoundError):
             os.remove(p)
-
-
-def delete_document(corpus: Path, doc: Document) -> None:
-    if not doc.path:
-        raise DocumentError(f"document {doc.doc_id!r} has no file in the corpus")
-    remove_file(corpus / doc.path)
+    with contextlib.suppress(OSError):
+        fd = os.open(str(path.parent), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -43,12 +43,18 @@ class EmbeddingCache:
                     found[key] = vec
         return found
 
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
+
     def put_many(self, encoder_id: str, items: dict[str, np.ndarray]) -> None:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO emb (encoder, key, vec) VALUES (?, ?, ?)",
                 [(encoder_id, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
             )
+
+
+COMMIT_EVERY = 32  # passages encoded between cache commits: a killed build loses at most this many
 
 
 def encode_with_cache(
@@ -58,11 +64,14 @@ def encode_with_cache(
     progress: Progress | None = None,
     known: dict[str, np.ndarray] | None = None,
     read_cache: bool = True,
+    commit_every: int = COMMIT_EVERY,
 ) -> tuple[np.ndarray, int]:
     """Vectors for `texts` in order, encoding only what `known` and the cache lack.
 
     Returns (vectors, number encoded). `known` maps text_key -> vector (e.g. the previous
     snapshot's vectors); with read_cache=False everything not in `known` is encoded afresh.
+    Fresh vectors are committed to the cache every `commit_every` passages, so a build that is
+    killed or cancelled resumes from there instead of from the start.
     """
     keys = [text_key(t) for t in texts]
     known = dict(known or {})
@@ -75,9 +84,13 @@ def encode_with_cache(
             missing.setdefault(key, text)
     if progress and known:
         progress(sum(1 for k in keys if k in known))
-    if missing:
-        vecs = encoder.encode_passages(list(missing.values()), progress=progress)
-        fresh = dict(zip(missing, vecs, strict=True))
+    todo = list(missing.items())
+    # longest texts cost most; chunking by length keeps padding low inside each encoder batch
+    todo.sort(key=lambda kv: len(kv[1]))
+    for i in range(0, len(todo), max(commit_every, 1)):
+        chunk = todo[i : i + max(commit_every, 1)]
+        vecs = encoder.encode_passages([text for _, text in chunk], progress=progress)
+        fresh = {key: vec for (key, _), vec in zip(chunk, vecs, strict=True)}
         if cache:
             cache.put_many(encoder.id, fresh)
         known.update(fresh)

@@ -11,18 +11,24 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
 from indexer.langdetect_doc import detect_document_lang
+from indexer.metadata import MetadataError, check_fields, load_metadata
 from indexer.types import LANGS, Document
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiqué in any archive
+MAX_PDF_PAGES = 500
+MAX_PDF_PAGE_CONTENT = 2 * 1024 * 1024  # decoded content-stream bytes of one page (real pages: ~50 KB)
 
 
 class DocumentError(ValueError):
     """A corpus file that cannot be turned into a Document; the message says why."""
+
+
+class DocumentTooLarge(DocumentError):
+    """A file whose text (or pages) exceeds what one communiqué can hold: refused before full parsing."""
 
 
 def slugify(text: str) -> str:
@@ -41,11 +47,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise DocumentError(f"front matter is not valid YAML: {exc}") from None
-    if not isinstance(meta, dict):
-        raise DocumentError("front matter must be a mapping of fields")
+        meta = load_metadata(match.group(1), "front matter")
+    except MetadataError as exc:
+        raise DocumentError(str(exc)) from None
     return meta, text[match.end() :]
 
 
@@ -101,7 +105,25 @@ def pdf_to_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise DocumentTooLarge(f"the PDF has {len(reader.pages)} pages; at most {MAX_PDF_PAGES} are accepted")
+        pages: list[str] = []
+        total = 0
+        for number, page in enumerate(reader.pages, start=1):
+            # a few KB of compressed stream can inflate to megabytes of text operators, and text
+            # extraction is the slow part: measure the decoded stream before extracting from it
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            if size > MAX_PDF_PAGE_CONTENT:
+                raise DocumentTooLarge(
+                    f"page {number} of the PDF holds {size // 1024} KB of content; "
+                    f"at most {MAX_PDF_PAGE_CONTENT // 1024} KB per page are accepted"
+                )
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_BODY_CHARS:
+                raise DocumentTooLarge(f"the PDF's text is longer than {MAX_BODY_CHARS:,} characters")
+            pages.append(text)
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -134,6 +156,12 @@ def document_from_text(
     path: str = "",
 ) -> Document:
     """Build a Document from a body and its metadata; detects a missing language."""
+    if len(text) > MAX_BODY_CHARS:
+        raise DocumentTooLarge(f"the text is longer than {MAX_BODY_CHARS:,} characters")
+    try:
+        meta = check_fields(meta)
+    except MetadataError as exc:
+        raise DocumentError(str(exc)) from None
     body = normalize_text(text).strip("\n")
     if not body.strip():
         raise DocumentError("the document has no text")
@@ -167,8 +195,12 @@ def decode_text(data: bytes) -> str:
         raise DocumentError("the file is not valid UTF-8 text") from None
 
 
-def read_document_bytes(data: bytes, filename: str, meta: dict[str, Any] | None = None, path: str = "") -> Document:
-    """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says."""
+def read_document_bytes(
+    data: bytes, filename: str, meta: dict[str, Any] | None = None, path: str = "", fallback_id: str | None = None
+) -> Document:
+    """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says.
+
+    The doc_id is `meta`'s, else the file's own, else `fallback_id` (default: the file name)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
@@ -180,11 +212,11 @@ def read_document_bytes(data: bytes, filename: str, meta: dict[str, Any] | None 
         body = pdf_to_text(data)
     elif suffix in (".html", ".htm"):
         title, body = html_to_text(decode_text(data))
-        file_meta = {"title": title} if title else {}
+        file_meta = {"title": title[:500]} if title else {}
     else:
         file_meta, body = split_front_matter(normalize_text(decode_text(data)))
     merged = {**file_meta, **{k: v for k, v in (meta or {}).items() if v not in (None, "")}}
-    return document_from_text(body, merged, fallback_id=Path(filename).stem, sha256=digest, path=path)
+    return document_from_text(body, merged, fallback_id=fallback_id or Path(filename).stem, sha256=digest, path=path)
 
 
 def read_document(path: Path, root: Path | None = None) -> Document:
@@ -194,12 +226,9 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     side = path.with_name(path.name + ".meta.yaml")
     try:
         if side.is_file():
-            loaded = yaml.safe_load(side.read_text("utf-8")) or {}
-            if not isinstance(loaded, dict):
-                raise DocumentError(f"{side.name} must be a mapping of fields")
-            meta = loaded
+            meta = load_metadata(side.read_text("utf-8"), side.name)
         return read_document_bytes(path.read_bytes(), path.name, meta, path=rel)
-    except yaml.YAMLError as exc:
-        raise DocumentError(f"{rel}: {side.name} is not valid YAML: {exc}") from None
-    except DocumentError as exc:
+    except (MetadataError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{rel}: {exc}") from None
+    except DocumentError as exc:
+        raise type(exc)(f"{rel}: {exc}") from None

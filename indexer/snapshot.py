@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -21,6 +22,8 @@ from indexer.types import Document, Passage
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
+PUBLISHED = "published.log"  # every version made CURRENT, in order: retention and repair follow it
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class SnapshotError(RuntimeError):
@@ -159,15 +162,99 @@ def finish_snapshot(staging: Path, manifest: dict[str, Any], previous: Path | No
 def publish(index_dir: Path, version: str) -> None:
     if not (snapshots_dir(index_dir) / version / MANIFEST).is_file():
         raise SnapshotError(f"snapshot {version} is not complete; refusing to publish it")
+    # the log first: a crash between the two leaves a logged version that CURRENT does not name
+    # yet, which retention keeps (it is complete) and which repair may serve
+    with (index_dir / PUBLISHED).open("ab") as fh:
+        fh.write(f"{version}\n".encode())
+        fh.flush()
+        os.fsync(fh.fileno())
     write_atomic(index_dir / CURRENT, (version + "\n").encode())
 
 
-def current_version(index_dir: Path) -> str | None:
+def read_current(index_dir: Path) -> tuple[str | None, str | None]:
+    """(version CURRENT names, None) or (None, what is wrong with it); no CURRENT at all is (None, None)."""
     try:
-        version = (index_dir / CURRENT).read_text().strip()
+        raw = (index_dir / CURRENT).read_bytes()
     except FileNotFoundError:
-        return None
-    return version or None
+        return None, None
+    except OSError as exc:
+        return None, f"CURRENT cannot be read ({exc.strerror})"
+    try:
+        version = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None, "CURRENT is not a version name (unreadable bytes)"
+    if not version:
+        return None, "CURRENT is empty"
+    if not _VERSION.match(version):
+        return None, f"CURRENT is not a version name ({version[:40]!r})"
+    return version, None
+
+
+def current_version(index_dir: Path) -> str | None:
+    """The version CURRENT names, or None when it is missing or unreadable."""
+    return read_current(index_dir)[0]
+
+
+def published_versions(index_dir: Path) -> list[str]:
+    """Versions in the order they were published (oldest first), each once, that still exist."""
+    try:
+        lines = (index_dir / PUBLISHED).read_bytes().decode("ascii", "replace").splitlines()
+    except OSError:
+        lines = []
+    order: dict[str, None] = {}
+    for line in lines:
+        name = line.strip()
+        if _VERSION.match(name):
+            order.pop(name, None)
+            order[name] = None
+    root = snapshots_dir(index_dir)
+    return [v for v in order if (root / v).is_dir()]
+
+
+def complete_snapshots(index_dir: Path) -> list[str]:
+    root = snapshots_dir(index_dir)
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
+
+
+def serving_version(index_dir: Path, verify: bool = True) -> tuple[str | None, str | None]:
+    """The snapshot to serve and, when it is not simply what CURRENT names, why.
+
+    CURRENT naming a complete snapshot wins. When CURRENT is missing, empty, garbage, or names a
+    snapshot that is gone or fails its checksums, the newest snapshot that verifies is chosen:
+    newest by publication first, then by name (a build killed before publishing)."""
+    version, problem = read_current(index_dir)
+    root = snapshots_dir(index_dir)
+    if version is not None:
+        if not (root / version).is_dir():
+            problem = f"CURRENT names snapshot {version}, which does not exist"
+        else:
+            try:
+                read_manifest(root / version, verify=verify)
+                return version, None
+            except SnapshotError as exc:
+                problem = f"CURRENT names a snapshot that does not verify ({exc})"
+    done = complete_snapshots(index_dir)
+    if not done:
+        return None, problem
+    if problem is None:
+        problem = "CURRENT is missing"
+    published = [v for v in reversed(published_versions(index_dir)) if v in done]
+    for candidate in published + [v for v in reversed(done) if v not in published]:
+        if candidate == version:
+            continue
+        try:
+            read_manifest(root / candidate, verify=True)
+        except SnapshotError:
+            continue
+        return (
+            candidate,
+            f"{problem}; serving {candidate}, the newest snapshot that verifies (`bnc index` repairs CURRENT)",
+        )
+    return None, f"{problem}; no other snapshot verifies (run `bnc index`)"
 
 
 def read_manifest(snapshot: Path, verify: bool = True) -> dict[str, Any]:
@@ -202,23 +289,51 @@ def staging_dir(index_dir: Path, version: str) -> Path:
 
 
 def remove_stale(index_dir: Path, keep: int = 2, only_staging: bool = False) -> list[str]:
-    """Drop half-built staging dirs and all but the newest `keep` snapshots (never CURRENT).
+    """Drop half-built staging dirs and every snapshot but CURRENT and the `keep - 1` published before it.
 
-    Call only while holding the build lock: staging dirs then belong to dead builds.
-    """
+    Order is publication order (published.log, then each manifest's `previous`), never names:
+    a snapshot a killed build completed but never published is not a predecessor. Call only
+    while holding the build lock: staging dirs then belong to dead builds."""
     root = snapshots_dir(index_dir)
     if not root.is_dir():
         return []
-    current = current_version(index_dir)
     removed = []
     for tmp in root.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
         removed.append(tmp.name)
     if only_staging:
         return removed
-    done = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for name in done[:-keep] if keep else done:
-        if name != current:
+    current = current_version(index_dir)
+    if current is None or not (root / current).is_dir():
+        return removed  # nothing to anchor retention on: keep everything for repair
+    kept = _predecessors(index_dir, current, max(keep, 1))
+    for name in complete_snapshots(index_dir) + [
+        p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and not (p / MANIFEST).is_file()
+    ]:
+        if name not in kept:
             shutil.rmtree(root / name, ignore_errors=True)
             removed.append(name)
+    _rewrite_log(index_dir, [v for v in published_versions(index_dir) if v in kept])
     return removed
+
+
+def _predecessors(index_dir: Path, current: str, count: int) -> list[str]:
+    """CURRENT and the versions published just before it, newest first, `count` in all."""
+    order = published_versions(index_dir)
+    if current in order:
+        before = order[: order.index(current)]
+        return [current, *reversed(before)][:count]
+    chain = [current]  # an index from before the log: follow each manifest's `previous`
+    while len(chain) < count:
+        try:
+            prev = json.loads((snapshots_dir(index_dir) / chain[-1] / MANIFEST).read_text("utf-8")).get("previous")
+        except (OSError, ValueError):
+            break
+        if not prev or prev in chain or not (snapshots_dir(index_dir) / prev).is_dir():
+            break
+        chain.append(prev)
+    return chain
+
+
+def _rewrite_log(index_dir: Path, versions: list[str]) -> None:
+    write_atomic(index_dir / PUBLISHED, "".join(f"{v}\n" for v in versions).encode())

@@ -10,25 +10,36 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from indexer.corpus import CorpusCatalog
+from indexer.corpus_files import CorpusStore
 from indexer.encoders import Encoder
 from service.auth import load_api_keys
 from service.builds import BuildRunner
 from service.config import Settings
 from service.engine import Engine
 from service.errors import install_error_handlers
+from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware
 from service.routes import admin, ask, document_view, documents, health, pages, passages, search
 from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
+from service.writes import DocumentWrites
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = Engine(settings, encoder)
+    metrics = Metrics()
+    catalog = CorpusCatalog(settings.corpus)
+    builds = BuildRunner(engine, catalog, metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(engine.start)
+        if settings.reconcile_on_start and settings.corpus.is_dir():
+            # a write acknowledged before a crash may not be indexed yet: one build compares the
+            # corpus with the served snapshot and publishes only if they differ
+            builds.request()
         yield
         await run_in_threadpool(engine.stop)
 
@@ -40,8 +51,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.metrics = metrics = Metrics()
-    app.state.builds = BuildRunner(engine, metrics)
+    app.state.metrics = metrics
+    app.state.builds = builds
+    app.state.writes = DocumentWrites(CorpusStore(settings.corpus, catalog), builds)
     app.state.api_keys = load_api_keys(settings)
     install_error_handlers(app)
     for module in (search, ask, passages, documents, document_view, admin, health, pages):
@@ -52,5 +64,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -1,40 +1,79 @@
-"""Background index builds inside the service: one at a time, requests coalesced, hot-swapped."""
+"""Background index builds inside the service: one at a time, requests coalesced, cancellable, hot-swapped."""
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from indexer.build import BuildReport, build_index
-from indexer.corpus import load_corpus
+from indexer import snapshot as snap
+from indexer.build import BuildCancelled
+from indexer.corpus import CorpusCatalog
 from service.engine import Engine
+from service.indexing import rebuild
 from service.observability import Metrics
 
 log = logging.getLogger("bnc.builds")
+JOBS_FILE = "JOBS"  # the last job number handed out: numbers keep rising across restarts
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How the build that covered a job ended."""
+
+    first_job: int
+    last_job: int
+    outcome: str  # published | unchanged | failed | cancelled
+    version: str | None  # what serves after it
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 class BuildRunner:
-    """Builds run on a worker thread; requests made while one runs are served by the next build."""
+    """Builds run on a worker thread; requests made while one runs are served by the next build.
 
-    def __init__(self, engine: Engine, metrics: Metrics | None = None) -> None:
+    A job number is handed out after the write it follows is on disk, and a build covers every
+    job requested before it started reading the corpus: so "job N finished" means the index
+    was built from a corpus that holds write N."""
+
+    def __init__(self, engine: Engine, catalog: CorpusCatalog, metrics: Metrics | None = None) -> None:
         self.engine = engine
+        self.catalog = catalog
         self.metrics = metrics
         self._cond = threading.Condition()
-        self._requested = 0  # job ids are request counters
-        self._started = 0  # highest job id covered by the running or last build
-        self._finished = 0
+        last = self._read_jobs()
+        self._requested = last  # job ids are request counters
+        self._started = last  # highest job id covered by the running or last build
+        self._finished = last
         self._full = False
         self._running = False
+        self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._results: collections.deque[JobResult] = collections.deque(maxlen=1000)
         self.last_report: dict[str, Any] | None = None
         self.last_error: str | None = None
+        self.last_outcome: str | None = None
         self.last_finished_at: float | None = None
+
+    def _read_jobs(self) -> int:
+        try:
+            return int((self.engine.index_dir / JOBS_FILE).read_text().strip() or 0)
+        except (OSError, ValueError):
+            return 0
 
     def request(self, full: bool = False) -> int:
         with self._cond:
             self._requested += 1
+            try:
+                self.engine.index_dir.mkdir(parents=True, exist_ok=True)
+                snap.write_atomic(self.engine.index_dir / JOBS_FILE, f"{self._requested}\n".encode())
+            except OSError as exc:  # numbering is a convenience; the build itself still runs
+                log.warning("could not record job %d: %s", self._requested, exc)
             self._full = self._full or full
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="bnc-build", daemon=True)
@@ -52,12 +91,32 @@ class BuildRunner:
                 self._cond.wait(left)
             return True
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Until nothing is running or queued."""
+        with self._cond:
+            job = self._requested
+        return self.wait(job, timeout)
+
+    def result(self, job: int) -> JobResult | None:
+        with self._cond:
+            return next((r for r in reversed(self._results) if r.first_job <= job <= r.last_job), None)
+
+    def cancel(self) -> int | None:
+        """Stop the running build (its staging directory is removed); returns its last job, or None."""
+        with self._cond:
+            if not self._running:
+                return None
+            self._cancel.set()
+            return self._started
+
     def status(self) -> dict[str, Any]:
         with self._cond:
             return {
                 "running": self._running,
                 "queued": self._requested > self._started,
+                "requested_job": self._requested,
                 "last_job": self._finished,
+                "last_outcome": self.last_outcome,
                 "last_report": self.last_report,
                 "last_error": self.last_error,
                 "last_finished_at": self.last_finished_at,
@@ -68,40 +127,52 @@ class BuildRunner:
             with self._cond:
                 if self._started >= self._requested:
                     return
-                job, full = self._requested, self._full
+                first, job, full = self._started + 1, self._requested, self._full
                 self._started, self._full, self._running = job, False, True
-            report: BuildReport | None = None
-            error: str | None = None
+                self._cancel.clear()
+            outcome, error, report = "published", None, None
             started = time.perf_counter()
             try:
-                report = self._build(full)
+                done = rebuild(
+                    self.catalog,
+                    self.engine.index_dir,
+                    self.engine.encoder,
+                    full=full,
+                    keep=self.engine.settings.keep_snapshots,
+                    wait_for_lock=True,  # a `bnc index` in another process finishes first
+                    skip_if_current=True,
+                    cancelled=self._cancel.is_set,
+                )
+                report = done.report
+                if report is None:
+                    outcome = "unchanged"
+                    log.info("index %s already matches the corpus (jobs %d-%d)", done.version, first, job)
+                else:
+                    log.info(
+                        "published %s: %d documents, %d encoded (jobs %d-%d)",
+                        report.version,
+                        report.documents,
+                        report.encoded,
+                        first,
+                        job,
+                    )
+            except BuildCancelled as exc:
+                outcome, error = "cancelled", str(exc)
+                log.warning("index build for jobs %d-%d cancelled; the served index is unchanged", first, job)
             except Exception as exc:  # the service stays up; the status says what failed
-                error = f"{type(exc).__name__}: {exc}"
-                log.error("index build failed: %s", error)
+                outcome, error = "failed", f"{type(exc).__name__}: {exc}"
+                log.error("index build for jobs %d-%d failed: %s", first, job, error)
             if self.metrics:
                 self.metrics.build_seconds.observe(time.perf_counter() - started)
-                self.metrics.builds.labels("failed" if error else "published").inc()
+                self.metrics.builds.labels(outcome).inc()
             self.engine.reload()
+            version = self.engine.served_version()
             with self._cond:
                 self._running = False
                 self._finished = job
+                self._results.append(JobResult(first, job, outcome, version, error))
+                self.last_outcome = outcome
                 self.last_error = error
                 self.last_report = report.to_dict() if report else self.last_report
                 self.last_finished_at = time.time()
                 self._cond.notify_all()
-
-    def _build(self, full: bool) -> BuildReport:
-        settings = self.engine.settings
-        loaded = load_corpus(settings.corpus)
-        for err in loaded.errors:
-            log.warning("skipped %s", err)
-        report = build_index(
-            loaded.documents,
-            self.engine.index_dir,
-            self.engine.encoder,
-            full=full,
-            wait_for_lock=True,  # a `bnc index` in another process finishes first
-            keep=settings.keep_snapshots,
-        )
-        log.info("published %s: %d documents, %d encoded", report.version, report.documents, report.encoded)
-        return report

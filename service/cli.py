@@ -43,25 +43,26 @@ def _summary(report: BuildReport) -> str:
 
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
-    from indexer.build import build_index
-    from indexer.corpus import load_corpus
+    from indexer.corpus import CorpusCatalog
     from indexer.encoders import load_encoder
+    from service.indexing import NothingToIndex, rebuild
 
-    loaded = load_corpus(Path(settings.corpus))
-    for err in loaded.errors:
-        print(f"warning: skipped {err}", file=sys.stderr)
-    if not loaded.documents:
-        raise _UsageError(f"no readable documents under {settings.corpus}")
-    encoder = load_encoder(settings.encoder)
-    return build_index(
-        loaded.documents,
-        Path(settings.index),
-        encoder,
-        full=full,
-        progress=progress,
-        wait_for_lock=wait,
-        keep=settings.keep_snapshots,
-    )
+    catalog = CorpusCatalog(Path(settings.corpus))
+    try:
+        done = rebuild(
+            catalog,
+            Path(settings.index),
+            load_encoder(settings.encoder),
+            full=full,
+            keep=settings.keep_snapshots,
+            progress=progress,
+            wait_for_lock=wait,
+            warn=lambda line: print(f"warning: {line}", file=sys.stderr),
+        )
+    except NothingToIndex as exc:
+        raise _UsageError(str(exc)) from None
+    assert done.report is not None  # the CLI always builds: that is also how it repairs CURRENT
+    return done.report
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -70,6 +71,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         report = run_index(settings, full=args.full, progress=not args.quiet)
+    except _UsageError:
+        raise
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -102,11 +105,12 @@ class _UsageError(Exception):
 def _validated(model: type[ModelT], **fields: Any) -> ModelT:
     from pydantic import ValidationError
 
+    from service.errors import describe_errors
+
     try:
         return model(**fields)
     except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}".strip(": ") for e in exc.errors())
-        raise _UsageError(msgs) from None
+        raise _UsageError(describe_errors(exc.errors())) from None
 
 
 def _open_searcher(settings: Settings) -> Searcher:

@@ -22,4 +22,5 @@ class Settings(BaseSettings):
     api_keys: str = ""  # comma-separated admin keys (header X-API-Key); none = admin routes off
     api_keys_file: Path | None = None  # one key per line; read at start
     watch_debounce_ms: int = 2000  # --watch: rebuild once changes have settled this long
+    reconcile_on_start: bool = True  # on start, build if the corpus differs from the served snapshot
     cors_origins: str = ""  # comma-separated browser origins allowed to call the API; empty = CORS off

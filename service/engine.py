@@ -32,6 +32,8 @@ class Engine:
         self._lock = threading.Lock()
         self.last_error: str | None = None
         self._refused: str | None = None
+        self._broken: str | None = None  # the state of a broken CURRENT already resolved
+        self.degraded: str | None = None  # why the served snapshot is not simply what CURRENT names
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -68,25 +70,67 @@ class Engine:
                 log.exception("checking %s for a new snapshot failed", self.index_dir)
 
     def reload(self) -> bool:
-        """Open CURRENT if it names a new version; a bad snapshot is logged and skipped."""
+        """Open CURRENT if it names a new version; a bad snapshot is logged and skipped.
+
+        A missing, empty or garbage CURRENT, or one naming a snapshot that is gone or does not
+        verify while nothing serves yet, falls back to the newest snapshot that verifies and says
+        so (log, /readyz, /api/index) until a build repairs CURRENT."""
         with self._lock:
-            version = snap.current_version(self.index_dir)
-            if version is None or (self._searcher is not None and self._searcher.version == version):
+            version, problem = snap.read_current(self.index_dir)
+            if problem is None and version is not None and not self._loadable(version):
+                problem = f"CURRENT names snapshot {version}, which does not exist or is incomplete"
+            if problem is None and version is None and not snap.complete_snapshots(self.index_dir):
+                return False  # no index yet: `bnc index` makes one
+            if problem is None and version is not None:
+                self._broken = None
+                if self._searcher is not None and self._searcher.version == version:
+                    self._note_degraded(None)
+                    return False
+                if version == self._refused:
+                    return False  # refused once: wait for the next build instead of retrying each tick
+                if self._open(version):
+                    self._note_degraded(None)
+                    return True
+                if self._searcher is not None:
+                    return False  # the previous good snapshot keeps serving
+            key = f"{problem}|{version}"
+            if key == self._broken:
+                return False  # resolved once for this state of CURRENT: not every tick
+            self._broken = key
+            fallback, why = snap.serving_version(self.index_dir, verify=True)
+            self._note_degraded(why or problem)
+            if fallback is None or (self._searcher is not None and self._searcher.version == fallback):
                 return False
-            if version == self._refused:
-                return False  # refused once: wait for the next build instead of retrying each tick
-            try:
-                snapshot = open_snapshot(self.index_dir, version, verify=self.settings.verify_checksums)
-                searcher = Searcher(snapshot, self.encoder)
-            except Exception as exc:  # keep serving the last good snapshot whatever went wrong
-                self._refused = version
-                self.last_error = f"snapshot {version} refused: {exc}"
-                log.error(self.last_error)
-                return False
-            self._searcher = searcher
-            self.last_error = None
-            log.info("serving index version %s (%d passages)", version, len(snapshot.passages))
-            return True
+            return self._open(fallback)
+
+    def _open(self, version: str) -> bool:
+        try:
+            snapshot = open_snapshot(self.index_dir, version, verify=self.settings.verify_checksums)
+            searcher = Searcher(snapshot, self.encoder)
+        except Exception as exc:  # keep serving the last good snapshot whatever went wrong
+            self._refused = version
+            self.last_error = f"snapshot {version} refused: {exc}"
+            log.error(self.last_error)
+            return False
+        self._searcher = searcher
+        self.last_error = None
+        log.info("serving index version %s (%d passages)", version, len(snapshot.passages))
+        return True
+
+    def _loadable(self, version: str) -> bool:
+        return (snap.snapshots_dir(self.index_dir) / version / snap.MANIFEST).is_file()
+
+    def _note_degraded(self, problem: str | None) -> None:
+        if problem != self.degraded:
+            if problem:
+                log.error("index: %s", problem)
+            elif self.degraded:
+                log.info("index: CURRENT is healthy again")
+        self.degraded = problem
+
+    def served_version(self) -> str | None:
+        current = self._searcher
+        return current.version if current is not None else None
 
     def searcher(self) -> Searcher:
         current = self._searcher

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,10 +17,11 @@ from service.engine import IndexUnavailable
 log = logging.getLogger("bnc.errors")
 
 
-def _describe(errors: list[dict[str, object]]) -> str:
+def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """Pydantic validation errors as one line a person can act on ("k: must be at most 100; q: …")."""
     parts = []
     for err in errors:
-        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))  # type: ignore[attr-defined]
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
         msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
@@ -28,7 +31,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"detail": _describe(errors), "errors": errors})
+        return JSONResponse(status_code=422, content={"detail": describe_errors(errors), "errors": errors})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from tests.conftest import CORPUS
+import httpx
+
+from tests.conftest import CORPUS, ROOT
 
 HEALTH_DOC = """XX U.S.-MEXICO BINATIONAL COMMISSION
 WORKING GROUP ON BORDER HEALTH
@@ -34,3 +41,61 @@ def seeded_index(tmp: Path, session_index: Path) -> Path:
     (dest / "cache").mkdir(parents=True)
     shutil.copy(session_index / "cache" / "embeddings.sqlite", dest / "cache" / "embeddings.sqlite")
     return dest
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """A real `uvicorn service.app:create_app` process on a free port, restartable and killable."""
+
+    def __init__(self, index: Path, corpus: Path, env: dict[str, str] | None = None) -> None:
+        self.index, self.corpus, self.extra = index, corpus, env or {}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 90) -> None:
+        env = {
+            **os.environ,
+            "BNC_INDEX": str(self.index),
+            "BNC_CORPUS": str(self.corpus),
+            "BNC_RELOAD_INTERVAL_S": "0.2",
+            **self.extra,
+        }
+        cmd = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--port", str(self.port)]
+        self.proc = subprocess.Popen([*cmd, "--log-level", "warning"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.kill()
+        raise RuntimeError("server did not become ready")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, as in a crash or an OOM kill."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=20)
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None

@@ -32,4 +32,5 @@ async def readyz(engine: EngineDep) -> JSONResponse | dict[str, Any]:
         "documents": len(searcher.snapshot.documents),
         "passages": len(searcher.snapshot.passages),
         "encoder": searcher.snapshot.encoder_id,
+        "degraded": engine.degraded,  # e.g. CURRENT is garbage and an older snapshot serves
     }

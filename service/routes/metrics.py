@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from service.observability import Metrics
+from service.deps import EngineDep, MetricsDep
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=True)
-async def metrics(request: Request) -> Response:
+async def metrics(m: MetricsDep, engine: EngineDep) -> Response:
     """Request counts and latency per route, served index version and size, build durations."""
-    m: Metrics = request.app.state.metrics
-    engine = request.app.state.engine
     if engine.ready:
         snapshot = engine.searcher().snapshot
         m.index_info.clear()

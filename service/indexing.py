@@ -1,0 +1,64 @@
+"""The one build sequence: read the corpus, report what was skipped, build and publish (CLI, service, --watch)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.build import BuildReport, build_index, up_to_date
+from indexer.corpus import CorpusCatalog, CorpusLoad
+from indexer.encoders import Encoder
+
+log = logging.getLogger("bnc.builds")
+
+
+class NothingToIndex(RuntimeError):
+    """The corpus has no readable document: publishing would empty the served index."""
+
+
+@dataclass
+class Rebuild:
+    loaded: CorpusLoad
+    report: BuildReport | None  # None when the served index already matched the corpus
+    version: str
+
+
+def rebuild(
+    catalog: CorpusCatalog,
+    index_dir: Path,
+    encoder: Encoder,
+    *,
+    full: bool = False,
+    keep: int = 2,
+    progress: bool = False,
+    wait_for_lock: bool = False,
+    skip_if_current: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Rebuild:
+    """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log)."""
+    loaded = catalog.load()
+    say = warn or log.warning
+    for err in loaded.errors:
+        say(f"skipped {err}")
+    for note in loaded.warnings:
+        say(note)
+    if not loaded.documents:
+        raise NothingToIndex(f"no readable documents under {catalog.root}; the served index is unchanged")
+    if skip_if_current and not full:
+        current = up_to_date(index_dir, loaded.documents, encoder)
+        if current is not None:
+            return Rebuild(loaded, None, current)
+    report = build_index(
+        loaded.documents,
+        index_dir,
+        encoder,
+        full=full,
+        progress=progress,
+        wait_for_lock=wait_for_lock,
+        keep=keep,
+        cancelled=cancelled,
+    )
+    return Rebuild(loaded, report, report.version)
