@@ -138,7 +138,7 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from service.routes.search import run_search
+    from service.queries import run_search
     from service.schemas import SearchCreate
 
     body = _validated(SearchCreate, mode=args.mode, fusion=args.fusion, **_filter_fields(args))
@@ -171,7 +171,7 @@ def _print_answer(out: dict[str, Any]) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from indexer.answer import Answerer
-    from service.routes.ask import run_ask
+    from service.queries import run_ask
     from service.schemas import AskCreate
 
     body = _validated(AskCreate, **_filter_fields(args))

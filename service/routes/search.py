@@ -7,30 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from indexer.search import Searcher, SearchFilters
 from service.deps import SearcherDep
-from service.presenters import result_to_dict
-from service.schemas import ErrorPublic, FiltersCreate, SearchCreate, SearchPublic
+from service.queries import run_search
+from service.schemas import ErrorPublic, SearchCreate, SearchPublic
 
 router = APIRouter(prefix="/api", tags=["search"])
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorPublic}, 503: {"model": ErrorPublic}}
-
-
-def filters_from(body: FiltersCreate) -> SearchFilters:
-    return SearchFilters(
-        doc_lang=body.doc_lang,
-        date_from=body.date_from.isoformat() if body.date_from else None,
-        date_to=body.date_to.isoformat() if body.date_to else None,
-        doc_ids=tuple(body.doc_ids) if body.doc_ids is not None else None,
-    )
-
-
-def run_search(searcher: Searcher, body: SearchCreate) -> dict[str, Any]:
-    filters = filters_from(body)
-    result = searcher.search(
-        body.q, k=body.k, mode=body.mode, lang=body.lang, filters=filters, fusion_method=body.fusion
-    )
-    return result_to_dict(result)
 
 
 @router.get("/search", response_model=SearchPublic, responses=ERRORS)

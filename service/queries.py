@@ -1,0 +1,31 @@
+"""Search and ask as use cases: request models in, response dicts out (routes and the CLI both call these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.answer import Answerer
+from indexer.search import Searcher, SearchFilters
+from service.presenters import answer_to_dict, result_to_dict
+from service.schemas import AskCreate, FiltersCreate, SearchCreate
+
+
+def filters_from(body: FiltersCreate) -> SearchFilters:
+    return SearchFilters(
+        doc_lang=body.doc_lang,
+        date_from=body.date_from.isoformat() if body.date_from else None,
+        date_to=body.date_to.isoformat() if body.date_to else None,
+        doc_ids=tuple(body.doc_ids) if body.doc_ids is not None else None,
+    )
+
+
+def run_search(searcher: Searcher, body: SearchCreate) -> dict[str, Any]:
+    result = searcher.search(
+        body.q, k=body.k, mode=body.mode, lang=body.lang, filters=filters_from(body), fusion_method=body.fusion
+    )
+    return result_to_dict(result)
+
+
+def run_ask(answerer: Answerer, body: AskCreate) -> dict[str, Any]:
+    answer = answerer.ask(body.q, lang=body.lang, filters=filters_from(body), k=body.k)
+    return answer_to_dict(answer)

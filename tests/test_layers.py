@@ -1,0 +1,29 @@
+"""Seams: routes import no other route module, the CLI imports no route, indexer imports neither service nor eval."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return names
+
+
+def test_routes_and_cli_reach_use_cases_not_other_routes() -> None:
+    for path in (ROOT / "service" / "routes").glob("*.py"):
+        assert not {m for m in _imports(path) if m.startswith("service.routes")}, path.name
+    assert not {m for m in _imports(ROOT / "service" / "cli.py") if m.startswith("service.routes")}
+
+
+def test_indexer_depends_on_neither_service_nor_eval() -> None:
+    for path in (ROOT / "indexer").rglob("*.py"):
+        assert not {m for m in _imports(path) if m.split(".")[0] in ("service", "eval")}, path
