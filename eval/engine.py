@@ -1,22 +1,21 @@
-"""Build and open the evaluation index; memoize query vectors and retriever lists within a run."""
+"""Build and open the evaluation index; memoize query vectors and retrievals within a run."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from eval.baseline import RankBM25Baseline
+from eval.refusion import retrieval_key
 from indexer.build import BuildReport, build_index
 from indexer.encoders import Encoder, Progress
-from indexer.lexical import LexicalIndex
-from indexer.search import FusionConfig, Searcher
+from indexer.laps import Laps
+from indexer.search import Candidates, FusionConfig, Searcher, SearchFilters
 from indexer.store import IndexSnapshot, open_snapshot
 from indexer.types import Document
-from indexer.vectors import VectorIndex
 
 
 class MemoEncoder:
@@ -47,60 +46,38 @@ class MemoEncoder:
                 progress(len(missing[i : i + batch_size]))
 
 
-def _freeze(value: Any) -> Hashable:
-    """A hashable stand-in for call arguments (sequences become tuples, vectors their bytes)."""
-    if isinstance(value, np.ndarray):
-        return (value.dtype.str, value.shape, value.tobytes())
-    if isinstance(value, list | tuple):
-        flat = tuple(value)
-        try:
-            hash(flat)  # the common case (ints, strings): hashed in C, no recursion
-        except TypeError:
-            return tuple(_freeze(v) for v in value)
-        return flat
-    if isinstance(value, set | frozenset):
-        return frozenset(_freeze(v) for v in value)
-    return value if isinstance(value, Hashable) else repr(value)
+RetrievalKey = tuple[str, int, str, SearchFilters, FusionConfig]
 
 
-class MemoLexical(LexicalIndex):
-    """The snapshot's lexical index; each distinct search is run once (the signature is passed through)."""
+class CachedSearcher(Searcher):
+    """The production searcher with a cache in front of `retrieve`, shared by every config of one index.
 
-    def __init__(self, inner: LexicalIndex) -> None:  # no super().__init__: it would reopen the index
-        self.inner = inner
-        self._memo: dict[Hashable, list[tuple[int, float]]] = {}
+    One hybrid retrieval per (query, k, language, filters, retrieval settings) serves the hybrid,
+    bm25 and dense modes alike: their lexical and dense evidence is the same."""
 
-    def query(self, *args: Any, **kwargs: Any) -> Any:
-        # building the query is deferred: its arguments are the memo key, resolved by run()
-        return _Deferred(args, kwargs, (_freeze(args), _freeze(sorted(kwargs.items()))))
+    def __init__(self, ix: EvalIndex, config: FusionConfig | None = None) -> None:
+        super().__init__(ix.snapshot, ix.encoder, config)
+        self.cache = ix.retrievals
 
-    def run(self, query: Any, limit: int, doc_ids: Any = None) -> list[tuple[int, float]]:
-        key = (query.key, limit, _freeze(doc_ids))
-        if key not in self._memo:
-            self._memo[key] = self.inner.run(self.inner.query(*query.args, **query.kwargs), limit, doc_ids)
-        return self._memo[key]
-
-
-@dataclass(frozen=True)
-class _Deferred:
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    key: Hashable
-
-
-class MemoVectors(VectorIndex):
-    """The snapshot's vector index; each distinct (query vector, depth, rows) search is run once."""
-
-    def __init__(self, inner: VectorIndex) -> None:  # shares the FAISS index, copies nothing
-        self.inner = inner
-        self.index = inner.index
-        self._memo: dict[Hashable, list[tuple[int, float]]] = {}
-
-    def search(self, *args: Any, **kwargs: Any) -> list[tuple[int, float]]:
-        key = (_freeze(args), _freeze(sorted(kwargs.items())))
-        if key not in self._memo:
-            self._memo[key] = self.inner.search(*args, **kwargs)
-        return self._memo[key]
+    def retrieve(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        lang: str = "auto",
+        filters: SearchFilters | None = None,
+        laps: Laps | None = None,
+    ) -> Candidates:
+        filters = filters or SearchFilters()
+        key: RetrievalKey = (query, k, lang, filters, retrieval_key(self.config))
+        both = self.cache.get(key)
+        if both is None:
+            both = self.cache[key] = super().retrieve(query, k, "hybrid", lang, filters)
+        if mode == "hybrid":
+            return both
+        if mode == "bm25":
+            return replace(both, mode="bm25", dense={}, extra={})
+        return replace(both, mode="dense", lexical={}, extra={}, cross={})
 
 
 @dataclass
@@ -111,9 +88,10 @@ class EvalIndex:
     encoder: MemoEncoder
     baseline: RankBM25Baseline
     report: BuildReport | None = None
+    retrievals: dict[RetrievalKey, Candidates] = field(default_factory=dict)
 
     def searcher(self, config: FusionConfig | None = None) -> Searcher:
-        return Searcher(self.snapshot, self.encoder, config)
+        return CachedSearcher(self, config)
 
 
 def index_documents(documents: list[Document], link_translations: bool = True) -> list[Document]:
@@ -137,6 +115,4 @@ def open_eval_index(
     docs = index_documents(documents, link_translations)
     report = build_index(docs, index_dir, encoder, progress=progress, wait_for_lock=True)
     snapshot = open_snapshot(index_dir)
-    snapshot.lexical = MemoLexical(snapshot.lexical)
-    snapshot.vectors = MemoVectors(snapshot.vectors)
     return EvalIndex(snapshot, MemoEncoder(encoder), RankBM25Baseline(snapshot.passages), report)

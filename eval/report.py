@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import LABELS, MAIN_METRIC, METRICS
+from eval.parser import RESULTS_DIR
 from eval.runner import EvalResult
-
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def result_name(result: EvalResult) -> str:

@@ -13,9 +13,9 @@ from eval.datasets.types import LabeledSet, Query, direction
 from eval.engine import EvalIndex
 from eval.metrics import METRICS, QrelsDict, evaluate, ranking_to_run
 from eval.overlap import relevant_passages
+from eval.parser import MODES
 from indexer.search import FusionConfig, Searcher, SearchFilters
 
-MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted")
 # eval mode -> (Searcher mode, fusion method)
 ENGINE_MODES: dict[str, tuple[str, str]] = {
     "bm25": ("bm25", "rrf"),

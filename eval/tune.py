@@ -15,10 +15,10 @@ from tqdm import tqdm
 from eval.datasets.types import LabeledSet, direction
 from eval.engine import EvalIndex
 from eval.metrics import MAIN_METRIC, QrelsDict, evaluate, ranking_to_run
-from eval.refusion import Evidence, RecordingSearcher, retrieval_key
+from eval.refusion import record, refuse, retrieval_key
 from eval.report import markdown_table, text_table
 from eval.runner import collapse, prime_queries, qrels_for, queries_for, scoring_units
-from indexer.search import FusionConfig
+from indexer.search import Candidates, FusionConfig, Searcher
 
 TUNE_METRICS = ("ndcg@10", "mrr@10", "recall@10")
 TUNE_K = 10  # what the service asks for by default: candidate depth is max(10 * depth_factor, min_depth)
@@ -90,11 +90,11 @@ class Sweep:
 
     def __init__(self, labeled: LabeledSet, ix: EvalIndex, directions: Sequence[str]) -> None:
         self.labeled, self.ix, self.directions = labeled, ix, list(directions)
-        self.searcher = RecordingSearcher(ix.snapshot, ix.encoder)
+        self.searcher = Searcher(ix.snapshot, ix.encoder)
         self.qrels: dict[str, QrelsDict] = {d: qrels_for(labeled, ix, d) for d in self.directions}
         self.units = {d: scoring_units(labeled, ix, d) for d in self.directions}
         self.key: FusionConfig | None = None
-        self.evidence: dict[str, dict[str, Evidence]] = {}
+        self.evidence: dict[str, dict[str, Candidates]] = {}
 
     def gather(self, config: FusionConfig, tick: Callable[[int], object] | None = None) -> None:
         key = retrieval_key(config)
@@ -106,7 +106,7 @@ class Sweep:
             doc_lang = direction(d).doc_lang
             judged = self.qrels[d]
             self.evidence[d] = {
-                q.qid: self.searcher.record(q.text, q.lang, doc_lang, TUNE_K)
+                q.qid: record(self.searcher, q.text, q.lang, doc_lang, TUNE_K)
                 for q in queries_for(self.labeled, d)
                 if q.qid in judged
             }
@@ -122,7 +122,7 @@ class Sweep:
         for d in self.directions:
             ranking = {}
             for qid, ev in self.evidence[d].items():
-                rows = self.searcher.refuse(ev, cand.config, method, TUNE_K)
+                rows = refuse(self.searcher, ev, cand.config, method, TUNE_K)
                 ranking[qid] = collapse([passages[r].passage_id for r in rows], self.units[d])
             scores[d] = evaluate(self.qrels[d], ranking_to_run(ranking), TUNE_METRICS)
         return TuneRow(cand, scores)

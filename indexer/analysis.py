@@ -18,19 +18,22 @@ def analyzer_name(lang: str) -> str:
     return f"bnc_{lang}"
 
 
+_TOKENIZERS = {"simple": tantivy.Tokenizer.simple}
+
+
 @cache
 def build_analyzer(lang: str) -> tantivy.TextAnalyzer:
-    """Stopwords are removed before folding (the lists are accented); stemming comes last."""
+    """The chain ANALYZERS records, in this order: stopwords before folding (the lists are accented), stemming last."""
     cfg = ANALYZERS[lang]
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(cfg["remove_long"]))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stopword(cfg["stopwords"]))
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer(cfg["stemmer"]))
-        .build()
-    )
+    builder = tantivy.TextAnalyzerBuilder(_TOKENIZERS[cfg["tokenizer"]]())
+    builder = builder.filter(tantivy.Filter.remove_long(cfg["remove_long"])).filter(tantivy.Filter.lowercase())
+    if cfg.get("stopwords"):
+        builder = builder.filter(tantivy.Filter.stopword(cfg["stopwords"]))
+    if cfg.get("ascii_fold"):
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    if cfg.get("stemmer"):
+        builder = builder.filter(tantivy.Filter.stemmer(cfg["stemmer"]))
+    return builder.build()
 
 
 def analyze(text: str, lang: str) -> list[str]:

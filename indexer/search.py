@@ -68,7 +68,39 @@ class SearchResult:
     stages: dict[str, float] = field(default_factory=dict)  # ms per stage (indexer.laps)
 
 
+class UnknownSearchOption(ValueError):
+    """A mode or fusion method that does not exist; the message lists the ones that do."""
+
+
+def check_options(mode: str, fusion_method: str | None = None) -> None:
+    if mode not in MODES:
+        raise UnknownSearchOption(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    if fusion_method is not None and fusion_method not in FUSIONS:
+        raise UnknownSearchOption(f"unknown fusion {fusion_method!r}: use one of {', '.join(FUSIONS)}")
+
+
+@dataclass
+class Candidates:
+    """What the retrievers found for one query, before fusion: the input of `rank`.
+
+    Scores are by passage row; twins' evidence is already propagated and filters applied.
+    `extra` holds exact dense similarities of lexical-only candidates (hybrid mode): weighted
+    fusion weighs them and every hit reports them, but they are not dense *retrieval* results."""
+
+    query: str
+    lang: QueryLanguage
+    mode: str
+    k: int
+    filters: SearchFilters
+    lexical: dict[int, float] = field(default_factory=dict)
+    dense: dict[int, float] = field(default_factory=dict)
+    extra: dict[int, float] = field(default_factory=dict)
+    cross: dict[int, float] = field(default_factory=dict)  # per-row weight of other-language lexical evidence
+
+
 class Searcher:
+    """One snapshot's search, as three public stages: `retrieve` -> `rank` -> `hits` (`search` composes them)."""
+
     def __init__(self, snapshot: IndexSnapshot, encoder: Encoder, config: FusionConfig | None = None) -> None:
         check_encoder(snapshot, encoder)
         self.snapshot = snapshot
@@ -110,8 +142,32 @@ class Searcher:
         filters: SearchFilters | None = None,
         fusion_method: str = "weighted",
     ) -> SearchResult:
+        """retrieve, rank and cite the top `k` passages; unknown modes or fusions are an error."""
+        check_options(mode, fusion_method)
         started = time.perf_counter()
         laps = Laps()
+        candidates = self.retrieve(query, k, mode, lang, filters, laps)
+        ranked = self.rank(candidates, k, fusion_method)
+        laps.lap("fusion")
+        hits = self.hits(candidates, ranked)
+        laps.lap("hits")
+        took = (time.perf_counter() - started) * 1000
+        used_fusion = fusion_method if mode == "hybrid" else "none"
+        stages = {name: round(ms, 3) for name, ms in laps.ms.items()}
+        return SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, round(took, 2), hits, stages)
+
+    def retrieve(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        lang: str = "auto",
+        filters: SearchFilters | None = None,
+        laps: Laps | None = None,
+    ) -> Candidates:
+        """Each retriever's evidence for `query`, deep enough (max(depth_factor * k, min_depth)) for fusion."""
+        check_options(mode)
+        laps = laps or Laps()
         filters = filters or SearchFilters()
         qlang = self.detect(query, lang)
         depth = max(self.config.depth_factor * k, self.config.min_depth)
@@ -123,10 +179,7 @@ class Searcher:
         search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
         allowed_set = None if allowed is None else set(allowed)
         laps.lap("detect")
-
-        lexical: dict[int, float] = {}
-        dense: dict[int, float] = {}
-        cross: dict[int, float] = {}
+        out = Candidates(query, qlang, mode, k, filters)
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             expansions = default_glossary().expand(query) if self.config.glossary else []
@@ -134,44 +187,53 @@ class Searcher:
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
             laps.lap("bm25")
-            lexical, lent_by = self._propagate(dict(raw), allowed_set)
-            cross = self._cross_language(qlang, lexical, lent_by)
+            out.lexical, lent_by = self._propagate(dict(raw), allowed_set)
+            out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            dense, _ = self._propagate(dict(raw_dense), allowed_set)
-
-        bm25_rank, dense_rank = _ranks(lexical), _ranks(dense)
-        if mode == "bm25":
-            fused = {r: s * cross.get(r, 1.0) for r, s in lexical.items()}
-        elif mode == "dense":
-            fused = dense
-        else:
+            out.dense, _ = self._propagate(dict(raw_dense), allowed_set)
+        if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
-            missing = [r for r in lexical if r not in dense]
-            extra = snapshot.vectors.score_rows(qvec, missing) if qvec is not None else {}
-            fused = self._fuse(lexical, dense, extra, fusion_method, cross)
-            dense = {**dense, **extra}  # a new dict: _fuse's arguments stay as they were
+            missing = [r for r in out.lexical if r not in out.dense]
+            out.extra = snapshot.vectors.score_rows(qvec, missing)
+        return out
+
+    def rank(
+        self, candidates: Candidates, k: int, fusion_method: str = "weighted", config: FusionConfig | None = None
+    ) -> list[tuple[int, float]]:
+        """The top `k` (row, fused score); without a language filter each aligned pair appears once.
+
+        `config` overrides this searcher's fusion settings (rrf_k, rrf_weights, weights): tuning
+        re-ranks one retrieval under many settings this way."""
+        check_options(candidates.mode, fusion_method)
+        cfg = config or self.config
+        if candidates.mode == "bm25":
+            fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+        elif candidates.mode == "dense":
+            fused = candidates.dense
+        else:
+            fused = fuse(candidates, fusion_method, cfg)
         # collapsing removes at most one of each aligned pair, so 2k candidates always give k
         ranked = fusion.top(fused, 2 * k)
-        if filters.doc_lang is None:
-            ranked = self._collapse_twins(ranked, qlang.lang, k)
-        ranked = ranked[:k]
-        laps.lap("fusion")
-        terms = {lg: query_terms(query, lg) for lg in {self.snapshot.passages.lang(row) for row, _ in ranked}}
-        hits = [
-            self._hit(rank, row, score, terms, lexical, dense, bm25_rank, dense_rank)
+        if candidates.filters.doc_lang is None:
+            ranked = self._collapse_twins(ranked, candidates.lang.lang, k)
+        return ranked[:k]
+
+    def hits(self, candidates: Candidates, ranked: list[tuple[int, float]]) -> list[SearchHit]:
+        """Ranked rows as hits: passage, per-retriever scores and ranks, citation, highlights, twin."""
+        dense = {**candidates.dense, **candidates.extra}
+        bm25_rank, dense_rank = _ranks(candidates.lexical), _ranks(candidates.dense)
+        passages = self.snapshot.passages
+        terms = {lg: query_terms(candidates.query, lg) for lg in {passages.lang(row) for row, _ in ranked}}
+        return [
+            self._hit(rank, row, score, terms, candidates.lexical, dense, bm25_rank, dense_rank)
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
-        laps.lap("hits")
-        took = (time.perf_counter() - started) * 1000
-        used_fusion = fusion_method if mode == "hybrid" else "none"
-        stages = {name: round(ms, 3) for name, ms in laps.ms.items()}
-        return SearchResult(query, qlang, mode, used_fusion, k, self.version, round(took, 2), hits, stages)
 
     def _with_twin_docs(self, doc_ids: list[str]) -> set[str]:
         out = set(doc_ids)
@@ -235,28 +297,6 @@ class Searcher:
                 break
         return out
 
-    def _fuse(
-        self,
-        lexical: dict[int, float],
-        dense: dict[int, float],
-        extra: dict[int, float],
-        method: str,
-        cross: dict[int, float],
-    ) -> dict[int, float]:
-        """`extra` holds dense similarities of lexical-only candidates (weighted fusion only)."""
-        cfg = self.config
-        item_weights = {"bm25": cross}
-        if method == "weighted":
-            dense_scores = {**dense, **extra}
-            weights = {"bm25": cfg.weights[0], "dense": cfg.weights[1]}
-            return fusion.weighted({"bm25": lexical, "dense": dense_scores}, weights, item_weights)
-        rankings = {
-            "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
-            "dense": [r for r, _ in fusion.top(dense, len(dense))],
-        }
-        weights = {"bm25": cfg.rrf_weights[0], "dense": cfg.rrf_weights[1]}
-        return fusion.rrf(rankings, weights, cfg.rrf_k, item_weights)
-
     def _hit(
         self,
         rank: int,
@@ -284,6 +324,21 @@ class Searcher:
             twin=twin,
             twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
         )
+
+
+def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int, float]:
+    """Hybrid fusion of one query's candidates: weighted normalized scores, or reciprocal rank fusion."""
+    item_weights = {"bm25": candidates.cross}
+    lexical, dense = candidates.lexical, candidates.dense
+    if method == "weighted":
+        weights = {"bm25": config.weights[0], "dense": config.weights[1]}
+        return fusion.weighted({"bm25": lexical, "dense": {**dense, **candidates.extra}}, weights, item_weights)
+    rankings = {
+        "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
+        "dense": [r for r, _ in fusion.top(dense, len(dense))],
+    }
+    weights = {"bm25": config.rrf_weights[0], "dense": config.rrf_weights[1]}
+    return fusion.rrf(rankings, weights, config.rrf_k, item_weights)
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:

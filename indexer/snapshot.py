@@ -162,13 +162,12 @@ def finish_snapshot(staging: Path, manifest: dict[str, Any], previous: Path | No
 def publish(index_dir: Path, version: str) -> None:
     if not (snapshots_dir(index_dir) / version / MANIFEST).is_file():
         raise SnapshotError(f"snapshot {version} is not complete; refusing to publish it")
-    # the log first: a crash between the two leaves a logged version that CURRENT does not name
-    # yet, which retention keeps (it is complete) and which repair may serve
+    write_atomic(index_dir / CURRENT, (version + "\n").encode())
+    # logged once it is CURRENT: the log never names a version that was not served
     with (index_dir / PUBLISHED).open("ab") as fh:
         fh.write(f"{version}\n".encode())
         fh.flush()
         os.fsync(fh.fileno())
-    write_atomic(index_dir / CURRENT, (version + "\n").encode())
 
 
 def read_current(index_dir: Path) -> tuple[str | None, str | None]:
@@ -318,20 +317,25 @@ def remove_stale(index_dir: Path, keep: int = 2, only_staging: bool = False) -> 
 
 
 def _predecessors(index_dir: Path, current: str, count: int) -> list[str]:
-    """CURRENT and the versions published just before it, newest first, `count` in all."""
-    order = published_versions(index_dir)
-    if current in order:
-        before = order[: order.index(current)]
-        return [current, *reversed(before)][:count]
-    chain = [current]  # an index from before the log: follow each manifest's `previous`
+    """CURRENT and the versions published just before it, newest first, `count` in all.
+
+    Each manifest's `previous` is the snapshot that served while it was built, i.e. the one it
+    replaced: following that chain is publication order. The log fills in where it breaks."""
+    root = snapshots_dir(index_dir)
+    chain = [current]
     while len(chain) < count:
         try:
-            prev = json.loads((snapshots_dir(index_dir) / chain[-1] / MANIFEST).read_text("utf-8")).get("previous")
+            prev = json.loads((root / chain[-1] / MANIFEST).read_text("utf-8")).get("previous")
         except (OSError, ValueError):
-            break
-        if not prev or prev in chain or not (snapshots_dir(index_dir) / prev).is_dir():
+            prev = None
+        if not prev or prev in chain or not (root / prev).is_dir():
             break
         chain.append(prev)
+    if len(chain) < count:
+        order = published_versions(index_dir)
+        last = chain[-1]
+        earlier = order[: order.index(last)] if last in order else []
+        chain += [v for v in reversed(earlier) if v not in chain][: count - len(chain)]
     return chain
 
 

@@ -60,9 +60,10 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         app.include_router(module.router)
     app.include_router(metrics_route.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
-    if settings.cors_origins:
-        origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)

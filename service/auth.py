@@ -13,7 +13,7 @@ ENABLE_HINT = "admin routes are disabled: set BNC_API_KEYS (comma-separated) or 
 
 
 def load_api_keys(settings: Settings) -> tuple[str, ...]:
-    keys = [k.strip() for k in settings.api_keys.split(",")]
+    keys = list(settings.api_key_list)
     if settings.api_keys_file:
         keys += [line.strip() for line in settings.api_keys_file.read_text("utf-8").splitlines()]
     return tuple(k for k in keys if k and not k.startswith("#"))

@@ -53,7 +53,7 @@ class BuildRunner:
         self._full = False
         self._running = False
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = False  # a worker loop is running (set and cleared under the condition)
         self._results: collections.deque[JobResult] = collections.deque(maxlen=1000)
         self.last_report: dict[str, Any] | None = None
         self.last_error: str | None = None
@@ -75,9 +75,11 @@ class BuildRunner:
             except OSError as exc:  # numbering is a convenience; the build itself still runs
                 log.warning("could not record job %d: %s", self._requested, exc)
             self._full = self._full or full
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="bnc-build", daemon=True)
-                self._thread.start()
+            # a flag, not Thread.is_alive(): a loop that has decided to return may still be alive
+            # for a moment, and a request arriving then would otherwise never be built
+            if not self._worker:
+                self._worker = True
+                threading.Thread(target=self._loop, name="bnc-build", daemon=True).start()
             self._cond.notify_all()
             return self._requested
 
@@ -123,9 +125,19 @@ class BuildRunner:
             }
 
     def _loop(self) -> None:
+        try:
+            self._run_jobs()
+        except BaseException:
+            with self._cond:
+                self._worker = False  # the next request starts a fresh worker
+            log.exception("the build worker stopped unexpectedly")
+            raise
+
+    def _run_jobs(self) -> None:
         while True:
             with self._cond:
                 if self._started >= self._requested:
+                    self._worker = False
                     return
                 first, job, full = self._started + 1, self._requested, self._full
                 self._started, self._full, self._running = job, False, True
@@ -165,7 +177,10 @@ class BuildRunner:
             if self.metrics:
                 self.metrics.build_seconds.observe(time.perf_counter() - started)
                 self.metrics.builds.labels(outcome).inc()
-            self.engine.reload()
+            try:
+                self.engine.reload()
+            except Exception:  # the watcher retries; this job's outcome is still recorded
+                log.exception("reloading after the build failed")
             version = self.engine.served_version()
             with self._cond:
                 self._running = False

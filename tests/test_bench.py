@@ -20,6 +20,8 @@ from indexer.splitter import sentence_spans
 from indexer.store import open_snapshot
 from indexer.types import Document
 
+pytestmark = pytest.mark.slow  # benchmark parts and a live server
+
 
 @pytest.fixture(scope="module")
 def base(corpus_docs: list[Document], index_dir: Path) -> Base:

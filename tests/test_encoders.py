@@ -63,6 +63,7 @@ def tiny_st_model(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Do
     return path
 
 
+@pytest.mark.st
 def test_sentence_transformers_backend_indexes_and_searches(
     tiny_st_model: Path, corpus_docs: list[Document], tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from eval.datasets.locate import dataset_roots, datasets_dir
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import DatasetError, LabeledSet
 from eval.datasets.xquad import BOM, load_xquad, read_squad
+from tests.helpers import write_beir
 
 
 @pytest.fixture(scope="module")
@@ -104,37 +105,6 @@ def test_tatoeba_pairs(shared: Path) -> None:
     docs = {d.doc_id: d for d in labeled.documents}
     assert all(d.translation_of is None for d in labeled.documents)  # the pairing is the label, not metadata
     assert docs["tatoeba-es-0001"].body == "No os desprecian."
-
-
-def write_beir(root: Path) -> Path:
-    corpus = [
-        {
-            "_id": "D1",
-            "title": "Visas",
-            "text": "Laser visas let border residents cross for short visits.",
-            "lang": "en",
-        },
-        {
-            "_id": "D1-es",
-            "title": "Visas",
-            "text": "Las visas láser permiten cruzar la frontera.",
-            "translation_of": "D1",
-        },
-        {"_id": "D2", "title": "Water", "text": "The water treaty governs the sharing of rivers between the nations."},
-    ]
-    queries = [
-        {"_id": "q1", "text": "laser visa", "lang": "en"},
-        {"_id": "q2", "text": "¿Quién reparte el agua de los ríos?"},
-        {"_id": "q3", "text": "unjudged"},
-    ]
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "corpus.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in corpus), encoding="utf-8")
-    (root / "queries.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in queries), encoding="utf-8")
-    (root / "qrels").mkdir(exist_ok=True)
-    (root / "qrels" / "test.tsv").write_text(
-        "query-id\tcorpus-id\tscore\nq1\tD1\t1\nq1\tD1-es\t1\nq2\tD2\t2\nq2\tnope\t1\n", encoding="utf-8"
-    )
-    return root
 
 
 def test_beir_folder(tmp_path: Path) -> None:

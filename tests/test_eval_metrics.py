@@ -8,6 +8,8 @@ import pytest
 
 from eval.metrics import evaluate, ranking_to_run
 
+pytestmark = pytest.mark.slow  # ranx's numba compile (about a minute cold)
+
 QRELS = {"q1": {"a": 1}, "q2": {"b": 1, "c": 1}, "q3": {"d": 1}}
 RANKING = {"q1": ["x", "a", "y"], "q2": ["b", "z", "c"], "q3": ["w"]}
 

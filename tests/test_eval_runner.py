@@ -11,14 +11,16 @@ from eval import gate
 from eval.datasets.commission import load_commission
 from eval.datasets.types import DIRECTION_NAMES, LabeledSet
 from eval.engine import EvalIndex, open_eval_index
-from eval.refusion import RecordingSearcher, retrieval_key
+from eval.refusion import record, refuse, retrieval_key
 from eval.report import render_text, write_reports, write_runs
 from eval.runner import MODES, EvalResult, evaluate_set, score
 from eval.tune import Candidate, Sweep, depth_stage, first_stage
 from indexer.encoders import Encoder
 from indexer.search import FusionConfig, Searcher, SearchFilters
 from service.cli import main
-from tests.test_eval_datasets import write_beir
+from tests.helpers import write_beir
+
+pytestmark = pytest.mark.slow  # evaluation index, tuning and ranx
 
 
 @pytest.fixture(scope="session")
@@ -137,16 +139,24 @@ CONFIGS = [FusionConfig(), FusionConfig(rrf_k=10, rrf_weights=(0.25, 1.0), weigh
 def test_refusion_matches_the_production_search(
     commission_index: EvalIndex, commission: LabeledSet, config: FusionConfig
 ) -> None:
-    recorder = RecordingSearcher(commission_index.snapshot, commission_index.encoder, retrieval_key(config))
+    recorder = Searcher(commission_index.snapshot, commission_index.encoder, retrieval_key(config))
     real = Searcher(commission_index.snapshot, commission_index.encoder, config)
+    cached = commission_index.searcher(config)  # the cache in front of retrieve serves every mode
     rows = commission_index.snapshot.passages
     for q in commission.queries[::9]:
         for doc_lang in (None, "en", "es"):
-            evidence = recorder.record(q.text, q.lang, doc_lang, 10)
+            evidence = record(recorder, q.text, q.lang, doc_lang, 10)
+            filters = SearchFilters(doc_lang=doc_lang)
             for method in ("rrf", "weighted"):
-                hits = real.search(q.text, 10, "hybrid", q.lang, SearchFilters(doc_lang=doc_lang), method).hits
-                fast = [rows[r].passage_id for r in recorder.refuse(evidence, config, method, 10)]
+                hits = real.search(q.text, 10, "hybrid", q.lang, filters, method).hits
+                fast = [rows[r].passage_id for r in refuse(recorder, evidence, config, method, 10)]
                 assert fast == [h.passage.passage_id for h in hits], (q.qid, doc_lang, method)
+            for mode in ("hybrid", "bm25", "dense"):
+                plain = real.search(q.text, 10, mode, q.lang, filters).hits
+                memo = cached.search(q.text, 10, mode, q.lang, filters).hits
+                assert [(h.passage.passage_id, h.score) for h in memo] == [
+                    (h.passage.passage_id, h.score) for h in plain
+                ]
 
 
 def test_sweep_scores_equal_a_full_evaluation(commission_index: EvalIndex, commission: LabeledSet) -> None:

@@ -20,8 +20,9 @@ from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
 from tests.conftest import ROOT
-from tests.helpers import corpus_copy, seeded_index
-from tests.test_live import _free_port
+from tests.helpers import corpus_copy, free_port, seeded_index
+
+pytestmark = pytest.mark.slow  # real processes: out-of-disk build, SIGTERM drain
 
 
 def _env(index: Path, corpus: Path) -> dict[str, str]:
@@ -67,7 +68,7 @@ def _container_command(port: int) -> str:
 def test_container_entry_serves_and_sigterm_drains(tmp_path: Path, index_dir: Path) -> None:
     corpus = corpus_copy(tmp_path)
     index = seeded_index(tmp_path, index_dir)  # cached vectors: the entry's `bnc index` encodes nothing
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(["sh", "-c", _container_command(port)], env=_env(index, corpus), start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

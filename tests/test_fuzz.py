@@ -21,6 +21,8 @@ from service.app import create_app
 from service.config import Settings
 from tests.helpers import corpus_copy
 
+pytestmark = pytest.mark.slow  # schema fuzzing
+
 CALLS: list[str] = []
 MAX_EXAMPLES = 20  # per operation: bounded so the suite stays within CI time
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +20,9 @@ from indexer import snapshot as snap
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
-from tests.helpers import corpus_copy, health_doc, seeded_index
+from tests.helpers import corpus_copy, free_port, health_doc, seeded_index
+
+pytestmark = pytest.mark.slow  # live server under load
 
 KEY = {"X-API-Key": "live-key"}
 QUERIES = ["tuberculosis screening", "Border Crossing Card", "vacunación", "Hague Convention", "LIFE Act"]
@@ -35,19 +36,13 @@ class Server:
     proc: subprocess.Popen[bytes]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("live")
     corpus = corpus_copy(tmp)
     index = seeded_index(tmp, index_dir)
     build_index(load_corpus(corpus).documents, index, encoder)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "BNC_INDEX": str(index),

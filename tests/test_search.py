@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import Searcher, SearchFilters
+from indexer.search import Searcher, SearchFilters, UnknownSearchOption
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 
@@ -65,8 +65,24 @@ def test_filters_by_document_and_date(searcher: Searcher) -> None:
     assert {h.passage.doc_id for h in in_range.hits} <= {EN_DOC, ES_DOC} and in_range.hits
 
 
-def test_weighted_fusion_is_selectable(searcher: Searcher) -> None:
-    result = searcher.search(BCC_ES, k=3, fusion_method="weighted")
-    assert result.fusion == "weighted"
-    assert result.hits[0].passage.ordinal == 14
-    assert 0 < result.hits[0].score <= 1.0
+def test_fusion_methods_are_selectable_and_unknown_options_are_errors(searcher: Searcher) -> None:
+    weighted = searcher.search(BCC_ES, k=3, fusion_method="weighted")
+    rrf = searcher.search(BCC_ES, k=3, fusion_method="rrf")
+    assert (weighted.fusion, rrf.fusion) == ("weighted", "rrf")
+    assert weighted.hits[0].passage.ordinal == rrf.hits[0].passage.ordinal == 14
+    assert 0 < weighted.hits[0].score <= 1.0 and rrf.hits[0].score < 0.1  # rrf scores are sums of 1/(k+rank)
+    with pytest.raises(UnknownSearchOption, match="unknown mode 'sparse'"):
+        searcher.search(BCC_ES, mode="sparse")
+    with pytest.raises(UnknownSearchOption, match="unknown fusion"):
+        searcher.search(BCC_ES, fusion_method="borda")
+
+
+def test_search_is_the_composition_of_its_public_stages(searcher: Searcher) -> None:
+    candidates = searcher.retrieve(BCC_ES, k=5)
+    assert candidates.lexical and candidates.dense and candidates.lang.lang == "es"
+    ranked = searcher.rank(candidates, 5)
+    hits = searcher.hits(candidates, ranked)
+    direct = searcher.search(BCC_ES, k=5).hits
+    assert [(h.passage.passage_id, h.score, h.scores) for h in hits] == [
+        (h.passage.passage_id, h.score, h.scores) for h in direct
+    ]

@@ -6,8 +6,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from service.config import Settings
 from service.watch import watch_corpus
+
+pytestmark = pytest.mark.slow  # file watcher with debounce
 
 
 def test_watch_rebuilds_after_changes_settle(tmp_path: Path) -> None:

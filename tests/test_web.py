@@ -38,9 +38,12 @@ TIMEOUT_MS = 15_000
 # CI sets BNC_REQUIRE_BROWSER=1 after installing chromium: there a missing browser fails instead of skipping
 if not CHROMIUM.exists() and os.environ.get("BNC_REQUIRE_BROWSER") == "1":
     raise RuntimeError("BNC_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/browser-setup.sh installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser against a live server
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/browser-setup.sh installs it)"
+    ),
+]
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect

@@ -52,7 +52,9 @@ class WritePath(RuleBasedStateMachine):
         self.index = seeded_index(self.tmp, self.base_index)
         build_index(load_corpus(self.corpus).documents, self.index, self.encoder)
         self.bundled = {p: p.read_bytes() for p in self.corpus.rglob("*.md")}
-        self.server = LiveServer(self.index, self.corpus, {"BNC_API_KEYS": KEY["X-API-Key"]})
+        self.log = self.tmp / "server.log"
+        self.server = LiveServer(self.index, self.corpus, {"BNC_API_KEYS": KEY["X-API-Key"]}, log=self.log)
+        self.steps: list[str] = []
         self.server.start()
         self.http = httpx.Client(base_url=self.server.url, headers=KEY, timeout=120)
         self.model: dict[str, str] = {}
@@ -62,8 +64,15 @@ class WritePath(RuleBasedStateMachine):
         self.server.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def _count(self, what: str) -> None:
+    def _count(self, what: str, **args: object) -> None:
         self.stats[what] = self.stats.get(what, 0) + 1
+        self.steps.append(f"{what}({', '.join(f'{k}={v!r}' for k, v in args.items())})")
+
+    def _story(self) -> str:
+        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        tail = [line for line in lines if '"bnc.access"' not in line][-60:]
+        tail.append(f"CURRENT={snap.read_current(self.index)} snapshots={snap.complete_snapshots(self.index)}")
+        return "steps: " + "; ".join(self.steps) + "\nserver log:\n" + "\n".join(tail)
 
     def _reconnect(self) -> None:
         self.http.close()
@@ -77,7 +86,7 @@ class WritePath(RuleBasedStateMachine):
 
     @rule(doc_id=IDS, marker=MARKERS, wait=st.booleans())
     def add(self, doc_id: str, marker: str, wait: bool) -> None:
-        self._count("add")
+        self._count("add", doc_id=doc_id, marker=marker, wait=wait)
         res = self._add(doc_id, marker, wait)
         if doc_id in self.model:
             assert res.status_code == 409, res.text
@@ -87,7 +96,7 @@ class WritePath(RuleBasedStateMachine):
 
     @rule(doc_id=IDS)
     def add_with_a_title_that_collides(self, doc_id: str) -> None:
-        self._count("add_title")
+        self._count("add_title", doc_id=doc_id)
         target = doc_id if doc_id in self.model else EN_DOC
         body = {"title": target.replace("-", " "), "lang": "es", "text": _text(target, "collision")}
         res = self.http.post("/api/documents", json=body)
@@ -95,7 +104,7 @@ class WritePath(RuleBasedStateMachine):
 
     @rule(doc_id=IDS, marker=MARKERS, wait=st.booleans())
     def replace(self, doc_id: str, marker: str, wait: bool) -> None:
-        self._count("put")
+        self._count("put", doc_id=doc_id, marker=marker, wait=wait)
         body = {"title": f"Note {doc_id}", "lang": "en", "text": _text(doc_id, marker)}
         res = self.http.put(f"/api/documents/{doc_id}", params={"wait": wait}, json=body)
         if doc_id in self.model:
@@ -106,8 +115,9 @@ class WritePath(RuleBasedStateMachine):
 
     @rule(doc_id=IDS, wait=st.booleans())
     def delete(self, doc_id: str, wait: bool) -> None:
-        self._count("delete")
+        self._count("delete", doc_id=doc_id, wait=wait)
         res = self.http.delete(f"/api/documents/{doc_id}", params={"wait": wait})
+        self.steps.append(f"  -> {res.status_code} {res.text[:400]}")
         if doc_id in self.model:
             assert res.status_code in ((200,) if wait else (202,)), res.text
             del self.model[doc_id]
@@ -117,7 +127,7 @@ class WritePath(RuleBasedStateMachine):
     @rule(ids=st.lists(IDS, min_size=2, max_size=4, unique=True), marker=MARKERS)
     def concurrent_writes(self, ids: list[str], marker: str) -> None:
         """Several writers at once: adds of new ids, deletes of existing ones."""
-        self._count("concurrent")
+        self._count("concurrent", ids=ids, marker=marker)
         results: dict[str, int] = {}
 
         def one(doc_id: str) -> None:
@@ -143,7 +153,7 @@ class WritePath(RuleBasedStateMachine):
 
     @rule(full=st.booleans())
     def reindex(self, full: bool) -> None:
-        self._count("reindex")
+        self._count("reindex", full=full)
         res = self.http.post("/api/reindex", params={"wait": True, "full": full})
         assert res.status_code == 200, res.text
 
@@ -152,7 +162,7 @@ class WritePath(RuleBasedStateMachine):
     @precondition(lambda self: len(self.model) < 6)
     @rule(doc_id=IDS, marker=MARKERS)
     def kill_right_after_an_acknowledged_write(self, doc_id: str, marker: str) -> None:
-        self._count("kill_after_write")
+        self._count("kill_after_write", doc_id=doc_id, marker=marker)
         res = self._add(doc_id, marker, wait=False)
         if doc_id in self.model:
             assert res.status_code == 409
@@ -180,7 +190,7 @@ class WritePath(RuleBasedStateMachine):
         loaded = load_corpus(self.corpus)
         assert loaded.errors == [], loaded.errors
         written = {d.doc_id: d.body for d in loaded.documents if d.doc_id.startswith("w-")}
-        assert set(written) == set(self.model)
+        assert set(written) == set(self.model), self._story()
         for doc_id, marker in self.model.items():
             assert marker in written[doc_id], (doc_id, marker, written[doc_id])
         assert {p: p.read_bytes() for p in self.bundled} == self.bundled  # never clobbered
@@ -198,10 +208,10 @@ class WritePath(RuleBasedStateMachine):
         assert self.server.proc is not None
         self._settle()
         docs = {d["doc_id"] for d in self.http.get("/api/documents").json()["documents"]}
-        assert docs == {EN_DOC, ES_DOC, *self.model}
+        assert docs == {EN_DOC, ES_DOC, *self.model}, self._story()
         for doc_id, marker in self.model.items():
             hits = self.http.get("/api/search", params={"q": f"{doc_id} {marker}", "mode": "bm25", "k": 3}).json()
-            assert hits["hits"] and hits["hits"][0]["doc_id"] == doc_id, (doc_id, marker, hits["hits"][:1])
+            assert hits["hits"] and hits["hits"][0]["doc_id"] == doc_id, (doc_id, marker, self._story())
             assert marker in hits["hits"][0]["text"]
 
     def _settle(self) -> None:

