@@ -45,7 +45,10 @@ class DocumentWrites:
         return Receipt("replaced", self.builds.request(), stored.document, stored.warnings)
 
     def delete(self, doc_id: str) -> Receipt:
-        return Receipt("deleted", self.builds.request(), self.store.delete(doc_id))
+        # the job is asked for only once the file is gone: a build that starts in between must not
+        # be able to cover this job while still reading the old corpus
+        removed = self.store.delete(doc_id)
+        return Receipt("deleted", self.builds.request(), removed)
 
     def reindex(self, full: bool = False) -> Receipt:
         return Receipt("reindex", self.builds.request(full=full))

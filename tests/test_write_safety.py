@@ -328,3 +328,30 @@ def test_translation_of_a_missing_document_warns_and_links_when_it_arrives(
     assert hit["doc_id"] == "salud-es" and hit["twin"] and hit["twin"]["citation"]["doc_id"] == "health-twin-en"  # type: ignore[index]
     for doc_id in ("salud-es", "health-twin-en"):
         assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200
+
+
+def test_every_write_asks_for_its_build_only_once_it_is_on_disk(tmp_path: Path, encoder: Encoder) -> None:
+    """A build that starts between the write and its job number must already see the write."""
+    from indexer.corpus_files import CorpusStore, json_upload
+    from service.builds import BuildRunner
+    from service.engine import Engine
+    from service.writes import DocumentWrites
+
+    corpus = corpus_copy(tmp_path)
+    catalog = CorpusCatalog(corpus)
+    seen: list[set[str]] = []
+
+    class Recorder(BuildRunner):
+        def request(self, full: bool = False) -> int:
+            seen.append({d.doc_id for d in CorpusCatalog(corpus).load().documents})  # what a build would read
+            return len(seen)
+
+    engine = Engine(Settings(index=tmp_path / "index", corpus=corpus), encoder)
+    writes = DocumentWrites(CorpusStore(corpus, catalog), Recorder(engine, catalog))
+    upload = json_upload(health_doc(), {"title": "Order", "lang": "en", "doc_id": "order-note"})
+    writes.add(upload)
+    writes.replace("order-note", upload)
+    writes.delete("order-note")
+    writes.delete(EN_DOC)
+    assert ["order-note" in s for s in seen] == [True, True, False, False]
+    assert EN_DOC in seen[2] and EN_DOC not in seen[3]
