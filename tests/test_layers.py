@@ -27,3 +27,21 @@ def test_routes_and_cli_reach_use_cases_not_other_routes() -> None:
 def test_indexer_depends_on_neither_service_nor_eval() -> None:
     for path in (ROOT / "indexer").rglob("*.py"):
         assert not {m for m in _imports(path) if m.split(".")[0] in ("service", "eval")}, path
+
+
+def _private_uses(path: Path) -> list[str]:
+    """`x._name` where x is not self/cls: reaching into another object's private members."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            owner = node.value
+            if not (isinstance(owner, ast.Name) and owner.id in ("self", "cls", "super")):
+                out.append(f"{path.name}:{node.lineno} .{node.attr}")
+    return out
+
+
+def test_service_eval_and_bench_use_only_public_names_of_other_objects() -> None:
+    found = [
+        use for layer in ("service", "eval", "bench") for p in (ROOT / layer).rglob("*.py") for use in _private_uses(p)
+    ]
+    assert found == []
