@@ -218,6 +218,13 @@ def render(result: dict[str, Any], out: Path) -> str:
         parts += ["## Side by side (same passages, same vectors, same run)", peers_table(sizes, result["peers"])]
     if "encoder" in result:
         parts += ["## Encoder throughput (real text)", encoder_table(result["encoder"])]
+    if "encoder_runtimes" in result:
+        from bench.encoder_runtimes import render as runtimes_table
+
+        parts += [
+            "## Encoder runtimes side by side (same texts, interleaved)",
+            runtimes_table(result["encoder_runtimes"]),
+        ]
     rows = targets(result)
     if rows:
         parts += ["## Targets", markdown_table(["target", "measured", "goal", ""], rows)]
