@@ -95,9 +95,8 @@ class E5File:
         p += 4 * (n + 1)
         self.scores = np.frombuffer(b, "<f4", n, p).copy()
         p += 4 * n
-        blob = bytes(b[p : p + bloblen])
+        self._pieces = (offs, p)  # decoded on demand: the tokenizer keeps its own table
         p += bloblen
-        self.pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8", "surrogatepass") for i in range(n)]
         n_norm, nm_bytes = struct.unpack_from("<iI", b, p)
         p += 8
         self.norm: dict[int, str] = {}
@@ -121,6 +120,12 @@ class E5File:
             self.tensors[name] = Tensor(nel, off, nbytes)
         if self.qk != QK or self.H % QK:
             raise ModelFileError(f"{path}: unsupported block size {self.qk}")
+
+    def pieces(self) -> list[str]:
+        """The vocabulary's pieces in id order."""
+        offs, start = self._pieces
+        blob = bytes(self.buf[start : start + int(offs[-1])])
+        return [blob[offs[i] : offs[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(offs) - 1)]
 
     def f32(self, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
         t = self.tensors[name]

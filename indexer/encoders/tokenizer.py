@@ -23,7 +23,7 @@ class E5Tokenizer:
         self.scores = [float(s) for s in model.scores]
         self.table = str.maketrans(model.norm)
         pieces: dict[str, int] = {}
-        for i, piece in enumerate(model.pieces):
+        for i, piece in enumerate(model.pieces()):
             if piece:
                 pieces.setdefault(piece, i)  # e5.c's hash table returns the first index inserted
         self.pieces = {p: i for p, i in pieces.items() if i != self.unk}  # e5.c never emits unk by lookup
