@@ -46,6 +46,7 @@ def cached_model(directory: Path, name: str, build: Callable[[], onnx.ModelProto
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the model holds nothing secret
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
