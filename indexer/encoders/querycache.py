@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -45,4 +46,5 @@ class QueryVectors:
         return vec
 
 
-QUERY_VECTORS = QueryVectors()  # the process-wide default
+# the process-wide default; BNC_QUERY_VECTORS sets its size (0: every search encodes, as benchmarks want)
+QUERY_VECTORS = QueryVectors(int(os.environ.get("BNC_QUERY_VECTORS", "4096")))
