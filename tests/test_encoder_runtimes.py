@@ -141,6 +141,17 @@ def test_model_is_built_once_into_the_cache(tmp_path: Path, caplog: pytest.LogCa
     assert np.array_equal(first.encode_queries(q), second.encode_queries(q))
 
 
+def test_a_damaged_cached_model_is_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    OrtE5Encoder(cache=tmp_path)
+    model = next(tmp_path.glob("*.onnx"))
+    size = model.stat().st_size
+    model.write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING, logger="bnc.encoder"):
+        enc = OrtE5Encoder(cache=tmp_path)
+    assert "rebuilding it" in caplog.text and model.stat().st_size == size
+    assert enc.encode_queries(["hola"]).shape == (1, 384)
+
+
 def test_a_different_model_file_is_refused(tmp_path: Path) -> None:
     tampered = tmp_path / "e5-small-q4.bin"
     data = bytearray(bundled_model_path().read_bytes())

@@ -24,19 +24,20 @@ def cache_dir() -> Path:
     return Path(base) / "bnc-search"
 
 
-def cached_model(directory: Path, name: str, build: Callable[[], onnx.ModelProto]) -> bytes:
-    """The serialized model named `name` in `directory`, built (and saved) on first use.
+def cached_model(directory: Path, name: str, build: Callable[[], onnx.ModelProto], rebuild: bool = False) -> bytes:
+    """The serialized model named `name` in `directory`, built (and saved) on first use or when asked.
 
     A crash mid-write leaves at most a temp file, never a partial model under the final name;
     an unwritable directory only means the model is built again by the next process.
     """
     path = directory / name
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
+    if not rebuild:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
     started = time.perf_counter()
-    log.info("building the ONNX encoder model %s (first use)", path)
+    log.info("building the ONNX encoder model %s (%s)", path, "rebuild" if rebuild else "first use")
     data = build().SerializeToString()
     try:
         directory.mkdir(parents=True, exist_ok=True)

