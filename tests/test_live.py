@@ -159,8 +159,11 @@ def test_queries_never_fail_while_documents_change(server: Server) -> None:
 def test_killed_build_leaves_the_server_on_the_last_good_snapshot(server: Server) -> None:
     before = snap.current_version(server.index)
     for i in range(6):  # enough new text that encoding takes a few seconds
-        body = "\n\n".join(
-            f"Paragraph {j} of note {i}: the delegations discussed item {i}-{j} of the agenda at length."
+        body = "\n\n".join(  # long paragraphs: seconds of encoding on the faster runtime too
+            " ".join(
+                f"Paragraph {j} of note {i}, point {k}: the delegations discussed item {i}-{j}-{k} at length."
+                for k in range(6)
+            )
             for j in range(8)
         )
         (server.corpus / "en" / f"note-{i}.md").write_text(

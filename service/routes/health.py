@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from indexer.encoders import runtime_of
 from service.deps import EngineDep
 
 router = APIRouter(tags=["health"])
@@ -31,6 +32,7 @@ async def readyz(engine: EngineDep) -> JSONResponse | dict[str, Any]:
         "index_version": searcher.version,
         "documents": len(searcher.snapshot.documents),
         "passages": len(searcher.snapshot.passages),
-        "encoder": searcher.snapshot.encoder_id,
+        "encoder": searcher.snapshot.encoder_id,  # the vector space; the runtime computes the query vectors
+        "encoder_runtime": runtime_of(searcher.encoder),
         "degraded": engine.degraded,  # e.g. CURRENT is garbage and an older snapshot serves
     }
