@@ -31,7 +31,7 @@ KEY = {"X-API-Key": "model-key"}
 IDS = st.sampled_from([f"w-{c}" for c in "abcdef"])
 MARKERS = st.sampled_from(["aquifer", "cattle", "railway", "pipeline", "orchard", "harbor", "glacier", "quarry"])
 STEPS = int(os.environ.get("BNC_STATEFUL_STEPS", "25"))
-EXAMPLES = int(os.environ.get("BNC_STATEFUL_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("BNC_STATEFUL_EXAMPLES", "10"))
 SETTLE_S = 180.0
 
 
