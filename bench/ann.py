@@ -20,7 +20,7 @@ import numpy as np
 from bench.queries import query_set
 from bench.table import markdown_table, percentile
 from indexer.encoders import load_encoder
-from indexer.store import open_snapshot
+from indexer.index.snapshot import open_snapshot
 
 
 def _variants(dim: int, n: int) -> dict[str, Callable[[], Any]]:  # faiss' stubs lack the subclasses

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 from bench.table import markdown_table, percentile
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import load_encoder
-from indexer.search import Searcher, SearchFilters
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.corpus import load_corpus
+from indexer.retrieval.search import Searcher, SearchFilters
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [

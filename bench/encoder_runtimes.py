@@ -58,10 +58,10 @@ def rss_alone(spec: str) -> float:
 
 def _texts(n_passages: int) -> tuple[dict[str, list[str]], list[str]]:
     from bench.encoder_throughput import real_paragraphs
-    from indexer.build import split_all
-    from indexer.corpus import load_corpus
     from indexer.encoders.e5file import E5File, bundled_model_path
     from indexer.encoders.tokenizer import E5Tokenizer
+    from indexer.index.build import split_all
+    from indexer.ingest.corpus import load_corpus
 
     tok = E5Tokenizer(E5File(bundled_model_path()))
     rows = [json.loads(line) for line in (ROOT / "eval/commission/questions.jsonl").read_text("utf-8").splitlines()]

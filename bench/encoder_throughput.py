@@ -17,8 +17,8 @@ from typing import Any
 
 from bench.synthetic import base_documents
 from bench.table import markdown_table
-from indexer.build import build_index, split_all
 from indexer.encoders import load_encoder
+from indexer.index.build import build_index, split_all
 
 
 def real_paragraphs(n: int) -> list[Any]:

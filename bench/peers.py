@@ -24,17 +24,17 @@ import psutil
 from bench.queries import query_set
 from bench.rss import mb
 from bench.table import percentile
-from indexer import snapshot as snap
-from indexer.analysis import analyze
 from indexer.encoders import load_encoder
-from indexer.querylang import detect_query_lang
-from indexer.vectors import VectorIndex
+from indexer.index import snapshot_files as snap
+from indexer.index.analysis import analyze
+from indexer.index.vectors import VectorIndex
+from indexer.retrieval.querylang import detect_query_lang
 
 
 def _load(index_dir: Path) -> tuple[list[dict[str, Any]], Path]:
     version = snap.current_version(index_dir)
     path = snap.snapshots_dir(index_dir) / str(version)
-    return snap.read_jsonl(path / "passages.jsonl"), path
+    return list(snap.passage_rows(path)), path
 
 
 def _latency(values: list[float]) -> dict[str, float]:

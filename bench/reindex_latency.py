@@ -17,11 +17,11 @@ from pathlib import Path
 
 from bench.synthetic import DerivedEncoder, SyntheticCorpus, load_base
 from bench.table import markdown_table
-from indexer.build import build_index
 from indexer.encoders import load_encoder
-from indexer.readers import document_from_text
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.readers import document_from_text
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]

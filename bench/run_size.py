@@ -27,11 +27,11 @@ from bench.queries import query_set
 from bench.rss import RssSampler, mb
 from bench.synthetic import DerivedEncoder, SyntheticCorpus, base_documents, load_base, parse_size
 from bench.table import percentile
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import DEFAULT_ENCODER, Encoder, load_encoder, runtime_of
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.corpus import load_corpus
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]

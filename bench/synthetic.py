@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from eval.datasets.xquad import read_squad
-from indexer.build import split_all
-from indexer.corpus import load_corpus
-from indexer.embcache import EmbeddingCache, encode_with_cache
 from indexer.encoders import Encoder, Progress
-from indexer.readers import document_from_text
-from indexer.splitter import sentence_spans
+from indexer.index.build import split_all
+from indexer.index.embcache import EmbeddingCache, encode_with_cache
+from indexer.ingest.corpus import load_corpus
+from indexer.ingest.readers import document_from_text
+from indexer.ingest.splitter import sentence_spans
 from indexer.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ import httpx
 
 from bench.http_load import free_port
 from bench.table import markdown_table, percentile
-from indexer.corpus import load_corpus
+from indexer.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = {"X-API-Key": "chaos-key"}

@@ -10,8 +10,8 @@ from tqdm import tqdm
 from eval.datasets.types import LabeledSet, direction
 from eval.engine import EvalIndex
 from eval.runner import queries_for
-from indexer.answer import Answerer
-from indexer.search import SearchFilters
+from indexer.answers.answer import Answerer
+from indexer.retrieval.search import SearchFilters
 
 ANSWER_COLUMNS = (
     "n",

@@ -13,7 +13,7 @@ from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.parser import CACHE_DIR, RESULTS_DIR, add_eval_parser
 from eval.runner import MODES
 from indexer.encoders import DEFAULT_ENCODER
-from indexer.search import FusionConfig
+from indexer.retrieval.search import FusionConfig
 
 __all__ = ["CACHE_DIR", "RESULTS_DIR", "add_eval_parser", "cmd_eval"]
 

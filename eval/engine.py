@@ -10,11 +10,11 @@ import numpy as np
 
 from eval.baseline import RankBM25Baseline
 from eval.refusion import retrieval_key
-from indexer.build import BuildReport, build_index
 from indexer.encoders import Encoder, Progress
-from indexer.laps import Laps
-from indexer.search import Candidates, FusionConfig, Searcher, SearchFilters
-from indexer.store import IndexSnapshot, open_snapshot
+from indexer.index.build import BuildReport, build_index
+from indexer.index.snapshot import IndexSnapshot, open_snapshot
+from indexer.retrieval.laps import Laps
+from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchFilters
 from indexer.types import Document
 
 

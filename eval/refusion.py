@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.search import Candidates, FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchFilters
 
 # only these act inside fusion alone; every other FusionConfig field (cross-language weight,
 # depth, glossary) is applied before fusion and needs a real retrieval pass

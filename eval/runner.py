@@ -15,7 +15,7 @@ from eval.metrics import METRICS, QrelsDict, evaluate, ranking_to_run
 from eval.overlap import relevant_passages
 from eval.parser import MODES
 from indexer.encoders import runtime_of
-from indexer.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 
 # eval mode -> (Searcher mode, fusion method)
 ENGINE_MODES: dict[str, tuple[str, str]] = {

@@ -18,7 +18,7 @@ from eval.metrics import MAIN_METRIC, QrelsDict, evaluate, ranking_to_run
 from eval.refusion import record, refuse, retrieval_key
 from eval.report import markdown_table, text_table
 from eval.runner import collapse, prime_queries, qrels_for, queries_for, scoring_units
-from indexer.search import Candidates, FusionConfig, Searcher
+from indexer.retrieval.search import Candidates, FusionConfig, Searcher
 
 TUNE_METRICS = ("ndcg@10", "mrr@10", "recall@10")
 TUNE_K = 10  # what the service asks for by default: candidate depth is max(10 * depth_factor, min_depth)

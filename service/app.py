@@ -10,9 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from indexer.corpus import CorpusCatalog
-from indexer.corpus_files import CorpusStore
 from indexer.encoders import Encoder
+from indexer.ingest.corpus import CorpusCatalog
+from indexer.ingest.corpus_files import CorpusStore
 from service.auth import load_api_keys
 from service.builds import BuildRunner
 from service.config import Settings

@@ -9,9 +9,9 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from indexer import snapshot as snap
-from indexer.build import BuildCancelled
-from indexer.corpus import CorpusCatalog
+from indexer.index import snapshot_files as snap
+from indexer.index.build import BuildCancelled
+from indexer.ingest.corpus import CorpusCatalog
 from service.engine import Engine
 from service.indexing import rebuild
 from service.observability import Metrics

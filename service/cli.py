@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from service.config import Settings
 
 if TYPE_CHECKING:
-    from indexer.build import BuildReport
-    from indexer.search import Searcher
+    from indexer.index.build import BuildReport
+    from indexer.retrieval.search import Searcher
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -43,8 +43,8 @@ def _summary(report: BuildReport) -> str:
 
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
-    from indexer.corpus import CorpusCatalog
     from indexer.encoders import load_encoder
+    from indexer.ingest.corpus import CorpusCatalog
     from service.indexing import NothingToIndex, rebuild
 
     catalog = CorpusCatalog(Path(settings.corpus))
@@ -66,7 +66,7 @@ def run_index(settings: Settings, full: bool = False, progress: bool = True, wai
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from indexer.build import BuildLocked
+    from indexer.index.build import BuildLocked
 
     settings = _settings(args)
     try:
@@ -115,9 +115,9 @@ def _validated(model: type[ModelT], **fields: Any) -> ModelT:
 
 def _open_searcher(settings: Settings) -> Searcher:
     from indexer.encoders import EncoderMismatch, load_encoder
-    from indexer.search import Searcher
-    from indexer.snapshot import SnapshotError
-    from indexer.store import open_snapshot
+    from indexer.index.snapshot import open_snapshot
+    from indexer.index.snapshot_files import SnapshotError
+    from indexer.retrieval.search import Searcher
 
     try:
         return Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
@@ -170,7 +170,7 @@ def _print_answer(out: dict[str, Any]) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from indexer.answer import Answerer
+    from indexer.answers.answer import Answerer
     from service.queries import run_ask
     from service.schemas import AskCreate
 

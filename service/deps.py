@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from indexer.search import Searcher
+from indexer.retrieval.search import Searcher
 from service.builds import BuildRunner
 from service.config import Settings
 from service.engine import Engine

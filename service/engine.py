@@ -6,11 +6,11 @@ import logging
 import threading
 from pathlib import Path
 
-from indexer import snapshot as snap
-from indexer.answer import Answerer
+from indexer.answers.answer import Answerer
 from indexer.encoders import Encoder, load_encoder
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index import snapshot_files as snap
+from indexer.index.snapshot import open_snapshot
+from indexer.retrieval.search import Searcher
 from service.config import Settings
 
 log = logging.getLogger("bnc.engine")

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import BuildReport, build_index, up_to_date
-from indexer.corpus import CorpusCatalog, CorpusLoad
 from indexer.encoders import Encoder
+from indexer.index.build import BuildReport, build_index, up_to_date
+from indexer.ingest.corpus import CorpusCatalog, CorpusLoad
 
 log = logging.getLogger("bnc.builds")
 

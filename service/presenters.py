@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.answer import THRESHOLD, Answer, Quote
-from indexer.search import SearchResult
+from indexer.answers.answer import THRESHOLD, Answer, Quote
+from indexer.retrieval.search import SearchResult
 from indexer.types import SearchHit
 
 HIGH_CONFIDENCE = 0.8

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.answer import Answerer
-from indexer.search import Searcher, SearchFilters
+from indexer.answers.answer import Answerer
+from indexer.retrieval.search import Searcher, SearchFilters
 from service.presenters import answer_to_dict, result_to_dict
 from service.schemas import AskCreate, FiltersCreate, SearchCreate
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.readers import SUPPORTED_SUFFIXES
+from indexer.ingest.readers import SUPPORTED_SUFFIXES
 from service.config import Settings
 
 

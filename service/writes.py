@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.corpus_files import CorpusStore, Upload
+from indexer.ingest.corpus_files import CorpusStore, Upload
 from indexer.types import Document
 from service.builds import BuildRunner, JobResult
 

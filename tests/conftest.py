@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import Encoder, load_encoder
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.corpus import load_corpus
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 from service.app import create_app
 from service.config import Settings

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
+from indexer.index.build import build_index
+from indexer.ingest.corpus import load_corpus
 from service.app import create_app
 from service.config import Settings
 from tests.helpers import corpus_copy, health_doc, seeded_index

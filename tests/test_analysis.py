@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.analysis import analyze
-from indexer.querylang import detect_query_lang
-from indexer.search import Searcher
+from indexer.index.analysis import analyze
+from indexer.retrieval.querylang import detect_query_lang
+from indexer.retrieval.search import Searcher
 from tests.conftest import ES_DOC
 
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.align import align_pair
-from indexer.answer import Answerer
-from indexer.glossary import Glossary, default_glossary
-from indexer.search import Searcher, SearchFilters
+from indexer.answers.answer import Answerer
+from indexer.index.align import align_pair
+from indexer.retrieval.glossary import Glossary, default_glossary
+from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.types import Document
 from service.cli import main
 from tests.conftest import EN_DOC, ES_DOC

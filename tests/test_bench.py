@@ -13,11 +13,11 @@ from bench.report import render, targets
 from bench.rss import RssSampler
 from bench.run_size import STAGES, disk_usage, serve_side
 from bench.synthetic import Base, DerivedEncoder, SyntheticCorpus, parse_size
-from indexer.build import build_index, split_all
 from indexer.encoders import Encoder
-from indexer.search import Searcher
-from indexer.splitter import sentence_spans
-from indexer.store import open_snapshot
+from indexer.index.build import build_index, split_all
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.splitter import sentence_spans
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 
 pytestmark = pytest.mark.slow  # benchmark parts and a live server

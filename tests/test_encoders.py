@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.build import build_index
-from indexer.embcache import EmbeddingCache, encode_with_cache
 from indexer.encoders import Encoder, load_encoder
-from indexer.search import Searcher, SearchFilters
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.embcache import EmbeddingCache, encode_with_cache
+from indexer.index.snapshot import open_snapshot
+from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.types import Document
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from eval.datasets.commission import read_questions
 from eval.datasets.types import SpanLabel
 from eval.overlap import covers_half, locate, overlap, relevant_passages
-from indexer.splitter import split_document
+from indexer.ingest.splitter import split_document
 from indexer.types import Document, Passage
 
 BODY = "Alpha beta gamma.\n\nDelta epsilon zeta eta theta.\n\nIota kappa."

@@ -16,7 +16,7 @@ from eval.report import render_text, write_reports, write_runs
 from eval.runner import MODES, EvalResult, evaluate_set, score
 from eval.tune import Candidate, Sweep, depth_stage, first_stage
 from indexer.encoders import Encoder
-from indexer.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 from service.cli import main
 from tests.helpers import write_beir
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer import snapshot as snap
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
+from indexer.index import snapshot_files as snap
+from indexer.index.build import build_index
+from indexer.ingest.corpus import load_corpus
 from tests.conftest import ROOT
 from tests.helpers import corpus_copy, free_port, seeded_index
 

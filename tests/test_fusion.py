@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.fusion import minmax, rrf, top, weighted
+from indexer.retrieval.fusion import minmax, rrf, top, weighted
 
 
 def test_rrf_hand_computed() -> None:

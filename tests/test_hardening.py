@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer import snapshot as snap
-from indexer.build import build_index
 from indexer.encoders import Encoder
+from indexer.index import snapshot_files as snap
+from indexer.index.build import build_index
 from indexer.types import Document
 from service.app import create_app
 from service.config import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.highlight import highlight_spans, query_terms
+from indexer.retrieval.highlight import highlight_spans, query_terms
 
 
 def test_highlight_offsets_cover_accented_and_cased_words() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from indexer.build import build_index
 from indexer.encoders import Encoder
-from indexer.readers import document_from_text
-from indexer.search import Searcher, SearchFilters
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.readers import document_from_text
+from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 from tests.helpers import health_doc, seeded_index

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer import snapshot as snap
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
+from indexer.index import snapshot_files as snap
+from indexer.index.build import build_index
+from indexer.ingest.corpus import load_corpus
 from tests.helpers import corpus_copy, free_port, health_doc, seeded_index
 
 pytestmark = pytest.mark.slow  # live server under load
@@ -81,7 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: E
 
 
 def _passages_of(index: Path, version: str) -> set[str]:
-    rows = snap.read_jsonl(snap.snapshots_dir(index) / version / "passages.jsonl")
+    rows = snap.passage_rows(snap.snapshots_dir(index) / version)
     return {r["passage_id"] for r in rows}
 
 

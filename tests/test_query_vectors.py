@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from indexer.answer import Answerer
+from indexer.answers.answer import Answerer
 from indexer.encoders import Encoder, Progress
 from indexer.encoders.querycache import QueryVectors
-from indexer.search import Searcher, SearchFilters
+from indexer.retrieval.search import Searcher, SearchFilters
 
 
 class CountingEncoder:

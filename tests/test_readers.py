@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.readers import DocumentError, read_document_bytes
+from indexer.ingest.readers import DocumentError, read_document_bytes
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer import snapshot as snap
-from indexer.build import BuildCancelled, build_index
-from indexer.corpus import load_corpus
-from indexer.embcache import EmbeddingCache
 from indexer.encoders import Encoder
+from indexer.index import snapshot_files as snap
+from indexer.index.build import BuildCancelled, build_index
+from indexer.index.embcache import EmbeddingCache
+from indexer.ingest.corpus import load_corpus
 from service.app import create_app
 from service.config import Settings
 from tests.helpers import LiveServer, corpus_copy, seeded_index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import Searcher, SearchFilters, UnknownSearchOption
+from indexer.retrieval.search import Searcher, SearchFilters, UnknownSearchOption
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import snapshot as snap
-from indexer.build import BuildLocked, build_index, build_lock
 from indexer.encoders import Encoder, EncoderMismatch
-from indexer.search import Searcher
-from indexer.store import open_snapshot
+from indexer.index import snapshot_files as snap
+from indexer.index.build import BuildLocked, build_index, build_lock
+from indexer.index.snapshot import open_snapshot
+from indexer.retrieval.search import Searcher
 from indexer.types import Document
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from indexer.splitter import sentence_spans, split_document
+from indexer.ingest.splitter import sentence_spans, split_document
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import build_index
 from indexer.encoders import Encoder
-from indexer.search import Searcher, SearchFilters
-from indexer.store import open_snapshot
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.index.vectors import VectorIndex, build_vectors, index_kind
+from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.types import Document
-from indexer.vectors import VectorIndex, build_vectors, index_kind
 
 
 def test_hnsw_index_finds_what_exact_search_finds(index_dir: Path, encoder: Encoder) -> None:

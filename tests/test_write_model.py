@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from indexer import snapshot as snap
-from indexer.build import build_index
-from indexer.corpus import load_corpus
 from indexer.encoders import Encoder
+from indexer.index import snapshot_files as snap
+from indexer.index.build import build_index
+from indexer.ingest.corpus import load_corpus
 from tests.conftest import EN_DOC, ES_DOC
 from tests.helpers import LiveServer, corpus_copy, seeded_index
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer import corpus as corpus_module
-from indexer.build import build_index
-from indexer.corpus import CorpusCatalog, load_corpus
 from indexer.encoders import Encoder
+from indexer.index.build import build_index
+from indexer.ingest import corpus as corpus_module
+from indexer.ingest.corpus import CorpusCatalog, load_corpus
 from service.app import create_app
 from service.config import Settings
 from tests.conftest import EN_DOC, ES_DOC
@@ -332,7 +332,7 @@ def test_translation_of_a_missing_document_warns_and_links_when_it_arrives(
 
 def test_every_write_asks_for_its_build_only_once_it_is_on_disk(tmp_path: Path, encoder: Encoder) -> None:
     """A build that starts between the write and its job number must already see the write."""
-    from indexer.corpus_files import CorpusStore, json_upload
+    from indexer.ingest.corpus_files import CorpusStore, json_upload
     from service.builds import BuildRunner
     from service.engine import Engine
     from service.writes import DocumentWrites

@@ -9,7 +9,7 @@ from typing import Any
 from eval.datasets.locate import corpus_dir
 from eval.datasets.types import DatasetError, LabeledSet, Query, SpanLabel
 from eval.overlap import locate
-from indexer.corpus import load_corpus
+from indexer.ingest.corpus import load_corpus
 from indexer.types import Document
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "commission" / "questions.jsonl"

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from eval.datasets.types import DatasetError, LabeledSet, Query
-from indexer.readers import normalize_text
+from indexer.ingest.readers import normalize_text
 from indexer.types import Document
 
 FILES = {"en": "tatoeba.spa-eng.eng", "es": "tatoeba.spa-eng.spa"}

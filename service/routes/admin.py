@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from indexer.corpus_files import DocumentExists, DocumentNotFound, Upload, json_upload
-from indexer.readers import SUPPORTED_SUFFIXES, DocumentError, DocumentTooLarge
+from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload, json_upload
+from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, DocumentTooLarge
 from service.auth import AdminDep
 from service.builds import JobResult
 from service.deps import BuildsDep, EngineDep, WritesDep

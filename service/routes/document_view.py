@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel
 
-from indexer.citations import citation_label
-from indexer.store import IndexSnapshot
+from indexer.index.snapshot import IndexSnapshot
+from indexer.retrieval.citations import citation_label
 from service.deps import SearcherDep
 from service.schemas import DocumentBase, ErrorPublic
 

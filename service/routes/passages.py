@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
 
-from indexer.citations import cite
+from indexer.retrieval.citations import cite
 from service.deps import SearcherDep
 from service.schemas import ErrorPublic, PassagePublic
 

@@ -14,15 +14,15 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from indexer import snapshot as snap
-from indexer.align import translation_pairs
-from indexer.analysis import ANALYZERS
-from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
+from indexer.index import snapshot_files as snap
+from indexer.index.align import translation_pairs
+from indexer.index.analysis import ANALYZERS
+from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder, runtime_of
-from indexer.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
-from indexer.splitter import MAX_WORDS, split_document
+from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
+from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
-from indexer.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
+from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 
 LOCK_FILE = ".build.lock"
 KEEP_SNAPSHOTS = 2  # the current one and the previous, for readers still holding it
@@ -115,14 +115,14 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
     except snap.SnapshotError:
         return _Previous()
     prev = _Previous(version, path, {d: m.get("fingerprint", m["sha256"]) for d, m in manifest["documents"].items()})
-    passages = snap.rows_to_passages(snap.read_jsonl(path / "passages.jsonl"))
+    passages = snap.rows_to_passages(snap.passage_rows(path))
     for p in passages:
         prev.passages.setdefault(p.doc_id, []).append(p)
     prev.lexical_compatible = manifest.get("lexical") == LEXICAL_FORMAT and manifest.get("analyzers") == ANALYZERS
     if manifest["encoder"]["id"] == encoder.id:
         vectors = VectorIndex.load(path / "vectors.faiss").vectors()
         prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
-        prev.pairs = snap.read_jsonl(path / "pairs.jsonl")
+        prev.pairs = snap.pair_rows(path)
     return prev
 
 
@@ -254,13 +254,13 @@ def build_index(
             check()
             t0 = time.perf_counter()
             pairs = _pairs(documents, passages, vectors, prev, changes)
-            snap.write_jsonl(staging / "pairs.jsonl", pairs)
+            snap.write_jsonl(staging / snap.PAIRS, pairs)
             timings["align"] = time.perf_counter() - t0
 
             check()
             t0 = time.perf_counter()
-            snap.write_jsonl(staging / "documents.jsonl", snap.documents_to_rows(documents))
-            snap.write_jsonl(staging / "passages.jsonl", snap.passages_to_rows(passages))
+            snap.write_jsonl(staging / snap.DOCUMENTS, snap.documents_to_rows(documents))
+            snap.write_jsonl(staging / snap.PASSAGES, snap.passages_to_rows(passages))
             manifest = {
                 "version": version,
                 "previous": prev.version,

@@ -8,15 +8,15 @@ from typing import Literal
 
 import numpy as np
 
-from indexer import fusion
-from indexer.citations import cite
 from indexer.encoders import Encoder
 from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
-from indexer.glossary import default_glossary
-from indexer.highlight import highlight_spans, query_terms
-from indexer.laps import Laps
-from indexer.querylang import QueryLanguage, detect_query_lang
-from indexer.store import IndexSnapshot, check_encoder
+from indexer.index.snapshot import IndexSnapshot, check_encoder
+from indexer.retrieval import fusion
+from indexer.retrieval.citations import cite
+from indexer.retrieval.glossary import default_glossary
+from indexer.retrieval.highlight import highlight_spans, query_terms
+from indexer.retrieval.laps import Laps
+from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.types import LANGS, SearchHit
 
 Mode = Literal["hybrid", "bm25", "dense"]

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.readers import SUPPORTED_SUFFIXES, DocumentError, read_document
+from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document
 from indexer.types import Document
 
 META_SUFFIX = ".meta.yaml"  # metadata beside a file that cannot carry front matter (HTML, PDF)

@@ -100,6 +100,21 @@ def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield orjson.loads(line)
 
 
+PASSAGES = "passages.jsonl"
+DOCUMENTS = "documents.jsonl"
+PAIRS = "pairs.jsonl"
+
+
+def passage_rows(snapshot: Path) -> Iterator[dict[str, Any]]:
+    """The one reader of a snapshot's passages.jsonl: rows one at a time, in row order."""
+    return iter_jsonl(snapshot / PASSAGES)
+
+
+def pair_rows(snapshot: Path) -> list[dict[str, Any]]:
+    """The one reader of a snapshot's pairs.jsonl (aligned passage ids and their similarity)."""
+    return read_jsonl(snapshot / PAIRS)
+
+
 def documents_to_rows(docs: list[Document]) -> list[dict[str, Any]]:
     return [{**vars(d), "meta": dict(d.meta)} for d in docs]
 

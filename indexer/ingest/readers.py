@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
-from indexer.langdetect_doc import detect_document_lang
-from indexer.metadata import MetadataError, check_fields, load_metadata
+from indexer.ingest.langdetect_doc import detect_document_lang
+from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
 from indexer.types import LANGS, Document
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")

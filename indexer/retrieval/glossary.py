@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.analysis import analyze
+from indexer.index.analysis import analyze
 from indexer.types import LANGS
 
 

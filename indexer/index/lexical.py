@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tantivy
 
-from indexer.analysis import ANALYZERS, analyze, analyzer_name, register_analyzers
+from indexer.index.analysis import ANALYZERS, analyze, analyzer_name, register_analyzers
 from indexer.types import Passage
 
 WRITER_HEAP = 64_000_000

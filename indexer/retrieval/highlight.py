@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.analysis import analyze, term_spans
+from indexer.index.analysis import analyze, term_spans
 
 
 def query_terms(query: str, lang: str) -> frozenset[str]:

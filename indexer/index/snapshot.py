@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer import snapshot as snap
-from indexer.align import twin_map
+from indexer.index import snapshot_files as snap
+from indexer.index.align import twin_map
 from indexer.encoders import Encoder, EncoderMismatch
-from indexer.lexical import LexicalIndex
-from indexer.passage_table import PassageTable
+from indexer.index.lexical import LexicalIndex
+from indexer.index.passage_table import PassageTable
 from indexer.types import Document
-from indexer.vectors import VectorIndex
+from indexer.index.vectors import VectorIndex
 
 
 @dataclass
@@ -44,7 +44,7 @@ class IndexSnapshot:
 
         `documents` holds every document's metadata with an empty body: the text of each
         paragraph lives in `passages`, and bodies are needed only to show a whole document."""
-        return snap.read_document_at(self.path / "documents.jsonl", self.body_offsets[doc_id])
+        return snap.read_document_at(self.path / snap.DOCUMENTS, self.body_offsets[doc_id])
 
     @property
     def encoder_id(self) -> str:
@@ -60,8 +60,8 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     if not path.is_dir():
         raise snap.SnapshotError(f"CURRENT names snapshot {version}, which does not exist under {path.parent}")
     manifest = snap.read_manifest(path, verify=verify)
-    docs, body_offsets = snap.read_document_headers(path / "documents.jsonl")
-    passages = PassageTable.from_rows(snap.iter_jsonl(path / "passages.jsonl"))
+    docs, body_offsets = snap.read_document_headers(path / snap.DOCUMENTS)
+    passages = PassageTable.from_rows(snap.passage_rows(path))
     rows = {pid: i for i, pid in enumerate(passages.passage_ids)}
     vectors = VectorIndex.load(path / "vectors.faiss")
     if vectors.size != len(passages):
@@ -74,7 +74,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         passages=passages,
         lexical=LexicalIndex(path / "lexical", rows),
         vectors=vectors,
-        twins=_twins(rows, snap.read_jsonl(path / "pairs.jsonl")),
+        twins=_twins(rows, snap.pair_rows(path)),
         rows=rows,
         body_offsets=body_offsets,
     )

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.corpus import CorpusCatalog, sidecar
-from indexer.metadata import dump_metadata
-from indexer.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
-from indexer.snapshot import write_atomic
+from indexer.index.snapshot_files import write_atomic
+from indexer.ingest.corpus import CorpusCatalog, sidecar
+from indexer.ingest.metadata import dump_metadata
+from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
 from indexer.types import Document
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")

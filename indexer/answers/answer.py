@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.analysis import analyze
-from indexer.citations import cite
-from indexer.embcache import text_key
-from indexer.search import Searcher, SearchFilters, SearchResult
-from indexer.splitter import sentence_spans
+from indexer.index.analysis import analyze
+from indexer.index.embcache import text_key
+from indexer.ingest.splitter import sentence_spans
+from indexer.retrieval.citations import cite
+from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Passage
 
 # Sentence score = SIM_WEIGHT * cosine(query, sentence) + OVERLAP_WEIGHT * share of query terms

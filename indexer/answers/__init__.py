@@ -1,0 +1,1 @@
+"""Answers as quotes: the sentence that answers a question, with its citation."""

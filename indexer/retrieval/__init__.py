@@ -1,0 +1,1 @@
+"""Searching a snapshot: query language, glossary, retrieval stages, fusion, citations, highlights."""
