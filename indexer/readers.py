@@ -229,9 +229,9 @@ def document_from_text(
     if not doc_id:
         # a file name that already reads as an id ('bnc-xix-2002-en.md') was chosen by someone and
         # is kept; 'Comunicado final.docx' or 'SCAN_0001.pdf' give way to the id the header gives
-        named = name_id if _ID_LIKE.match(name_id) else ""
-        doc_id = fallback_id or named or derived_doc_id(found, lang) or ""
-        origins["doc_id"] = "given" if fallback_id else ("file name" if named or not doc_id else "detected")
+        id_name = name_id if _ID_LIKE.match(name_id) else ""
+        doc_id = fallback_id or id_name or derived_doc_id(found, lang) or ""
+        origins["doc_id"] = "given" if fallback_id else ("file name" if id_name or not doc_id else "detected")
         doc_id = doc_id or name_id
     doc_id = slugify(doc_id)
     known = {"doc_id", "lang", "title", "date", "source", "source_url", "translation_of"}
