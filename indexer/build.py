@@ -20,6 +20,7 @@ from indexer.analysis import ANALYZERS
 from indexer.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder
 from indexer.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
+from indexer.pairing import link_rows
 from indexer.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
 from indexer.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
@@ -172,6 +173,7 @@ def _pairs(
         {"a": passages[a].passage_id, "b": passages[b].passage_id, "sim": s}
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
+    out.extend(link_rows(documents, passages, vectors))  # pairs of documents naming none (indexer.pairing)
     return out
 
 
