@@ -110,6 +110,16 @@ class CorpusStore:
             self._refuse_taken_path(target, loaded.skipped)
             return self._write(doc, upload, target, None, loaded.ids())
 
+    def check(self, upload: Upload) -> Document:
+        """What add() would store, without writing: DocumentError / DocumentExists as add() raises them."""
+        doc = self._parse(upload)
+        holder = self.catalog.find(doc.doc_id)
+        if holder is not None:
+            raise DocumentExists(
+                f"document {doc.doc_id!r} exists ({holder.lang}, {holder.path!r})", doc.doc_id, holder.path
+            )
+        return doc
+
     def replace(self, doc_id: str, upload: Upload) -> Stored:
         """Replace a document's file and metadata; the doc_id stays whatever the file says."""
         upload = dataclasses.replace(upload, fields={**upload.fields, "doc_id": doc_id})

@@ -314,3 +314,52 @@ def test_store_derives_ids_and_still_refuses_collisions(tmp_path: Path) -> None:
     assert es.doc_id == "bnc-xix-2002-11-26-migracion-asuntos-consulares-es"
     loaded = store.catalog.load()
     assert loaded.errors == [] and {d.doc_id for d in loaded.documents} == {stored.document.doc_id, es.doc_id}
+
+
+# --- bulk import -----------------------------------------------------------------------------
+
+
+def test_bnc_add_imports_a_folder_without_metadata(
+    tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from service.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / SEED.name).write_bytes(SEED.read_bytes())  # the founding communiqué as it was received
+    (inbox / "Comunicado XIX.docx").write_bytes(_docx(_body(ES_FILE)))
+    (inbox / "copia antigua.txt").write_bytes(_body(ES_FILE).encode("cp1252"))  # the same id again: refused
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    (index / "cache").mkdir(parents=True)  # the session index's embedding cache: nothing is re-encoded
+    (index / "cache" / "embeddings.sqlite").write_bytes((index_dir / "cache" / "embeddings.sqlite").read_bytes())
+    base = ["add", str(inbox), "--corpus", str(corpus), "--index", str(index), "--quiet"]
+
+    assert main([*base, "--dry-run"]) == 1  # two files cannot be added
+    out = capsys.readouterr().out
+    assert "would add" in out and "dry run" in out and not corpus.exists()
+
+    assert main([*base, "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    rows = {Path(r["file"]).name: r for r in report["files"]}
+    en, es = rows[SEED.name], rows["Comunicado XIX.docx"]
+    en_id, es_id = (
+        "bnc-xix-2002-11-26-migration-consular-affairs-en",
+        "bnc-xix-2002-11-26-migracion-asuntos-consulares-es",
+    )
+    assert (en["action"], en["doc_id"], en["lang"], en["date"]) == ("added", en_id, "en", "2002-11-26")
+    assert (es["action"], es["doc_id"], es["lang"], es["date"]) == ("added", es_id, "es", "2002-11-26")
+    assert en["meeting"] == "XIX U.S.-Mexico Binational Commission" and es["working_group"].startswith(
+        "Grupo de Trabajo"
+    )
+    assert (en["paired_with"], es["paired_with"]) == (es_id, en_id) and en["pair_score"] >= 0.5
+    assert rows["copia antigua.txt"]["action"] == "refused" and es_id in rows["copia antigua.txt"]["error"]
+    assert rows["broken.pdf"]["action"] == "refused" and "PDF" in rows["broken.pdf"]["error"]
+    assert report["build"]["documents"] == 2
+
+    assert main(["search", "¿Cuántas tarjetas de cruce fronterizo se emitieron?", "--index", str(index), "--json"]) == 0
+    hit = json.loads(capsys.readouterr().out)["hits"][0]
+    assert hit["citation"]["label"].startswith("XIX ") and hit["citation"]["label"].endswith("2002, ¶14")
+    assert hit.get("twin") is not None  # the detected pair lends its twin as a hand-given one does
