@@ -148,6 +148,7 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
     lines = header_lines(body)
     found: dict[str, Found] = {}
     used: set[int] = set()
+    meeting_end = (-1, 0)  # line and offset where the meeting's name ends
     for i, line in enumerate(lines[:6]):
         for pattern in _MEETING:
             m = pattern.search(line)
@@ -156,20 +157,29 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
                 found["meeting_number"] = Found(str(number), 0.95)
                 found["meeting"] = Found(meeting_name(number, lang), 0.95)
                 used.add(i)
+                meeting_end = (i, m.end())
                 break
         if "meeting" in found:
             break
     date_line = -1
     for i, line in enumerate(lines[:6]):
-        hit = find_date(line, lang) if len(line.split()) <= 12 else None  # a body sentence's date is another's
+        words = len(line.split())
+        # a body sentence's date is the date of something else; a header collapsed into one
+        # line (a web page's <p> without <br>) is caps from end to end
+        header_like = words <= 12 or (words <= 30 and not any(c.islower() for c in line))
+        hit = find_date(line, lang) if header_like else None
         if hit:
-            iso, start, _ = hit
-            found["date"] = Found(iso, 0.95 if len(line.split()) <= 6 else 0.8)
+            iso, start, end = hit
+            found["date"] = Found(iso, 0.95 if words <= 6 else 0.8)
             date_line = i
             used.add(i)
-            before = line[:start].strip(" ,;-–")
+            skip = meeting_end[1] if meeting_end[0] == i else 0  # the meeting's name is no place
+            before = line[skip:start].strip(" ,;-–")
+            after = line[end:].strip(" ,;-–")
             if before and len(before.split()) <= 6 and not re.search(r"\d", before):
                 found["place"] = Found(title_case(before), 0.7)  # 'Mexico City, November 26, 2002'
+            elif not before and after and len(after.split()) <= 6 and _is_short_caps(after):
+                found["place"] = Found(title_case(after), 0.6)  # '... NOVEMBER 26, 2002 MEXICO CITY, MEXICO'
             break
     for i, line in enumerate(lines):
         m = _GROUP.match(line)

@@ -155,6 +155,11 @@ def test_given_fields_win_and_record_their_origin() -> None:
                 "working_group": "Working Group on Border Cooperation",
             },
         ),
+        (  # a web page's header in one <p> without <br>
+            "XIX COMISIÓN BINACIONAL MÉXICO-ESTADOS UNIDOS 26 DE NOVIEMBRE DE 2002 CIUDAD DE MÉXICO, MÉXICO",
+            "es",
+            {"meeting_number": "19", "date": "2002-11-26", "place": "Ciudad de México, México"},
+        ),
         ("US - MEXICO BINATIONAL COMMISSION\n\nThe delegations met in 1999.", "en", {}),
     ],
 )
