@@ -90,27 +90,38 @@ def import_paths(
     rows: list[ImportRow] = []
     planned: dict[str, str] = {}  # doc_id -> file, for a dry run's collisions within the batch
     for path in import_files(paths):
-        name = str(path)
         try:
             if path.stat().st_size > MAX_IMPORT_BYTES:
                 raise DocumentError(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
             upload = Upload(path.read_bytes(), path.name)
-            if dry_run:
-                doc = store.check(upload)
-                if doc.doc_id in planned:
-                    raise DocumentExists(f"doc_id {doc.doc_id!r} is also {planned[doc.doc_id]}", doc.doc_id, "")
-                planned[doc.doc_id] = name
-                rows.append(_row(name, "would add", doc, _notes(doc)))
-            else:
-                stored = store.add(upload)
-                rows.append(_row(name, "added", stored.document, stored.warnings))
-        except DocumentError as exc:
-            rows.append(ImportRow(file=name, action="refused", error=str(exc)))
-        except OSError as exc:
-            rows.append(ImportRow(file=name, action="refused", error=f"cannot be read ({exc.strerror or exc})"))
+        except (DocumentError, OSError) as exc:
+            why = str(exc) if isinstance(exc, DocumentError) else f"cannot be read ({exc.strerror or exc})"
+            rows.append(ImportRow(file=str(path), action="refused", error=why))
+        else:
+            rows.append(import_upload(store, upload, str(path), dry_run=dry_run, planned=planned))
         if advance is not None:
             advance()
     return rows
+
+
+def import_upload(
+    store: CorpusStore, upload: Upload, name: str, *, dry_run: bool = False, planned: dict[str, str] | None = None
+) -> ImportRow:
+    """One file through the one writer (or only checked, dry run); its error is the row's, never raised."""
+    try:
+        if dry_run:
+            doc = store.check(upload)
+            if planned is not None:
+                if doc.doc_id in planned:
+                    raise DocumentExists(f"doc_id {doc.doc_id!r} is also {planned[doc.doc_id]}", doc.doc_id, "")
+                planned[doc.doc_id] = name
+            return _row(name, "would add", doc, _notes(doc))
+        stored = store.add(upload)
+        return _row(name, "added", stored.document, stored.warnings)
+    except DocumentError as exc:
+        return ImportRow(file=name, action="refused", error=str(exc))
+    except OSError as exc:  # the corpus disk, not the file: still this file's row
+        return ImportRow(file=name, action="refused", error=f"could not be stored ({exc.strerror or exc})")
 
 
 def _notes(doc: Document) -> list[str]:

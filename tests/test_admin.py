@@ -172,3 +172,41 @@ def test_docx_upload_without_metadata_is_accepted_with_detected_fields(admin: Te
     hits = _search(admin, "tuberculosis screening")["hits"]
     assert hits[0]["doc_id"] == doc_id  # type: ignore[index]
     assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200
+
+
+HEALTH_ES = """XX COMISIÓN BINACIONAL MÉXICO-ESTADOS UNIDOS
+GRUPO DE TRABAJO SOBRE SALUD FRONTERIZA
+
+Tuberculosis: Las delegaciones acordaron ampliar la detección binacional de tuberculosis entre los \
+trabajadores agrícolas migrantes a lo largo de la frontera y compartir los expedientes de casos mediante \
+un registro electrónico seguro.
+
+Vacunación: Ambos gobiernos celebrarán cada abril una semana conjunta de vacunación en las ciudades \
+fronterizas, con clínicas móviles en los cruces.
+"""
+
+
+def test_import_several_files_in_one_request_builds_once_and_reports_each(admin: TestClient) -> None:
+    files = [
+        ("file", ("Health EN.txt", health_doc().encode(), "text/plain")),
+        ("file", ("Salud ES.txt", HEALTH_ES.encode("cp1252"), "text/plain")),
+        ("file", ("sheet.xlsx", b"PK\x03\x04", "application/octet-stream")),
+        ("file", ("broken.pdf", b"%PDF-1.4 broken", "application/pdf")),
+    ]
+    res = admin.post("/api/documents/import?wait=true", files=files, headers=KEY)
+    assert res.status_code == 200, res.text
+    body = res.json()
+    rows = {r["file"]: r for r in body["files"]}
+    en, es = rows["Health EN.txt"], rows["Salud ES.txt"]
+    assert (en["action"], en["doc_id"], en["lang"]) == ("added", "bnc-xx-border-health-en", "en")
+    assert (es["action"], es["doc_id"], es["lang"]) == ("added", "bnc-xx-salud-fronteriza-es", "es")
+    assert "date not found" in en["warnings"] and "read as cp1252 (not UTF-8)" in es["warnings"]
+    assert (en["paired_with"], es["paired_with"]) == (es["doc_id"], en["doc_id"]) and en["pair_score"] >= 0.5
+    assert rows["sheet.xlsx"]["action"] == "refused" and "not accepted" in rows["sheet.xlsx"]["error"]
+    assert rows["broken.pdf"]["action"] == "refused" and "PDF" in rows["broken.pdf"]["error"]
+    assert body["published"] is True
+    listed = {d["doc_id"]: d for d in admin.get("/api/documents").json()["documents"]}
+    assert listed[en["doc_id"]]["translations"] == [es["doc_id"]]  # a detected link, listed as a given one
+    for doc_id in (en["doc_id"], es["doc_id"]):
+        assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200
+    assert admin.post("/api/documents/import", files=files[2:3], headers=KEY).json()["job"] is None  # nothing to build
