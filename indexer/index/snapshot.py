@@ -29,6 +29,7 @@ class IndexSnapshot:
     doc_rows: dict[str, list[int]] = field(default_factory=dict)
     doc_twins: dict[str, set[str]] = field(default_factory=dict)
     body_offsets: dict[str, int] = field(default_factory=dict)  # doc_id -> offset in documents.jsonl
+    detected_links: dict[str, tuple[str, float]] = field(default_factory=dict)  # doc_id -> (twin, score)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -38,6 +39,9 @@ class IndexSnapshot:
             if doc.translation_of in self.documents:
                 self.doc_twins.setdefault(doc.doc_id, set()).add(doc.translation_of)
                 self.doc_twins.setdefault(doc.translation_of, set()).add(doc.doc_id)
+        for doc_id, (twin, _) in self.detected_links.items():
+            if doc_id in self.documents and twin in self.documents:
+                self.doc_twins.setdefault(doc_id, set()).add(twin)
 
     def document(self, doc_id: str) -> Document:
         """The whole document, body included (read from the snapshot on demand).
@@ -64,6 +68,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     passages = PassageTable.from_rows(snap.passage_rows(path))
     rows = {pid: i for i, pid in enumerate(passages.passage_ids)}
     vectors = VectorIndex.load(path / "vectors.faiss")
+    pairs = snap.pair_rows(path)
     if vectors.size != len(passages):
         raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")
     return IndexSnapshot(
@@ -74,14 +79,25 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         passages=passages,
         lexical=LexicalIndex(path / "lexical", rows),
         vectors=vectors,
-        twins=_twins(rows, snap.pair_rows(path)),
+        twins=_twins(rows, pairs),
         rows=rows,
         body_offsets=body_offsets,
+        detected_links=_links(pairs),
     )
 
 
 def _twins(rows: dict[str, int], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:
     return twin_map([(rows[p["a"]], rows[p["b"]], float(p["sim"])) for p in pairs if p["a"] in rows and p["b"] in rows])
+
+
+def _links(pairs: list[dict[str, Any]]) -> dict[str, tuple[str, float]]:
+    """Both directions of the translation links found automatically (rows with a `link`)."""
+    out: dict[str, tuple[str, float]] = {}
+    for p in pairs:
+        if "link" in p:
+            a, b, score = p["link"]
+            out[str(a)], out[str(b)] = (str(b), float(score)), (str(a), float(score))
+    return out
 
 
 def check_encoder(snapshot: IndexSnapshot, encoder: Encoder) -> None:

@@ -106,6 +106,8 @@ class CorpusCatalog:
                 del self._cache[gone]
         ids = set(by_id)
         for doc in out.documents:
+            for note in filter(None, doc.meta.get("intake_warnings", "").split("; ")):
+                out.warnings.append(f"{doc.path}: {note}")
             if doc.translation_of and doc.translation_of not in ids:
                 out.warnings.append(
                     f"{doc.path}: translation_of {doc.translation_of!r} names no document in the corpus yet; "

@@ -110,6 +110,16 @@ class CorpusStore:
             self._refuse_taken_path(target, loaded.skipped)
             return self._write(doc, upload, target, None, loaded.ids())
 
+    def check(self, upload: Upload) -> Document:
+        """What add() would store, without writing: DocumentError / DocumentExists as add() raises them."""
+        doc = self._parse(upload)
+        holder = self.catalog.find(doc.doc_id)
+        if holder is not None:
+            raise DocumentExists(
+                f"document {doc.doc_id!r} exists ({holder.lang}, {holder.path!r})", doc.doc_id, holder.path
+            )
+        return doc
+
     def replace(self, doc_id: str, upload: Upload) -> Stored:
         """Replace a document's file and metadata; the doc_id stays whatever the file says."""
         upload = dataclasses.replace(upload, fields={**upload.fields, "doc_id": doc_id})
@@ -142,9 +152,12 @@ class CorpusStore:
         if "doc_id" in fields and not valid_doc_id(str(fields["doc_id"])):
             raise DocumentError("doc_id: use lowercase letters, digits and '-' (at most 120)")
         # id precedence: a given doc_id, then the file's own front matter, then a given title,
-        # then the file name (read_document_bytes applies the first two)
+        # then one derived from the detected header, then the file name (read_document_bytes
+        # applies all but the title)
         title = fields.get("title")
-        fallback = slugify(str(title)) if title else Path(upload.filename).stem
+        fallback = slugify(str(title)) if title else None
+        if upload.generated:  # a JSON body's file is named after its title: that is a given title
+            fallback = fallback or Path(upload.filename).stem
         doc = read_document_bytes(upload.data, upload.filename, fields, fallback_id=fallback)
         if not valid_doc_id(doc.doc_id):
             raise DocumentError(f"doc_id {doc.doc_id!r} is not valid (lowercase letters, digits and '-')")
@@ -188,6 +201,7 @@ class CorpusStore:
                 f"translation_of {doc.translation_of!r} names no document in the corpus yet; "
                 "this one is indexed without a twin and is linked when that document arrives"
             )
+        warnings += [w for w in doc.meta.get("intake_warnings", "").split("; ") if w]  # e.g. "date not found"
         return Stored(stored, warnings, old)
 
 

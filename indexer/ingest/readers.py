@@ -11,24 +11,21 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
-from indexer.ingest.langdetect_doc import detect_document_lang
+from indexer.ingest import formats
+from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
+from indexer.ingest.header import Found, derived_doc_id, detect_header
+from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
 from indexer.types import LANGS, Document
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+__all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiqué in any archive
 MAX_PDF_PAGES = 500
 MAX_PDF_PAGE_CONTENT = 2 * 1024 * 1024  # decoded content-stream bytes of one page (real pages: ~50 KB)
-
-
-class DocumentError(ValueError):
-    """A corpus file that cannot be turned into a Document; the message says why."""
-
-
-class DocumentTooLarge(DocumentError):
-    """A file whose text (or pages) exceeds what one communiqué can hold: refused before full parsing."""
 
 
 def slugify(text: str) -> str:
@@ -97,7 +94,13 @@ def html_to_text(raw: str) -> tuple[str, str]:
     return parser.title.strip(), _tidy_paragraphs("".join(parser.parts))
 
 
-def pdf_to_text(data: bytes) -> str:
+_ID_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")  # as corpus_files.valid_doc_id
+MIN_PAGE_TEXT = 20  # characters: a page with less in its text layer is a scan (a page number is not text)
+DETECTED_FIELDS = ("meeting", "meeting_number", "date", "place", "working_group")
+
+
+def pdf_to_text(data: bytes) -> formats.Extracted:
+    """The text layer of every page; pages without one (scans) are read by OCR, in their own language."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -128,10 +131,26 @@ def pdf_to_text(data: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"the PDF could not be read: {exc}") from None
-    text = _tidy_paragraphs("\n\n".join(pages))
-    if not text:
+    scanned = [n for n, text in enumerate(pages, start=1) if len(text.strip()) < MIN_PAGE_TEXT]
+    out = formats.Extracted("")
+    if scanned:
+        from indexer.ingest.ocr import LOW_CONFIDENCE, ocr_pages
+
+        done = ocr_pages(data, scanned)
+        for scan in done:
+            total += len(scan.text)
+            if total > MAX_BODY_CHARS:
+                raise DocumentTooLarge(f"the PDF's text (with OCR) is longer than {MAX_BODY_CHARS:,} characters")
+            pages[scan.number - 1] = scan.text
+            if scan.confidence < LOW_CONFIDENCE:
+                out.notes.append(f"OCR confidence low on page {scan.number} ({scan.confidence:.0f}/100)")
+        out.file_meta["ocr"] = ", ".join(
+            f"p{p.number} {p.lang or 'eng+spa'} {p.confidence:.0f}" for p in done
+        )  # the pages read by OCR: number, language model, mean word confidence
+    out.body = formats.paragraphs_to_body(_tidy_paragraphs("\n\n".join(pages)).split("\n\n"))
+    if not out.body:
         raise DocumentError("the PDF has no extractable text")
-    return text
+    return out
 
 
 def _iso_date(value: Any) -> str | None:
@@ -147,38 +166,86 @@ def _iso_date(value: Any) -> str | None:
         raise DocumentError(f"date {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _origin(found: Found) -> str:
+    return f"detected {found.confidence:.2f}"
+
+
 def document_from_text(
     text: str,
     meta: dict[str, Any],
     *,
-    fallback_id: str,
+    fallback_id: str | None = None,
     sha256: str,
     path: str = "",
+    file_meta: dict[str, Any] | None = None,
+    notes: list[str] | None = None,
+    name_id: str = "doc",
 ) -> Document:
-    """Build a Document from a body and its metadata; detects a missing language."""
+    """Build a Document from a body and its metadata, completing what is missing from the text itself.
+
+    `meta` is what was given (front matter, sidecar, form fields) and always wins; `file_meta` is
+    what the file says of itself (a page's <title>, a Word file's title); the rest is detected
+    from the header block. Each field's origin is kept in `meta["origin_<field>"]`: "given",
+    "file" or "detected <confidence>". The doc_id is the given one, else `fallback_id`, else
+    one derived from the detected meeting/date/group/language, else `name_id` (the file name)."""
     if len(text) > MAX_BODY_CHARS:
         raise DocumentTooLarge(f"the text is longer than {MAX_BODY_CHARS:,} characters")
     try:
         meta = check_fields(meta)
+        file_meta = check_fields(file_meta or {}, "the file's own metadata")
     except MetadataError as exc:
         raise DocumentError(str(exc)) from None
     body = normalize_text(text).strip("\n")
     if not body.strip():
         raise DocumentError("the document has no text")
-    lang = str(meta.get("lang") or "").strip().lower() or detect_document_lang(body)
+    origins: dict[str, str] = {k: "given" for k, v in meta.items() if v not in (None, "")}
+    lang = str(meta.get("lang") or "").strip().lower()
+    if not lang:
+        lang, confidence = detect_document_lang_confidence(body)
+        origins["lang"] = f"detected {confidence:.2f}"
     if lang not in LANGS:
         raise DocumentError(f"language {lang!r} is not supported (expected one of {', '.join(LANGS)})")
-    doc_id = slugify(str(meta.get("doc_id") or fallback_id))
-    title = str(meta.get("title") or "").strip() or body.split("\n", 1)[0][:120]
+    found = detect_header(body, lang)
+    merged: dict[str, Any] = dict(meta)
+    for key, value in found.items():
+        if merged.get(key) in (None, ""):
+            merged[key] = value.value
+            origins[key] = _origin(value)
+    for key, value in file_meta.items():  # the page's own metadata, where neither given nor in the text
+        if key == "ocr":
+            merged[key] = value
+        elif merged.get(key) in (None, "") and value not in (None, ""):
+            merged[key] = value
+            origins[key] = "file"
+    warnings = list(notes or [])
+    if not merged.get("date"):
+        warnings.append("date not found")
+    title = str(merged.get("title") or "").strip()
+    if not title:
+        named = [str(merged[k]) for k in ("meeting", "working_group") if merged.get(k) and k in found]
+        title = ": ".join(named) or body.split("\n", 1)[0][:120]
+        origins["title"] = "detected 0.80" if named else "detected 0.30"
+    doc_id = str(meta.get("doc_id") or "")
+    if not doc_id:
+        # a file name that already reads as an id ('bnc-xix-2002-en.md') was chosen by someone and
+        # is kept; 'Comunicado final.docx' or 'SCAN_0001.pdf' give way to the id the header gives
+        id_name = name_id if _ID_LIKE.match(name_id) else ""
+        doc_id = fallback_id or id_name or derived_doc_id(found, lang) or ""
+        origins["doc_id"] = "given" if fallback_id else ("file name" if id_name or not doc_id else "detected")
+        doc_id = doc_id or name_id
+    doc_id = slugify(doc_id)
     known = {"doc_id", "lang", "title", "date", "source", "source_url", "translation_of"}
-    extra = {str(k): str(v) for k, v in meta.items() if k not in known and v is not None}
+    extra = {str(k): str(v) for k, v in merged.items() if k not in known and v is not None}
+    extra.update({f"origin_{k}": v for k, v in sorted(origins.items())})
+    if warnings:
+        extra["intake_warnings"] = "; ".join(warnings)
     translation_of = meta.get("translation_of")
     return Document(
         doc_id=doc_id,
         lang=lang,
         title=normalize_text(title),
         body=body,
-        date=_iso_date(meta.get("date")),
+        date=_iso_date(merged.get("date")),
         source=str(meta.get("source") or path or ""),
         source_url=str(meta.get("source_url") or ""),
         translation_of=slugify(str(translation_of)) if translation_of else None,
@@ -189,10 +256,8 @@ def document_from_text(
 
 
 def decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DocumentError("the file is not valid UTF-8 text") from None
+    """UTF-8 (or UTF-16 with a BOM), else cp1252/latin-1 text from older systems, detected."""
+    return formats.decode_text(data)[0]
 
 
 def read_document_bytes(
@@ -200,23 +265,51 @@ def read_document_bytes(
 ) -> Document:
     """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says.
 
-    The doc_id is `meta`'s, else the file's own, else `fallback_id` (default: the file name)."""
+    The reader is chosen by content as well as by name (a PDF, a Word file, an HTML page, text).
+    The doc_id is `meta`'s, else the file's own, else `fallback_id`, else one derived from the
+    detected header, else the file name."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
             f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
     digest = hashlib.sha256(data).hexdigest()
-    file_meta: dict[str, Any] = {}
-    if suffix == ".pdf":
-        body = pdf_to_text(data)
-    elif suffix in (".html", ".htm"):
-        title, body = html_to_text(decode_text(data))
-        file_meta = {"title": title[:500]} if title else {}
+    kind = formats.sniff(data, suffix)
+    given: dict[str, Any] = {}
+    extracted: formats.Extracted
+    if kind == "pdf":
+        extracted = pdf_to_text(data)
+    elif kind == "docx":
+        extracted = formats.docx_to_text(data)
+    elif kind == "zip":
+        raise DocumentError("the file is a ZIP archive, not a Word (.docx) document; send its files one by one")
+    elif kind == "html":
+        raw, encoding = formats.decode_text(data)
+        title, plain = html_to_text(raw)
+        main = formats.html_to_main_text(raw)
+        extracted = main if main is not None else formats.Extracted(plain)
+        if title:  # the page's <title> names it better than the extractor's guess (often the first heading)
+            extracted.file_meta["title"] = title[:500]
+        if encoding not in ("utf-8", "utf-16"):
+            extracted.notes.append(f"read as {encoding} (not UTF-8)")
     else:
-        file_meta, body = split_front_matter(normalize_text(decode_text(data)))
-    merged = {**file_meta, **{k: v for k, v in (meta or {}).items() if v not in (None, "")}}
-    return document_from_text(body, merged, fallback_id=fallback_id or Path(filename).stem, sha256=digest, path=path)
+        raw, encoding = formats.decode_text(data)
+        given, body = split_front_matter(normalize_text(raw))
+        extracted = formats.Extracted(body)
+        if encoding not in ("utf-8", "utf-16"):
+            extracted.notes.append(f"read as {encoding} (not UTF-8)")
+            extracted.file_meta["encoding"] = encoding
+    merged = {**given, **{k: v for k, v in (meta or {}).items() if v not in (None, "")}}
+    return document_from_text(
+        extracted.body,
+        merged,
+        fallback_id=fallback_id,
+        sha256=digest,
+        path=path,
+        file_meta=extracted.file_meta,
+        notes=extracted.notes,
+        name_id=Path(filename).stem,
+    )
 
 
 def read_document(path: Path, root: Path | None = None) -> Document:

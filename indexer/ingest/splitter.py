@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from indexer.ingest.formats import is_header_line
 from indexer.types import Document, Passage
 
 MAX_WORDS = 200  # e5-small reads 512 tokens; 200 words stay well inside that in both languages
@@ -83,6 +84,21 @@ def _title_case(line: str) -> str:
     return " ".join(w if i and w in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+def joined_heading(lines: list[str], heads: list[str]) -> str:
+    """The last heading of a block, a heading wrapped over lines joined again.
+
+    'GRUPO DE TRABAJO SOBRE MIGRACIÓN Y' / 'ASUNTOS CONSULARES' is one heading: a line that
+    ends with a connector ('y', 'and', 'de', 'on', ...) or a hyphen continues on the next."""
+    current = heads[0]
+    for prev, head in zip(lines, heads[1:], strict=False):
+        last = prev.strip().rsplit(" ", 1)[-1].lower()
+        if last in _SMALL or prev.rstrip().endswith(("-", ",")):
+            current = f"{current} {head[:1].lower() + head[1:] if head.split()[0].lower() in _SMALL else head}"
+        else:
+            current = head
+    return current
+
+
 def inline_heading(text: str) -> str | None:
     """'Border Safety: On June 2001 ...' -> 'Border Safety' (short capitalized lead-ins only)."""
     match = _INLINE_HEADING.match(text)
@@ -150,12 +166,14 @@ def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
     for block in blocks(doc.body):
         lines = block.text.split("\n")
         heads = [heading_of_line(line) for line in lines]
-        if all(heads):
-            if not out and len(lines) > 1:
+        title_block = not out and ordinal == 0 and len(lines) > 1 and all(is_header_line(line) for line in lines)
+        if title_block or all(heads):
+            if title_block:
                 # the title block (meeting, date, place) answers "when/where" questions: keep it
                 # as paragraph 0 so the numbering of the body paragraphs stays as printed
                 out.append(_passage(doc, block, 0, len(block.text), "", 0, taken))
-            section = str(heads[-1])
+            if all(heads):
+                section = joined_heading(lines, [str(h) for h in heads])
             continue
         lead = inline_heading(block.text)
         if lead:

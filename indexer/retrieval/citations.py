@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from indexer.ingest.header import int_to_roman, short_place
 from indexer.types import Citation, Document, Passage
 
 _MONTHS = {
@@ -19,10 +20,26 @@ def format_date(iso: str | None, lang: str) -> str:
     return f"{day.day} {_MONTHS.get(lang, _MONTHS['en'])[day.month - 1]} {day.year}"
 
 
+def meeting_short(doc: Document) -> str:
+    """'XIX BNC' / 'XIX Comisión Binacional' from the meeting number; else the meeting as written."""
+    number = doc.meta.get("meeting_number", "")
+    if number.isdigit() and 0 < int(number) < 200:
+        roman = int_to_roman(int(number))
+        return f"{roman} Comisión Binacional" if doc.lang == "es" else f"{roman} BNC"
+    return doc.meta.get("meeting", "")
+
+
 def citation_label(doc: Document, paragraph: int) -> str:
-    """e.g. 'XIX U.S.-Mexico Binational Commission, Working Group on ..., 26 Nov 2002, ¶7'."""
-    parts = [doc.meta.get("meeting", ""), doc.meta.get("working_group", "")]
+    """e.g. 'XIX BNC, Working Group on Migration and Consular Affairs, Mexico City, 26 Nov 2002, ¶3'.
+
+    In the document's language; from the meeting, working group and place (given or detected
+    from the header), else the title. Paragraphs are numbered as the splitter numbers them: ¶0 is
+    the header block, body paragraphs count from ¶1, headings are not numbered."""
+    parts = [meeting_short(doc), doc.meta.get("working_group", "")]
     parts = [p for p in parts if p] or [doc.title]
+    place = short_place(doc.meta.get("place", ""))
+    if place and place not in parts[-1]:
+        parts.append(place)
     date = format_date(doc.date, doc.lang)
     if date:
         parts.append(date)

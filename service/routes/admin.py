@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from indexer.ingest.bulk import ImportRow, fill_pairs, import_upload
 from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload, json_upload
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, DocumentTooLarge
 from service.auth import AdminDep
@@ -22,6 +23,7 @@ from service.writes import DocumentWrites, Receipt
 
 router = APIRouter(prefix="/api", tags=["admin"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES_TOTAL = 200 * 1024 * 1024  # one import request: up to 50 files
 WAIT_TIMEOUT_S = 300.0
 FORM_FIELDS = (
     "title",
@@ -155,6 +157,72 @@ async def add_document(request: Request, writes: WritesDep, _: AdminDep, wait: W
     """Add a communiqué (.md/.txt/.html/.pdf upload, or JSON with `text`); 409 if its id is taken."""
     upload = await _read_upload(request)
     return await _reply(writes, await _store(writes.add, upload), wait)
+
+
+MAX_IMPORT_FILES = 50
+IMPORT_BODY = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+def _import_all(writes: DocumentWrites, uploads: list[Upload | ImportRow]) -> tuple[list[ImportRow], Receipt | None]:
+    rows = [u if isinstance(u, ImportRow) else import_upload(writes.store, u, u.filename) for u in uploads]
+    return rows, (writes.reindex() if any(r.action == "added" for r in rows) else None)
+
+
+@router.post("/documents/import", responses=ERRORS, openapi_extra=IMPORT_BODY, status_code=202)
+async def import_documents(
+    request: Request, writes: WritesDep, engine: EngineDep, _: AdminDep, wait: Wait = False
+) -> JSONResponse:
+    """Several files in one multipart request (`file` repeated), no metadata needed: each is stored
+    as `bnc add` stores it, one build follows, and the report has a row per file (a bad file is a
+    `refused` row, never a failed request)."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_IMPORT_BYTES_TOTAL + 64 * 1024:
+        raise _too_large()
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise HTTPException(415, "send multipart/form-data with one `file` field per document")
+    form = await request.form(max_files=MAX_IMPORT_FILES, max_fields=MAX_IMPORT_FILES, max_part_size=64 * 1024)
+    files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
+    if not files:
+        raise HTTPException(422, "the form needs one or more `file` fields holding the documents")
+    uploads: list[Upload | ImportRow] = []
+    for f in files:
+        name = f.filename or ""
+        data = await f.read(MAX_UPLOAD_BYTES + 1)
+        suffix = name[name.rfind(".") :].lower() if "." in name else ""
+        if len(data) > MAX_UPLOAD_BYTES:
+            uploads.append(ImportRow(name, "refused", error=f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"))
+        elif suffix not in SUPPORTED_SUFFIXES:
+            uploads.append(ImportRow(name, "refused", error=f"file type {suffix or '(none)'} is not accepted"))
+        else:
+            uploads.append(Upload(data, name))
+    rows, receipt = await run_in_threadpool(_import_all, writes, uploads)
+    content: dict[str, Any] = {"files": [r.to_dict() for r in rows], "job": receipt.job if receipt else None}
+    if receipt is not None and wait:
+        result = await run_in_threadpool(writes.wait, receipt, WAIT_TIMEOUT_S)
+        content["build"] = result.to_dict() if result is not None else None
+        if result is not None and result.outcome not in ("failed", "cancelled"):
+            snapshot = engine.searcher().snapshot
+            given = {}
+            for doc in snapshot.documents.values():
+                if doc.translation_of:
+                    given[doc.doc_id], given[doc.translation_of] = doc.translation_of, doc.doc_id
+            fill_pairs(rows, snapshot.detected_links, given)
+            content["files"] = [r.to_dict() for r in rows]
+            content.update(published=True, index_version=result.version)
+    return JSONResponse(status_code=200 if receipt is None or wait else 202, content=content)
 
 
 @router.put("/documents/{doc_id}", responses=ERRORS, openapi_extra=UPLOAD_BODY, status_code=202)

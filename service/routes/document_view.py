@@ -32,8 +32,18 @@ class TranslationPublic(BaseModel):
     title: str
 
 
+class OriginPublic(BaseModel):
+    """Where one field's value came from: given (front matter, sidecar, form), the file's own
+    metadata (a page's title or date), or detected from the text with a confidence in [0, 1]."""
+
+    origin: str
+    confidence: float | None = None
+
+
 class DocumentViewPublic(DocumentBase):
     index_version: str
+    origins: dict[str, OriginPublic]
+    warnings: list[str]
     translations: list[TranslationPublic]
     body: str
     passages: list[ViewPassagePublic]
@@ -54,9 +64,20 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
         {"doc_id": other.doc_id, "lang": other.lang, "title": other.title}
         for other in (snapshot.documents[t] for t in sorted(snapshot.doc_twins.get(doc_id, set())))
     ]
+    origins = {}
+    for key, value in doc.meta.items():
+        if key.startswith("origin_"):
+            origin, _, conf = value.partition(" ")  # "detected 0.95", "given", "file name"
+            numeric = conf.replace(".", "", 1).isdigit()
+            origins[key.removeprefix("origin_")] = {
+                "origin": origin if numeric else value,
+                "confidence": float(conf) if numeric else None,
+            }
     return {
         **doc.public(),
         "index_version": snapshot.version,
+        "origins": origins,
+        "warnings": [w for w in doc.meta.get("intake_warnings", "").split("; ") if w],
         "translations": translations,
         "body": snapshot.document(doc_id).body,
         "passages": passages,

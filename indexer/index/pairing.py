@@ -1,0 +1,146 @@
+"""Translation pairs found automatically, for documents whose metadata names none.
+
+Candidates for a document are the other-language documents of the same date (and meeting,
+when both know theirs); a document without a date looks at the other-language documents
+whose mean passage vector is nearest. Each candidate is confirmed by the paragraph alignment
+the index computes anyway (indexer.align): the link's score is the alignment's quality, the
+share of both documents' passages that found a counterpart, weighted by their similarity.
+Links are one-to-one, strongest first, and only above PAIR_THRESHOLD; a hand-given
+`translation_of` always wins, and `not_translation_of: <doc_id>` in a document's metadata
+refuses a detected link."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.index.align import MIN_SIM, align_pair
+from indexer.types import Document, Passage
+
+PAIR_THRESHOLD = 0.5  # alignment quality. XQuAD articles (eval.pairing): twins >= 0.82, twins with half of
+# the Spanish paragraphs cut >= 0.61, the best of three wrong candidates per article <= 0.41
+MAX_LENGTH_RATIO = 3  # a document over three times longer (in passages) than the other is not its translation
+NEAREST = 3  # candidates by similarity of mean passage vectors
+MIN_DOC_SIM = 0.8  # mean-vector similarity under which two documents are not candidates (XQuAD twins: >= 0.92)
+SAME_DATE_POOL = 8  # same-date documents all tried when there are at most this many
+MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
+# with its metadata, or a synthetic benchmark corpus, has its links or needs none)
+
+
+@dataclass(frozen=True)
+class Link:
+    a: str
+    b: str
+    score: float
+    beads: list[tuple[list[int], list[int]]]
+
+
+def alignment_quality(a: np.ndarray, b: np.ndarray) -> tuple[float, list[tuple[list[int], list[int]]]]:
+    """How much of the shorter document found its counterpart (similarity-weighted), and the kept beads.
+
+    Normalized by the shorter side, so that a partial translation (3 paragraphs of 6) still scores
+    as what it is; documents more than MAX_LENGTH_RATIO apart in passages score 0 (a quote is
+    not a translation)."""
+    short, long_ = sorted((len(a), len(b)))
+    if not short or long_ > MAX_LENGTH_RATIO * short:
+        return 0.0, []
+    kept = []
+    covered = 0.0
+    for ia, ib in align_pair(a, b):
+        sim = float(_unit(a[ia].sum(0)) @ _unit(b[ib].sum(0)))
+        if sim >= MIN_SIM:
+            kept.append((ia, ib))
+            covered += (len(ia) + len(ib)) * sim
+    return min(1.0, covered / (2 * short)), kept
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def _refused(doc: Document) -> set[str]:
+    return {x.strip() for x in doc.meta.get("not_translation_of", "").split(",") if x.strip()}
+
+
+def detect_links(
+    documents: Sequence[Document], passages: Sequence[Passage], vectors: np.ndarray, linked: set[str]
+) -> list[Link]:
+    """One-to-one links between documents of different languages not already `linked`."""
+    rows: dict[str, list[int]] = {}
+    for row, p in enumerate(passages):
+        rows.setdefault(p.doc_id, []).append(row)
+    free = [d for d in documents if d.doc_id not in linked and d.doc_id in rows]
+    langs = sorted({d.lang for d in free})
+    if len(langs) != 2 or len(free) > MAX_FREE_DOCUMENTS:
+        return []
+    left = [d for d in free if d.lang == langs[0]]
+    right = [d for d in free if d.lang == langs[1]]
+    means = np.stack([_unit(vectors[rows[d.doc_id]].mean(0)) for d in right])
+    by_date: dict[str, list[int]] = {}
+    for j, d in enumerate(right):
+        if d.date:
+            by_date.setdefault(d.date, []).append(j)
+    candidates: set[tuple[int, int]] = set()
+    for start in range(0, len(left), 1024):
+        chunk = left[start : start + 1024]
+        sims = np.stack([_unit(vectors[rows[d.doc_id]].mean(0)) for d in chunk]) @ means.T
+        for i, d in enumerate(chunk):
+            same_day = [j for j in by_date.get(d.date or "", []) if _same_meeting(d, right[j])]
+            if len(same_day) <= SAME_DATE_POOL:
+                candidates.update((start + i, j) for j in same_day)
+            picked = 0
+            for j in np.argsort(-sims[i])[: NEAREST * 8]:
+                other = right[int(j)]
+                if picked == NEAREST or sims[i, j] < MIN_DOC_SIM:
+                    break
+                if d.date and other.date and d.date != other.date:
+                    continue  # two dates that differ: not the same communiqué
+                if _same_meeting(d, other):
+                    candidates.add((start + i, int(j)))
+                    picked += 1
+    scored: list[Link] = []
+    for i, j in sorted(candidates):
+        a, b = left[i], right[j]
+        if b.doc_id in _refused(a) or a.doc_id in _refused(b):
+            continue
+        score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]])
+        if score >= PAIR_THRESHOLD:
+            scored.append(Link(a.doc_id, b.doc_id, round(score, 4), beads))
+    taken: set[str] = set()
+    out = []
+    for link in sorted(scored, key=lambda x: (-x.score, x.a, x.b)):
+        if link.a not in taken and link.b not in taken:
+            taken |= {link.a, link.b}
+            out.append(link)
+    return out
+
+
+def link_rows(
+    documents: Sequence[Document], passages: Sequence[Passage], vectors: np.ndarray
+) -> list[dict[str, object]]:
+    """pairs.jsonl rows for the detected links: aligned passages, each row naming its link and score."""
+    linked = {d.doc_id for d in documents if d.translation_of} | {
+        d.translation_of for d in documents if d.translation_of
+    }
+    rows: dict[str, list[int]] = {}
+    for row, p in enumerate(passages):
+        rows.setdefault(p.doc_id, []).append(row)
+    out: list[dict[str, object]] = []
+    for link in detect_links(documents, passages, vectors, {x for x in linked if x}):
+        ra, rb = rows[link.a], rows[link.b]
+        for ia, ib in link.beads:
+            for x in ia:
+                for y in ib:
+                    sim = float(vectors[ra[x]] @ vectors[rb[y]])
+                    if sim >= MIN_SIM:
+                        pa, pb = passages[ra[x]].passage_id, passages[rb[y]].passage_id
+                        out.append({"a": pa, "b": pb, "sim": round(sim, 4), "link": [link.a, link.b, link.score]})
+    return out
+
+
+def _same_meeting(a: Document, b: Document) -> bool:
+    ma, mb = a.meta.get("meeting_number"), b.meta.get("meeting_number")
+    return not ma or not mb or ma == mb
