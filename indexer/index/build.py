@@ -180,7 +180,7 @@ def _pairs(
         {"a": passages[a].passage_id, "b": passages[b].passage_id, "sim": s}
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
-    out.extend(link_rows(documents, passages, vectors))  # pairs of documents naming none (indexer.pairing)
+    out.extend(link_rows(documents, passages, vectors))  # pairs of documents naming none (indexer.index.pairing)
     return out
 
 
