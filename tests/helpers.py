@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import httpx
@@ -132,3 +133,27 @@ def write_beir(root: Path) -> Path:
         "query-id\tcorpus-id\tscore\nq1\tD1\t1\nq1\tD1-es\t1\nq2\tD2\t2\nq2\tnope\t1\n", encoding="utf-8"
     )
     return root
+
+
+def one_page_pdf(content: bytes, flate: bool = False) -> bytes:
+    """A minimal one-page PDF (Helvetica) whose content stream is `content`, assembled by hand with a valid xref."""
+    stream = zlib.compress(content, 9) if flate else content
+    filters = b" /Filter /FlateDecode" if flate else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

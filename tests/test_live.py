@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -20,7 +19,7 @@ from indexer.encoders import Encoder
 from indexer.index import snapshot_files as snap
 from indexer.index.build import build_index
 from indexer.ingest.corpus import load_corpus
-from tests.helpers import corpus_copy, free_port, health_doc, seeded_index
+from tests.helpers import LiveServer, corpus_copy, health_doc, seeded_index
 
 pytestmark = pytest.mark.slow  # live server under load
 
@@ -28,56 +27,17 @@ KEY = {"X-API-Key": "live-key"}
 QUERIES = ["tuberculosis screening", "Border Crossing Card", "vacunación", "Hague Convention", "LIFE Act"]
 
 
-@dataclass
-class Server:
-    url: str
-    index: Path
-    corpus: Path
-    proc: subprocess.Popen[bytes]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("live")
     corpus = corpus_copy(tmp)
     index = seeded_index(tmp, index_dir)
     build_index(load_corpus(corpus).documents, index, encoder)
-    port = free_port()
-    env = {
-        **os.environ,
-        "BNC_INDEX": str(index),
-        "BNC_CORPUS": str(corpus),
-        "BNC_API_KEYS": KEY["X-API-Key"],
-        "BNC_KEEP_SNAPSHOTS": "1000",  # keep every version so responses can be checked against it
-        "BNC_RELOAD_INTERVAL_S": "0.2",
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "service.app:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(cmd, env=env, cwd=Path(__file__).resolve().parents[1])
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("server did not become ready")
-    yield Server(url, index, corpus, proc)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=20)
+    # keep every version so responses can be checked against the one they name
+    live = LiveServer(index, corpus, {"BNC_API_KEYS": KEY["X-API-Key"], "BNC_KEEP_SNAPSHOTS": "1000"})
+    live.start()
+    yield live
+    live.stop()
 
 
 def _passages_of(index: Path, version: str) -> set[str]:
@@ -89,7 +49,7 @@ def _doc(text: str, title: str) -> dict[str, str]:
     return {"title": title, "lang": "en", "date": "2003-05-01", "text": text}
 
 
-def test_queries_never_fail_while_documents_change(server: Server) -> None:
+def test_queries_never_fail_while_documents_change(server: LiveServer) -> None:
     stop = threading.Event()
     records: list[tuple[int, str | None, list[str]]] = []
     failures: list[str] = []
@@ -156,7 +116,7 @@ def test_queries_never_fail_while_documents_change(server: Server) -> None:
         assert set(ids) <= known[str(version)]  # every hit comes from the version the response names
 
 
-def test_killed_build_leaves_the_server_on_the_last_good_snapshot(server: Server) -> None:
+def test_killed_build_leaves_the_server_on_the_last_good_snapshot(server: LiveServer) -> None:
     before = snap.current_version(server.index)
     for i in range(6):  # enough new text that encoding takes a few seconds
         body = "\n\n".join(  # long paragraphs: seconds of encoding on the faster runtime too

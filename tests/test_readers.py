@@ -7,29 +7,11 @@ import pytest
 from indexer.ingest.readers import DocumentError, read_document_bytes
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
+from tests.helpers import one_page_pdf
 
 
 def _pdf_with_text(text: str) -> bytes:
-    """A minimal one-page PDF with a Helvetica text line, assembled by hand with a valid xref."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
 
 
 def test_corpus_front_matter(docs_by_id: dict[str, Document]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from indexer.ingest.corpus import CorpusCatalog, load_corpus
 from service.app import create_app
 from service.config import Settings
 from tests.conftest import EN_DOC, ES_DOC
-from tests.helpers import corpus_copy, health_doc, seeded_index
+from tests.helpers import corpus_copy, health_doc, one_page_pdf, seeded_index
 
 KEY = {"X-API-Key": "write-key"}
 
@@ -209,25 +208,7 @@ def test_metadata_fields_are_bounded(admin: TestClient, front: str, fragment: st
 
 def _pdf_bomb(chars: int = 7_300_000) -> bytes:
     """A one-page PDF whose few-KB Flate stream inflates to millions of characters of text."""
-    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td (" + b"A" * chars + b") Tj ET", 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(b"BT /F1 12 Tf 72 720 Td (" + b"A" * chars + b") Tj ET", flate=True)
 
 
 def test_a_pdf_that_inflates_to_millions_of_characters_is_413_fast(admin: TestClient) -> None:
