@@ -118,6 +118,8 @@ def test_a_running_build_can_be_cancelled_without_debris(tmp_path: Path, index_d
     corpus, index = _fresh(tmp_path, index_dir, encoder)
     settings = Settings(index=index, corpus=corpus, api_keys=KEY["X-API-Key"], reload_interval_s=0.1)
     with TestClient(create_app(settings, encoder=encoder)) as client:
+        builds = client.app.state.builds  # type: ignore[attr-defined]
+        assert builds.wait_idle(120)  # the start-up reconcile check has finished
         assert client.delete("/api/index/build", headers=KEY).status_code == 409  # nothing runs
         before = client.get("/readyz").json()["index_version"]
         body = {"title": "Cancel me", "lang": "en", "doc_id": "cancel-me", "text": long_note("cancel", 60)}
@@ -128,7 +130,6 @@ def test_a_running_build_can_be_cancelled_without_debris(tmp_path: Path, index_d
             time.sleep(0.05)
         res = client.delete("/api/index/build", headers=KEY)
         assert res.status_code == 202 and res.json()["cancelling"] is True
-        builds = client.app.state.builds  # type: ignore[attr-defined]
         assert builds.wait(job, 120)
         assert builds.result(job).outcome == "cancelled"
         status = client.get("/api/index", headers=KEY).json()
