@@ -8,6 +8,7 @@ from pathlib import Path
 
 from indexer.answers.answer import Answerer
 from indexer.encoders import Encoder, load_encoder
+from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.search import Searcher
@@ -79,7 +80,7 @@ class Engine:
             version, problem = snap.read_current(self.index_dir)
             if problem is None and version is not None and not self._loadable(version):
                 problem = f"CURRENT names snapshot {version}, which does not exist or is incomplete"
-            if problem is None and version is None and not snap.complete_snapshots(self.index_dir):
+            if problem is None and version is None and not retention.complete_snapshots(self.index_dir):
                 return False  # no index yet: `bnc index` makes one
             if problem is None and version is not None:
                 self._broken = None
@@ -97,7 +98,7 @@ class Engine:
             if key == self._broken:
                 return False  # resolved once for this state of CURRENT: not every tick
             self._broken = key
-            fallback, why = snap.serving_version(self.index_dir, verify=True)
+            fallback, why = retention.serving_version(self.index_dir, verify=True)
             self._note_degraded(why or problem)
             if fallback is None or (self._searcher is not None and self._searcher.version == fallback):
                 return False

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer.encoders import Encoder
+from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.build import BuildCancelled, build_index
 from indexer.index.embcache import EmbeddingCache
@@ -193,6 +194,6 @@ def test_retention_keeps_the_served_snapshot_not_a_never_published_newer_one(
 
     report = build_index(load_corpus(corpus).documents, index, encoder, keep=2)
     assert report.previous == served
-    left = set(snap.complete_snapshots(index))
+    left = set(retention.complete_snapshots(index))
     assert left == {report.version, served}  # the one actually served before is the one kept
     assert orphan in report.removed

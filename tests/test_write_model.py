@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from indexer.encoders import Encoder
+from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.build import build_index
 from indexer.ingest.corpus import load_corpus
@@ -71,7 +72,7 @@ class WritePath(RuleBasedStateMachine):
     def _story(self) -> str:
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
         tail = [line for line in lines if '"bnc.access"' not in line][-60:]
-        tail.append(f"CURRENT={snap.read_current(self.index)} snapshots={snap.complete_snapshots(self.index)}")
+        tail.append(f"CURRENT={snap.read_current(self.index)} snapshots={retention.complete_snapshots(self.index)}")
         return "steps: " + "; ".join(self.steps) + "\nserver log:\n" + "\n".join(tail)
 
     def _reconnect(self) -> None:

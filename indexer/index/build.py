@@ -14,23 +14,17 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from indexer.index import snapshot_files as snap
-from indexer.index.align import translation_pairs
-from indexer.index.analysis import ANALYZERS
-from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.encoders import Encoder, runtime_of
-from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
-from indexer.ingest.splitter import MAX_WORDS, split_document
+from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.align import translation_pairs
 from indexer.index.analysis import ANALYZERS
 from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
-from indexer.encoders import Encoder
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.pairing import link_rows
+from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
-from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 
 LOCK_FILE = ".build.lock"
 KEEP_SNAPSHOTS = 2  # the current one and the previous, for readers still holding it
@@ -114,7 +108,7 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
 
     "Served" follows the same rule as the service: CURRENT, or when CURRENT is broken the newest
     snapshot that verifies, so a repair build reuses what it can."""
-    version, _problem = snap.serving_version(index_dir, verify=True)
+    version, _problem = retention.serving_version(index_dir, verify=True)
     path = snap.snapshots_dir(index_dir) / str(version)
     if not version or not path.is_dir():
         return _Previous()
@@ -209,7 +203,7 @@ def build_index(
             raise BuildCancelled("the build was cancelled; the served index is unchanged")
 
     with build_lock(index_dir, wait=wait_for_lock):
-        cleaned = snap.remove_stale(index_dir, keep=0, only_staging=True)  # leftovers of a crashed build
+        cleaned = retention.remove_stale(index_dir, keep=0, only_staging=True)  # leftovers of a crashed build
         version = snap.new_version()
         staging = snap.staging_dir(index_dir, version)  # created first: a kill leaves a marker to clean
         try:
@@ -287,7 +281,7 @@ def build_index(
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
-            removed = cleaned + snap.remove_stale(index_dir, keep=keep)
+            removed = cleaned + retention.remove_stale(index_dir, keep=keep)
             timings["publish"] = time.perf_counter() - t0
         except BaseException:
             # a failed build (disk full, encoder error, interrupt) leaves CURRENT as it was
