@@ -7,12 +7,16 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PUBLIC_BODY_BYTES = 16 * 1024  # a query of 1,000 characters with every filter is under 2 KB
-UPLOAD_BODY_BYTES = 20 * 1024 * 1024 + 64 * 1024  # the largest document plus its form fields
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one document file
+MAX_IMPORT_BYTES = 200 * 1024 * 1024  # one bulk import request (up to 50 files)
+FORM_OVERHEAD = 64 * 1024  # form fields and multipart boundaries
 
 
 def limit_for(method: str, path: str) -> int:
+    if method == "POST" and path == "/api/documents/import":
+        return MAX_IMPORT_BYTES + FORM_OVERHEAD
     if method in ("POST", "PUT") and (path == "/api/documents" or path.startswith("/api/documents/")):
-        return UPLOAD_BODY_BYTES
+        return MAX_UPLOAD_BYTES + FORM_OVERHEAD
     return PUBLIC_BODY_BYTES
 
 

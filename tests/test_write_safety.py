@@ -337,3 +337,12 @@ def test_every_write_asks_for_its_build_only_once_it_is_on_disk(tmp_path: Path, 
     writes.delete(EN_DOC)
     assert ["order-note" in s for s in seen] == [True, True, False, False]
     assert EN_DOC in seen[2] and EN_DOC not in seen[3]
+
+
+def test_body_caps_follow_the_route() -> None:
+    from service.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES, PUBLIC_BODY_BYTES, limit_for
+
+    assert limit_for("POST", "/api/search") == limit_for("POST", "/api/ask") == PUBLIC_BODY_BYTES
+    assert MAX_UPLOAD_BYTES < limit_for("POST", "/api/documents") == limit_for("PUT", "/api/documents/x")
+    assert limit_for("POST", "/api/documents/import") > MAX_IMPORT_BYTES > MAX_UPLOAD_BYTES  # 50 files in one request
+    assert limit_for("DELETE", "/api/documents/x") == PUBLIC_BODY_BYTES

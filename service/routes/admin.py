@@ -18,12 +18,11 @@ from service.auth import AdminDep
 from service.builds import JobResult
 from service.deps import BuildsDep, EngineDep, WritesDep
 from service.errors import describe_errors
+from service.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES
 from service.schemas import DocumentCreate, ErrorPublic
 from service.writes import DocumentWrites, Receipt
 
 router = APIRouter(prefix="/api", tags=["admin"])
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_IMPORT_BYTES_TOTAL = 200 * 1024 * 1024  # one import request: up to 50 files
 WAIT_TIMEOUT_S = 300.0
 FORM_FIELDS = (
     "title",
@@ -189,7 +188,7 @@ async def import_documents(
     as `bnc add` stores it, one build follows, and the report has a row per file (a bad file is a
     `refused` row, never a failed request)."""
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_IMPORT_BYTES_TOTAL + 64 * 1024:
+    if length and length.isdigit() and int(length) > MAX_IMPORT_BYTES + 64 * 1024:
         raise _too_large()
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise HTTPException(415, "send multipart/form-data with one `file` field per document")
