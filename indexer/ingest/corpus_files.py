@@ -17,6 +17,7 @@ from indexer.index.snapshot_files import write_atomic
 from indexer.ingest.corpus import CorpusCatalog, sidecar
 from indexer.ingest.metadata import dump_metadata
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
+from indexer.ingest.shingles import same_text
 from indexer.types import Document
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -98,6 +99,7 @@ class CorpusStore:
         doc = self._parse(upload)
         with self._writing():
             loaded = self.catalog.load()
+            doc = _free_detected_id(doc, loaded.documents)
             holder = next((d for d in loaded.documents if d.doc_id == doc.doc_id), None)
             if holder is not None:
                 raise DocumentExists(
@@ -112,7 +114,7 @@ class CorpusStore:
 
     def check(self, upload: Upload) -> Document:
         """What add() would store, without writing: DocumentError / DocumentExists as add() raises them."""
-        doc = self._parse(upload)
+        doc = _free_detected_id(self._parse(upload), self.catalog.load().documents)
         holder = self.catalog.find(doc.doc_id)
         if holder is not None:
             raise DocumentExists(
@@ -203,6 +205,22 @@ class CorpusStore:
             )
         warnings += [w for w in doc.meta.get("intake_warnings", "").split("; ") if w]  # e.g. "date not found"
         return Stored(stored, warnings, old)
+
+
+def _free_detected_id(doc: Document, documents: list[Document]) -> Document:
+    """An id derived from the header (nobody chose it) that is taken gets the next free suffix.
+
+    A corrected communiqué derives the same id as the one it corrects; stored as `<id>-2` it is
+    then found to be a revision (indexer.index.revisions). The same text again keeps the id and
+    so collides (409), as does an id someone chose."""
+    taken = {d.doc_id: d for d in documents}
+    holder = taken.get(doc.doc_id)
+    if doc.meta.get("origin_doc_id") != "detected" or holder is None or same_text(holder.body, doc.body):
+        return doc
+    n = 2
+    while f"{doc.doc_id}-{n}" in taken:
+        n += 1
+    return dataclasses.replace(doc, doc_id=f"{doc.doc_id}-{n}")
 
 
 def remove_file(path: Path) -> None:

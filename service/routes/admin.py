@@ -214,11 +214,7 @@ async def import_documents(
         content["build"] = result.to_dict() if result is not None else None
         if result is not None and result.outcome not in ("failed", "cancelled"):
             snapshot = engine.searcher().snapshot
-            given = {}
-            for doc in snapshot.documents.values():
-                if doc.translation_of:
-                    given[doc.doc_id], given[doc.translation_of] = doc.translation_of, doc.doc_id
-            fill_pairs(rows, snapshot.detected_links, given)
+            fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
             content["files"] = [r.to_dict() for r in rows]
             content.update(published=True, index_version=result.version)
     return JSONResponse(status_code=200 if receipt is None or wait else 202, content=content)
