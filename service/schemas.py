@@ -74,6 +74,13 @@ class DocumentCreate(BaseModel):
     working_group: str | None = Field(None, max_length=500)
 
 
+class RefusalCreate(BaseModel):
+    """A detected link the admin says is wrong: `other` is not this document's translation / version."""
+
+    kind: Literal["translation", "revision"]
+    other: str = Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
+
+
 class CitationPublic(BaseModel):
     doc_id: str
     title: str

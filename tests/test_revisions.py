@@ -146,3 +146,56 @@ def test_document_view_says_which_version_it_is(app: TestClient) -> None:
     assert new["superseded_by"] is None and new["latest_version"] == new_id
     plain = app.get(f"/api/documents/{ES_ID}").json()
     assert plain["versions"] == [] and plain["latest_version"] == ES_ID
+
+
+@pytest.mark.slow
+def test_bnc_add_reports_the_revision(tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from service.cli import main
+    from tests.test_intake import SEED
+
+    corpus, index = tmp_path / "corpus", seeded_index(tmp_path, index_dir)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / SEED.name).write_bytes(SEED.read_bytes())  # as received, no metadata
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in CHANGES.items():
+        text = text.replace(old, new, 1)
+    (second / "Corrected communique.txt").write_text(text, encoding="utf-8")
+    base = ["--corpus", str(corpus), "--index", str(index), "--quiet", "--json"]
+    assert main(["add", str(first), *base]) == 0
+    (original,) = json.loads(capsys.readouterr().out)["files"]
+    assert main(["add", str(second), *base]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["files"]
+    # the header gives the same id; a different text under it is stored beside the original, as its revision
+    assert row["action"] == "added" and row["doc_id"] == original["doc_id"] + "-2"
+    assert row["revision_of"] == original["doc_id"]
+    # the same file a third time is the same text: refused, not a new version
+    assert main(["add", str(first / SEED.name), *base]) == 1
+    (again,) = json.loads(capsys.readouterr().out)["files"]
+    assert again["action"] == "refused" and "exists" in again["error"]
+
+
+@pytest.mark.slow
+def test_admin_refuses_a_detected_revision(tmp_path: Path, index_dir: Path, encoder: Encoder) -> None:
+    corpus, index = corpus_copy(tmp_path), seeded_index(tmp_path, index_dir)
+    build_index(load_corpus(corpus).documents, index, encoder)
+    with TestClient(create_app(Settings(index=index, corpus=corpus, api_keys="rev-key"), encoder=encoder)) as client:
+        files = {"file": ("corrected.txt", _corrected().encode(), "text/plain")}
+        assert client.post("/api/documents?wait=true", files=files, headers=KEY).status_code == 201
+        new_id = _new_id(client)
+        url = f"/api/documents/{new_id}/refusals?wait=true"
+        bad = client.post(url, json={"kind": "revision", "other": "no-such-doc"}, headers=KEY)
+        assert bad.status_code == 404
+        assert client.post(url, json={"kind": "sibling", "other": EN_ID}, headers=KEY).status_code == 422
+        res = client.post(url, json={"kind": "revision", "other": EN_ID}, headers=KEY)
+        assert res.status_code == 200 and res.json()["published"], res.text
+        docs = {d["doc_id"]: d for d in client.get("/api/documents").json()["documents"]}
+        assert docs[EN_ID]["superseded_by"] is None and docs[new_id]["supersedes"] is None
+        hits = client.get("/api/search", params={"q": "border crossing cards", "k": 10, "doc_lang": "en"}).json()
+        assert {h["doc_id"] for h in hits["hits"]} == {EN_ID, new_id}
+    # the refusal is in the sidecar: the uploaded bytes are as sent
+    stored = next((corpus / "en").glob(f"{new_id}.txt"))
+    assert stored.read_bytes() == _corrected().encode()
+    assert "not_revision_of" in stored.with_name(stored.name + ".meta.yaml").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from tqdm import tqdm
 
 from indexer.encoders import Encoder, runtime_of
@@ -145,6 +147,11 @@ def _served_first_seen(index_dir: Path) -> dict[str, str]:
         return _first_seen(snap.read_manifest(snap.snapshots_dir(index_dir) / version, verify=False))
     except (snap.SnapshotError, KeyError):
         return {}
+
+
+def record_digest(doc: Document) -> str:
+    """What the snapshot says about a document besides its text: a sidecar edit (a title, a refused link) changes it."""
+    return hashlib.sha256(orjson.dumps(doc.public(), option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 def fingerprint(doc: Document) -> str:
@@ -307,6 +314,7 @@ def build_index(
                         "lang": d.lang,
                         "path": d.path,
                         "first_seen": prev.first_seen.get(d.doc_id, version),
+                        "record": record_digest(d),
                     }
                     for d in documents
                 },
@@ -348,5 +356,7 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         return None
     if manifest.get("encoder", {}).get("id") != encoder.id:
         return None
-    served = {d: m.get("fingerprint", m.get("sha256")) for d, m in manifest.get("documents", {}).items()}
-    return version if served == {d.doc_id: fingerprint(d) for d in documents} else None
+    served = {
+        d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
+    }
+    return version if served == {d.doc_id: (fingerprint(d), record_digest(d)) for d in documents} else None

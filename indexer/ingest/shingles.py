@@ -47,9 +47,6 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return shared / union if union else 0.0
 
 
-def same_text(a: str, b: str, at_least: float = 0.95) -> bool:
-    """Two texts that are the same communiqué (formatting and a word or two aside)."""
-    sa, sb = sketch(a), sketch(b)
-    if not len(sa) or not len(sb):
-        return " ".join(a.split()) == " ".join(b.split())
-    return jaccard(sa, sb) >= at_least
+def same_text(a: str, b: str) -> bool:
+    """The same words in the same order: one communiqué, whatever its format, case or punctuation."""
+    return bool(_WORD.findall(a.casefold()) == _WORD.findall(b.casefold()))
