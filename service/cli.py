@@ -39,7 +39,7 @@ def _summary(report: BuildReport) -> str:
         f"{report.documents} documents (+{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed), "
         f"{report.passages} passages (+{c.passages_added} / -{c.passages_removed}); "
         f"vectors: {report.encoded} encoded, {report.reused} reused; {stages}"
-    )
+    ) + "".join(f"\n  {r.old} is superseded by {r.new} ({r.how})" for r in report.revisions)
 
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
