@@ -59,9 +59,15 @@ def queries_for(labeled: LabeledSet, direction_name: str) -> list[Query]:
     return [q for q in labeled.queries if d.query_lang is None or q.lang == d.query_lang]
 
 
-def translation_groups(labeled: LabeledSet) -> dict[str, str]:
-    """doc_id -> one id per set of documents linked by translation_of (the smallest id in it)."""
+def translation_groups(labeled: LabeledSet, ix: EvalIndex | None = None) -> dict[str, str]:
+    """doc_id -> one id per set of documents linked as translations (the smallest id in it).
+
+    Links are those of translation_of and, given the index, those its build detected
+    (indexer.index.pairing): the engine collapses both alike."""
     parent = {d.doc_id: d.doc_id for d in labeled.documents}
+    links = [(d.doc_id, str(d.translation_of)) for d in labeled.documents if d.translation_of in parent]
+    if ix is not None:
+        links += [(a, b) for a, (b, _) in ix.snapshot.detected_links.items() if a in parent and b in parent]
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -69,10 +75,9 @@ def translation_groups(labeled: LabeledSet) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for d in labeled.documents:
-        if d.translation_of in parent:
-            a, b = root(d.doc_id), root(str(d.translation_of))
-            parent[max(a, b)] = min(a, b)
+    for x, y in links:
+        a, b = root(x), root(y)
+        parent[max(a, b)] = min(a, b)
     return {doc: root(doc) for doc in parent}
 
 
@@ -83,7 +88,7 @@ def scoring_units(labeled: LabeledSet, ix: EvalIndex, direction_name: str) -> di
     documents map to their translation group, passages to (translation group, paragraph ordinal).
     """
     mixed = direction(direction_name).doc_lang is None
-    groups = translation_groups(labeled) if mixed else {}
+    groups = translation_groups(labeled, ix) if mixed else {}
     out = {}
     for p in ix.snapshot.passages:
         if labeled.level == "document":
@@ -113,7 +118,7 @@ def qrels_for(labeled: LabeledSet, ix: EvalIndex, direction_name: str) -> QrelsD
                 out[q.qid] = dict.fromkeys(sorted({units[p] for p in rel}), 1)
         return out
     langs = labeled.document_langs()
-    groups = translation_groups(labeled) if d.doc_lang is None else {}
+    groups = translation_groups(labeled, ix) if d.doc_lang is None else {}
     for q in queries_for(labeled, direction_name):
         rels: dict[str, int] = {}
         for doc, grade in labeled.doc_qrels.get(q.qid, {}).items():

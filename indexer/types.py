@@ -80,3 +80,4 @@ class SearchHit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
     twin: Passage | None = None
     twin_citation: Citation | None = None
+    superseded_by: str | None = None  # set when the passage is from an older version of a revised document

@@ -39,7 +39,7 @@ def _summary(report: BuildReport) -> str:
         f"{report.documents} documents (+{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed), "
         f"{report.passages} passages (+{c.passages_added} / -{c.passages_removed}); "
         f"vectors: {report.encoded} encoded, {report.reused} reused; {stages}"
-    )
+    ) + "".join(f"\n  {r.old} is superseded by {r.new} ({r.how})" for r in report.revisions)
 
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
@@ -109,11 +109,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         report = run_index(settings, progress=not (args.quiet or args.json))
         build = report.to_dict()
         snapshot = open_snapshot(Path(settings.index))
-        given = {}
-        for doc in snapshot.documents.values():
-            if doc.translation_of:
-                given[doc.doc_id], given[doc.translation_of] = doc.translation_of, doc.doc_id
-        fill_pairs(rows, snapshot.detected_links, given)
+        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
     if args.json:
         print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
     else:
@@ -132,7 +128,8 @@ def _print_hits(result: dict[str, Any]) -> None:
         f"index {result['index_version']})"
     )
     for hit in result["hits"]:
-        print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}")
+        older = f"  (older version; superseded by {hit['superseded_by']})" if hit.get("superseded_by") else ""
+        print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}{older}")
         print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
 
 
@@ -172,6 +169,7 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
         "date_from": args.date_from,
         "date_to": args.date_to,
         "doc_ids": args.doc_id,
+        "include_superseded": args.include_superseded,
     }
 
 
@@ -266,6 +264,7 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date-from", dest="date_from")
     p.add_argument("--date-to", dest="date_to")
     p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
+    p.add_argument("--include-superseded", action="store_true", help="also older versions of revised documents")
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
     p.add_argument("--json", action="store_true", help="print the same JSON the API returns")

@@ -38,6 +38,7 @@ class FiltersCreate(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     doc_ids: list[str] | None = Field(None, max_length=100)
+    include_superseded: bool = Field(False, description="also older versions of revised documents")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -71,6 +72,13 @@ class DocumentCreate(BaseModel):
     translation_of: str | None = Field(None, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
     meeting: str | None = Field(None, max_length=500)
     working_group: str | None = Field(None, max_length=500)
+
+
+class RefusalCreate(BaseModel):
+    """A detected link the admin says is wrong: `other` is not this document's translation / version."""
+
+    kind: Literal["translation", "revision"]
+    other: str = Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
 
 
 class CitationPublic(BaseModel):
@@ -107,6 +115,7 @@ class HitPublic(BaseModel):
     highlights: list[list[int]] = Field(description="[start, end) offsets into text of matched query terms")
     citation: CitationPublic
     twin: TwinPublic | None = None
+    superseded_by: str | None = Field(None, description="a newer version of this document (include_superseded)")
 
 
 class SearchPublic(BaseModel):
@@ -151,6 +160,8 @@ class DocumentBase(BaseModel):
 class DocumentPublic(DocumentBase):
     translations: list[str]
     passages: int
+    superseded_by: str | None = Field(None, description="the next newer version, when this one was revised")
+    supersedes: str | None = Field(None, description="the older version this one replaces")
 
 
 class DocumentsPublic(BaseModel):

@@ -14,7 +14,7 @@ from service.builds import BuildRunner, JobResult
 class Receipt:
     """What the sender is told: the write is on disk; `job` is the build that will publish it."""
 
-    action: str  # added | replaced | deleted | reindex
+    action: str  # added | replaced | deleted | refused | reindex
     job: int
     document: Document | None = None
     warnings: list[str] = field(default_factory=list)
@@ -49,6 +49,11 @@ class DocumentWrites:
         # be able to cover this job while still reading the old corpus
         removed = self.store.delete(doc_id)
         return Receipt("deleted", self.builds.request(), removed)
+
+    def refuse(self, doc_id: str, kind: str, other: str) -> Receipt:
+        """Refuse a detected translation or revision link; the build that follows unlinks the two."""
+        stored = self.store.refuse(doc_id, kind, other)
+        return Receipt("refused", self.builds.request(), stored.document)
 
     def reindex(self, full: bool = False) -> Receipt:
         return Receipt("reindex", self.builds.request(full=full))

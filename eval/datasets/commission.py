@@ -40,6 +40,25 @@ def check_labels(rows: list[dict[str, Any]], documents: dict[str, Document]) -> 
     return problems
 
 
+def match_documents(rows: list[dict[str, Any]], documents: dict[str, Document]) -> dict[str, str]:
+    """Labeled doc_ids absent from the corpus -> the one corpus document holding all of their quotes.
+
+    A corpus imported without metadata (`bnc add`) names the same communiqués by ids derived
+    from their headers; the labels still find their text, so the set scores that index too."""
+    quotes: dict[str, list[str]] = {}
+    for row in rows:
+        for label in row.get("labels", []):
+            quotes.setdefault(label["doc_id"], []).append(label["quote"])
+    out = {}
+    for labeled, qs in quotes.items():
+        if labeled in documents:
+            continue
+        holders = [d.doc_id for d in documents.values() if all(locate(d.body, q) is not None for q in qs)]
+        if len(holders) == 1:
+            out[labeled] = holders[0]
+    return out
+
+
 def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> LabeledSet:
     root = corpus_dir(corpus)
     loaded = load_corpus(root)
@@ -47,6 +66,9 @@ def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> 
         raise DatasetError(f"no documents under {root}: {'; '.join(loaded.errors) or 'empty folder'}")
     documents = {d.doc_id: d for d in loaded.documents}
     rows = read_questions(questions)
+    matched = match_documents(rows, documents)
+    for row in rows:
+        row["labels"] = [{**lab, "doc_id": matched.get(lab["doc_id"], lab["doc_id"])} for lab in row.get("labels", [])]
     problems = check_labels(rows, documents)
     if problems:
         raise DatasetError("commission labels do not match the corpus:\n  " + "\n  ".join(problems))
@@ -57,6 +79,7 @@ def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> 
         if r.get("answerable", True) and r.get("labels")
     }
     notes = [f"{len(rows) - len(spans)} unanswerable questions are not scored for retrieval"]
+    notes += [f"labels of {a} matched by their quotes to {b}" for a, b in sorted(matched.items())]
     notes += [f"corpus: {err}" for err in loaded.errors]
     return LabeledSet(
         name="commission",

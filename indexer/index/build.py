@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from tqdm import tqdm
 
 from indexer.encoders import Encoder, runtime_of
@@ -22,6 +24,7 @@ from indexer.index.analysis import ANALYZERS
 from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.pairing import link_rows
+from indexer.index.revisions import Revision, detect_revisions
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
@@ -62,6 +65,7 @@ class BuildReport:
     changes: Changes
     seconds: dict[str, float] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +80,7 @@ class _Previous:
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text_key -> vector
     pairs: list[dict[str, Any]] = field(default_factory=list)
     lexical_compatible: bool = False
+    first_seen: dict[str, str] = field(default_factory=dict)  # doc_id -> version it was first built into
 
     @property
     def passage_ids(self) -> set[str]:
@@ -117,6 +122,7 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
     except snap.SnapshotError:
         return _Previous()
     prev = _Previous(version, path, {d: m.get("fingerprint", m["sha256"]) for d, m in manifest["documents"].items()})
+    prev.first_seen = _first_seen(manifest)
     passages = snap.rows_to_passages(snap.passage_rows(path))
     for p in passages:
         prev.passages.setdefault(p.doc_id, []).append(p)
@@ -126,6 +132,26 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
         prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
         prev.pairs = snap.pair_rows(path)
     return prev
+
+
+def _first_seen(manifest: dict[str, Any]) -> dict[str, str]:
+    return {d: m.get("first_seen", manifest["version"]) for d, m in manifest["documents"].items()}
+
+
+def _served_first_seen(index_dir: Path) -> dict[str, str]:
+    """When each served document was first indexed: a full rebuild keeps the order of revisions."""
+    version, _problem = retention.serving_version(index_dir, verify=False)
+    if not version:
+        return {}
+    try:
+        return _first_seen(snap.read_manifest(snap.snapshots_dir(index_dir) / version, verify=False))
+    except (snap.SnapshotError, KeyError):
+        return {}
+
+
+def record_digest(doc: Document) -> str:
+    """What the snapshot says about a document besides its text: a sidecar edit (a title, a refused link) changes it."""
+    return hashlib.sha256(orjson.dumps(doc.public(), option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 def fingerprint(doc: Document) -> str:
@@ -150,7 +176,12 @@ def _changes(documents: list[Document], passages: list[Passage], prev: _Previous
 
 
 def _pairs(
-    documents: list[Document], passages: list[Passage], vectors: np.ndarray, prev: _Previous, changes: Changes
+    documents: list[Document],
+    passages: list[Passage],
+    vectors: np.ndarray,
+    prev: _Previous,
+    changes: Changes,
+    superseded: set[str],
 ) -> list[dict[str, Any]]:
     """Reuse the previous alignment of untouched translation pairs; align the others afresh."""
     touched = set(changes.added) | set(changes.changed)
@@ -174,7 +205,8 @@ def _pairs(
         {"a": passages[a].passage_id, "b": passages[b].passage_id, "sim": s}
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
-    out.extend(link_rows(documents, passages, vectors))  # pairs of documents naming none (indexer.index.pairing)
+    # pairs of documents naming none (indexer.index.pairing); an older version's translation is the latest's
+    out.extend(link_rows(documents, passages, vectors, superseded))
     return out
 
 
@@ -210,12 +242,13 @@ def build_index(
             timings: dict[str, float] = {}
             t0 = time.perf_counter()
             documents = sorted(documents, key=lambda d: d.doc_id)
-            prev = _Previous() if full else _load_previous(index_dir, encoder)
+            prev = _Previous(first_seen=_served_first_seen(index_dir)) if full else _load_previous(index_dir, encoder)
             unchanged = {
                 d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == fingerprint(d)
             }
             passages = split_all(documents, unchanged)
             changes = _changes(documents, passages, prev)
+            revisions = detect_revisions(documents, prev.first_seen)
             timings["split"] = time.perf_counter() - t0
 
             t0 = time.perf_counter()
@@ -256,7 +289,7 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
-            pairs = _pairs(documents, passages, vectors, prev, changes)
+            pairs = _pairs(documents, passages, vectors, prev, changes, {r.old for r in revisions})
             snap.write_jsonl(staging / snap.PAIRS, pairs)
             timings["align"] = time.perf_counter() - t0
 
@@ -275,9 +308,17 @@ def build_index(
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
                 "documents": {
-                    d.doc_id: {"sha256": d.sha256, "fingerprint": fingerprint(d), "lang": d.lang, "path": d.path}
+                    d.doc_id: {
+                        "sha256": d.sha256,
+                        "fingerprint": fingerprint(d),
+                        "lang": d.lang,
+                        "path": d.path,
+                        "first_seen": prev.first_seen.get(d.doc_id, version),
+                        "record": record_digest(d),
+                    }
                     for d in documents
                 },
+                "revisions": [r.to_dict() for r in revisions],
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
@@ -298,6 +339,7 @@ def build_index(
             changes=changes,
             seconds={k: round(v, 4) for k, v in timings.items()},
             removed=removed,
+            revisions=revisions,
         )
 
 
@@ -314,5 +356,7 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         return None
     if manifest.get("encoder", {}).get("id") != encoder.id:
         return None
-    served = {d: m.get("fingerprint", m.get("sha256")) for d, m in manifest.get("documents", {}).items()}
-    return version if served == {d.doc_id: fingerprint(d) for d in documents} else None
+    served = {
+        d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
+    }
+    return version if served == {d.doc_id: (fingerprint(d), record_digest(d)) for d in documents} else None

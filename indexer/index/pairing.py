@@ -119,12 +119,19 @@ def detect_links(
 
 
 def link_rows(
-    documents: Sequence[Document], passages: Sequence[Passage], vectors: np.ndarray
+    documents: Sequence[Document],
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    superseded: frozenset[str] | set[str] = frozenset(),
 ) -> list[dict[str, object]]:
-    """pairs.jsonl rows for the detected links: aligned passages, each row naming its link and score."""
-    linked = {d.doc_id for d in documents if d.translation_of} | {
-        d.translation_of for d in documents if d.translation_of
-    }
+    """pairs.jsonl rows for the detected links: aligned passages, each row naming its link and score.
+
+    Superseded versions (indexer.index.revisions) take part in no detected link, and a given
+    link to one leaves its partner free: the translation of a corrected communiqué pairs with
+    the latest version."""
+    given = [(d.doc_id, d.translation_of) for d in documents if d.translation_of]
+    linked = {x for pair in given if not set(pair) & superseded for x in pair}
+    documents = [d for d in documents if d.doc_id not in superseded]
     rows: dict[str, list[int]] = {}
     for row, p in enumerate(passages):
         rows.setdefault(p.doc_id, []).append(row)

@@ -11,6 +11,7 @@ from indexer.index.align import twin_map
 from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
+from indexer.index.revisions import Revision
 from indexer.types import Document
 from indexer.index.vectors import VectorIndex
 
@@ -30,6 +31,9 @@ class IndexSnapshot:
     doc_twins: dict[str, set[str]] = field(default_factory=dict)
     body_offsets: dict[str, int] = field(default_factory=dict)  # doc_id -> offset in documents.jsonl
     detected_links: dict[str, tuple[str, float]] = field(default_factory=dict)  # doc_id -> (twin, score)
+    revisions: list[Revision] = field(default_factory=list)  # older version -> next newer (indexer.revisions)
+    superseded_by: dict[str, str] = field(default_factory=dict)  # doc_id -> its next newer version
+    supersedes: dict[str, str] = field(default_factory=dict)  # doc_id -> the version it replaced
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -42,6 +46,16 @@ class IndexSnapshot:
         for doc_id, (twin, _) in self.detected_links.items():
             if doc_id in self.documents and twin in self.documents:
                 self.doc_twins.setdefault(doc_id, set()).add(twin)
+        self.superseded_by = {r.old: r.new for r in self.revisions}
+        self.supersedes = {r.new: r.old for r in self.revisions}
+
+    def given_links(self) -> dict[str, str]:
+        """Both directions of the translation links named by `translation_of`."""
+        out: dict[str, str] = {}
+        for doc in self.documents.values():
+            if doc.translation_of:
+                out[doc.doc_id], out[doc.translation_of] = doc.translation_of, doc.doc_id
+        return out
 
     def document(self, doc_id: str) -> Document:
         """The whole document, body included (read from the snapshot on demand).
@@ -83,6 +97,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         rows=rows,
         body_offsets=body_offsets,
         detected_links=_links(pairs),
+        revisions=[Revision(**r) for r in manifest.get("revisions", [])],
     )
 
 

@@ -36,6 +36,7 @@ class ImportRow:
     working_group: str = ""
     paired_with: str = ""
     pair_score: float | None = None
+    revision_of: str = ""  # the older version this document supersedes (indexer.index.revisions)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
 
@@ -128,11 +129,17 @@ def _notes(doc: Document) -> list[str]:
     return [w for w in doc.meta.get("intake_warnings", "").split("; ") if w]
 
 
-def fill_pairs(rows: list[ImportRow], twins: dict[str, tuple[str, float]], given: dict[str, str]) -> None:
-    """After the build: which document each imported one is paired with, and the link's score."""
+def fill_pairs(
+    rows: list[ImportRow],
+    twins: dict[str, tuple[str, float]],
+    given: dict[str, str],
+    supersedes: dict[str, str] | None = None,
+) -> None:
+    """After the build: which document each imported one is paired with (and the score), and what it revises."""
     for row in rows:
         if not row.doc_id or row.action == "refused":
             continue
+        row.revision_of = (supersedes or {}).get(row.doc_id, "")
         if row.doc_id in given:
             row.paired_with, row.pair_score = given[row.doc_id], None
         elif row.doc_id in twins:
@@ -140,7 +147,19 @@ def fill_pairs(rows: list[ImportRow], twins: dict[str, tuple[str, float]], given
 
 
 def format_table(rows: list[ImportRow]) -> str:
-    head = ["file", "action", "doc_id", "lang", "title", "date", "meeting", "working group", "paired with", "warnings"]
+    head = [
+        "file",
+        "action",
+        "doc_id",
+        "lang",
+        "title",
+        "date",
+        "meeting",
+        "working group",
+        "paired with",
+        "revision of",
+        "warnings",
+    ]
     lines = [head]
     for r in rows:
         lang = f"{r.lang} ({r.lang_confidence:.2f})" if r.lang and r.lang_confidence is not None else r.lang
@@ -157,6 +176,7 @@ def format_table(rows: list[ImportRow]) -> str:
                 r.meeting,
                 r.working_group,
                 pair,
+                r.revision_of,
                 notes,
             ]
         )

@@ -15,12 +15,14 @@ from typing import Any
 
 from indexer.index.snapshot_files import write_atomic
 from indexer.ingest.corpus import CorpusCatalog, sidecar
-from indexer.ingest.metadata import dump_metadata
+from indexer.ingest.metadata import dump_metadata, load_metadata
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
+from indexer.ingest.shingles import same_text
 from indexer.types import Document
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 WRITE_LOCK = ".write.lock"
+REFUSALS = {"translation": "not_translation_of", "revision": "not_revision_of"}  # kind -> metadata field
 
 
 class DocumentExists(DocumentError):
@@ -98,6 +100,7 @@ class CorpusStore:
         doc = self._parse(upload)
         with self._writing():
             loaded = self.catalog.load()
+            doc = _free_detected_id(doc, loaded.documents)
             holder = next((d for d in loaded.documents if d.doc_id == doc.doc_id), None)
             if holder is not None:
                 raise DocumentExists(
@@ -112,7 +115,7 @@ class CorpusStore:
 
     def check(self, upload: Upload) -> Document:
         """What add() would store, without writing: DocumentError / DocumentExists as add() raises them."""
-        doc = self._parse(upload)
+        doc = _free_detected_id(self._parse(upload), self.catalog.load().documents)
         holder = self.catalog.find(doc.doc_id)
         if holder is not None:
             raise DocumentExists(
@@ -141,6 +144,30 @@ class CorpusStore:
                 raise DocumentNotFound(f"no document {doc_id!r} in the corpus")
             remove_file(self.root / old.path)
             return old
+
+    def refuse(self, doc_id: str, kind: str, other: str) -> Stored:
+        """Refuse a detected link (translation or revision) between two documents, in `doc_id`'s sidecar.
+
+        The file's bytes stay as sent; the sidecar keeps the id the document has now, so refusing
+        never renames it. The next build leaves the two unlinked (indexer.index.pairing, .revisions)."""
+        key = REFUSALS[kind]
+        with self._writing():
+            loaded = self.catalog.load()
+            docs = {d.doc_id: d for d in loaded.documents}
+            doc = docs.get(doc_id)
+            if doc is None or not doc.path:
+                raise DocumentNotFound(f"no document {doc_id!r} in the corpus")
+            if other not in docs or other == doc_id:
+                raise DocumentNotFound(f"no other document {other!r} in the corpus")
+            target = self.root / doc.path
+            side = sidecar(target)
+            fields: dict[str, Any] = load_metadata(side.read_text("utf-8"), side.name) if side.is_file() else {}
+            refused = {x.strip() for x in str(fields.get(key) or doc.meta.get(key, "")).split(",") if x.strip()}
+            fields.update({"doc_id": doc.doc_id, key: ", ".join(sorted(refused | {other}))})
+            write_atomic(side, dump_metadata(fields))
+            stored = dataclasses.replace(doc, meta={**doc.meta, key: fields[key]})
+            self.catalog.remember(target, stored)
+            return Stored(stored, [], doc)
 
     def _parse(self, upload: Upload) -> Document:
         suffix = Path(upload.filename).suffix.lower()
@@ -203,6 +230,22 @@ class CorpusStore:
             )
         warnings += [w for w in doc.meta.get("intake_warnings", "").split("; ") if w]  # e.g. "date not found"
         return Stored(stored, warnings, old)
+
+
+def _free_detected_id(doc: Document, documents: list[Document]) -> Document:
+    """An id derived from the header (nobody chose it) that is taken gets the next free suffix.
+
+    A corrected communiqué derives the same id as the one it corrects; stored as `<id>-2` it is
+    then found to be a revision (indexer.index.revisions). The same text again keeps the id and
+    so collides (409), as does an id someone chose."""
+    taken = {d.doc_id: d for d in documents}
+    holder = taken.get(doc.doc_id)
+    if doc.meta.get("origin_doc_id") != "detected" or holder is None or same_text(holder.body, doc.body):
+        return doc
+    n = 2
+    while f"{doc.doc_id}-{n}" in taken:
+        n += 1
+    return dataclasses.replace(doc, doc_id=f"{doc.doc_id}-{n}")
 
 
 def remove_file(path: Path) -> None:

@@ -51,6 +51,7 @@ class SearchFilters:
     date_from: str | None = None
     date_to: str | None = None
     doc_ids: tuple[str, ...] | None = None
+    include_superseded: bool = False  # older versions of a revised document (indexer.index.revisions) too
 
     def active(self) -> bool:
         return any(v is not None for v in (self.doc_lang, self.date_from, self.date_to, self.doc_ids))
@@ -193,6 +194,7 @@ class Searcher:
         search_docs = None if allowed is None else sorted(self._with_twin_docs(allowed))
         search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
         allowed_set = None if allowed is None else set(allowed)
+        hidden = self._hidden(filters)
         laps.lap("detect")
         out = Candidates(query, qlang, mode, k, filters)
         qvec: np.ndarray | None = None
@@ -202,7 +204,7 @@ class Searcher:
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
             laps.lap("bm25")
-            out.lexical, lent_by = self._propagate(dict(raw), allowed_set)
+            out.lexical, lent_by = self._propagate(dict(raw), allowed_set, hidden)
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
         if mode in ("hybrid", "dense"):
@@ -210,7 +212,7 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            out.dense, _ = self._propagate(dict(raw_dense), allowed_set)
+            out.dense, _ = self._propagate(dict(raw_dense), allowed_set, hidden)
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
@@ -271,8 +273,16 @@ class Searcher:
         passages = self.snapshot.passages
         return {r: w for r in scores if passages.lang(lent_by.get(r, r)) != qlang.lang}
 
-    def _propagate(self, scores: dict[int, float], allowed: set[str] | None) -> tuple[dict[int, float], dict[int, int]]:
-        """A passage scores at least as well as its aligned twin; then keep allowed documents only.
+    def _hidden(self, filters: SearchFilters) -> set[str]:
+        """Superseded versions, unless asked for (or named in a doc_ids filter)."""
+        if filters.include_superseded or not self.snapshot.superseded_by:
+            return set()
+        return set(self.snapshot.superseded_by) - set(filters.doc_ids or ())
+
+    def _propagate(
+        self, scores: dict[int, float], allowed: set[str] | None, hidden: set[str] | None = None
+    ) -> tuple[dict[int, float], dict[int, int]]:
+        """A passage scores at least as well as its aligned twin; then keep allowed, visible documents only.
 
         Returns the scores and, for scores lent by a twin, which row lent them.
         """
@@ -288,6 +298,9 @@ class Searcher:
         if allowed is not None:
             passages = self.snapshot.passages
             out = {r: s for r, s in out.items() if passages.doc_id(r) in allowed}
+        if hidden:
+            passages = self.snapshot.passages
+            out = {r: s for r, s in out.items() if passages.doc_id(r) not in hidden}
         return out, lent_by
 
     def _collapse_twins(
@@ -338,6 +351,7 @@ class Searcher:
             highlights=highlight_spans(terms[passage.lang], passage.text, passage.lang),
             twin=twin,
             twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
+            superseded_by=self.snapshot.superseded_by.get(passage.doc_id),
         )
 
 

@@ -19,7 +19,7 @@ from service.builds import JobResult
 from service.deps import BuildsDep, EngineDep, WritesDep
 from service.errors import describe_errors
 from service.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES
-from service.schemas import DocumentCreate, ErrorPublic
+from service.schemas import DocumentCreate, ErrorPublic, RefusalCreate
 from service.writes import DocumentWrites, Receipt
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -135,6 +135,7 @@ async def _reply(writes: DocumentWrites, receipt: Receipt, wait: bool) -> JSONRe
         "added": "the document is stored in the corpus",
         "replaced": "the new version is stored in the corpus",
         "deleted": "the document is removed from the corpus",
+        "refused": "the refusal is stored in the document's metadata",
         "reindex": "the rebuild was requested",
     }[receipt.action]
     if not wait:
@@ -214,11 +215,7 @@ async def import_documents(
         content["build"] = result.to_dict() if result is not None else None
         if result is not None and result.outcome not in ("failed", "cancelled"):
             snapshot = engine.searcher().snapshot
-            given = {}
-            for doc in snapshot.documents.values():
-                if doc.translation_of:
-                    given[doc.doc_id], given[doc.translation_of] = doc.translation_of, doc.doc_id
-            fill_pairs(rows, snapshot.detected_links, given)
+            fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
             content["files"] = [r.to_dict() for r in rows]
             content.update(published=True, index_version=result.version)
     return JSONResponse(status_code=200 if receipt is None or wait else 202, content=content)
@@ -239,6 +236,17 @@ async def replace_document(
 async def remove_document(writes: WritesDep, _: AdminDep, doc_id: DocId, wait: Wait = False) -> JSONResponse:
     """Delete a document from the corpus and the index."""
     return await _reply(writes, await _store(writes.delete, doc_id), wait)
+
+
+@router.post("/documents/{doc_id}/refusals", responses=ERRORS, status_code=202)
+async def refuse_link(
+    writes: WritesDep, _: AdminDep, doc_id: DocId, body: RefusalCreate, wait: Wait = False
+) -> JSONResponse:
+    """Refuse a detected link: `translation` (not its twin) or `revision` (not a version of it).
+
+    Stored as `not_translation_of` / `not_revision_of` in the document's sidecar metadata, so it
+    holds across rebuilds; a hand-given `translation_of` or `supersedes` is not affected."""
+    return await _reply(writes, await _store(writes.refuse, doc_id, body.kind, body.other), wait)
 
 
 @router.post("/reindex", responses=ERRORS, status_code=202)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from indexer.index.snapshot import IndexSnapshot
 from indexer.retrieval.citations import citation_label
@@ -32,6 +32,17 @@ class TranslationPublic(BaseModel):
     title: str
 
 
+class VersionPublic(BaseModel):
+    """One version of a revised document (indexer.index.revisions), oldest first."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    latest: bool = Field(description="the version search shows by default")
+    similarity: float | None = Field(description="shingle similarity to the previous version; None when given")
+    how: str | None = Field(description='"given" (supersedes: in its metadata) or "detected"; None for the first')
+
+
 class OriginPublic(BaseModel):
     """Where one field's value came from: given (front matter, sidecar, form), the file's own
     metadata (a page's title or date), or detected from the text with a confidence in [0, 1]."""
@@ -45,6 +56,9 @@ class DocumentViewPublic(DocumentBase):
     origins: dict[str, OriginPublic]
     warnings: list[str]
     translations: list[TranslationPublic]
+    superseded_by: str | None = Field(None, description="the next newer version, when this one was revised")
+    latest_version: str = Field(description="doc_id of the latest version (this one when never revised)")
+    versions: list[VersionPublic] = Field(description="every version of this text, oldest first; empty if only one")
     body: str
     passages: list[ViewPassagePublic]
 
@@ -79,8 +93,40 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
         "origins": origins,
         "warnings": [w for w in doc.meta.get("intake_warnings", "").split("; ") if w],
         "translations": translations,
+        **versions_of(snapshot, doc_id),
         "body": snapshot.document(doc_id).body,
         "passages": passages,
+    }
+
+
+def versions_of(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
+    """The chain of versions `doc_id` belongs to, oldest first, and which one is the latest."""
+    oldest, seen = doc_id, {doc_id}
+    while oldest in snapshot.supersedes and snapshot.supersedes[oldest] not in seen:
+        oldest = snapshot.supersedes[oldest]
+        seen.add(oldest)
+    links = {r.new: r for r in snapshot.revisions}
+    chain, cur = [oldest], oldest
+    while cur in snapshot.superseded_by and snapshot.superseded_by[cur] not in chain:
+        cur = snapshot.superseded_by[cur]
+        chain.append(cur)
+    versions = []
+    for i, vid in enumerate(chain):
+        doc, link = snapshot.documents[vid], links.get(vid)
+        versions.append(
+            {
+                "doc_id": vid,
+                "title": doc.title,
+                "date": doc.date,
+                "latest": i == len(chain) - 1,
+                "similarity": link.similarity if link and i else None,
+                "how": link.how if link and i else None,
+            }
+        )
+    return {
+        "superseded_by": snapshot.superseded_by.get(doc_id),
+        "latest_version": chain[-1],
+        "versions": versions if len(chain) > 1 else [],
     }
 
 

@@ -21,6 +21,8 @@ async def list_documents(searcher: SearcherDep) -> dict[str, Any]:
             # given (translation_of) and detected links alike (indexer.pairing)
             "translations": sorted(snapshot.doc_twins.get(doc.doc_id, set())),
             "passages": len(snapshot.doc_rows.get(doc.doc_id, [])),
+            "superseded_by": snapshot.superseded_by.get(doc.doc_id),
+            "supersedes": snapshot.supersedes.get(doc.doc_id),
         }
         for doc in sorted(snapshot.documents.values(), key=lambda d: (d.date or "", d.doc_id))
     ]

@@ -23,6 +23,7 @@ function readForm() {
     date_to: $("date-to").value || null,
     mode: $("mode").value,
     k: Number.isFinite(k) ? Math.min(100, Math.max(1, k)) : ASK_DEFAULT_K,
+    include_superseded: $("superseded").checked,
   };
   if (!q) return { error: "errEmptyQuery", focus: "q" };
   if (params.date_from && params.date_to && params.date_from > params.date_to) return { error: "errDates", focus: "date-from" };
@@ -36,7 +37,8 @@ function writeForm(params) {
   $("date-to").value = params.date_to || "";
   $("mode").value = params.mode || "hybrid";
   $("k").value = String(params.k || ASK_DEFAULT_K);
-  if ((params.mode && params.mode !== "hybrid") || (params.k && params.k !== ASK_DEFAULT_K)) $("advanced").open = true;
+  $("superseded").checked = Boolean(params.include_superseded);
+  if ((params.mode && params.mode !== "hybrid") || (params.k && params.k !== ASK_DEFAULT_K) || params.include_superseded) $("advanced").open = true;
 }
 
 function paramsFromUrl() {
@@ -50,6 +52,7 @@ function paramsFromUrl() {
     date_to: url.get("date_to"),
     mode: ["hybrid", "bm25", "dense"].includes(url.get("mode")) ? url.get("mode") : "hybrid",
     k: Number.isFinite(k) ? k : ASK_DEFAULT_K,
+    include_superseded: url.get("include_superseded") === "true",
   };
 }
 
@@ -58,12 +61,14 @@ function urlFor(params) {
   for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) url.set(name, params[name]);
   if (params.mode !== "hybrid") url.set("mode", params.mode);
   if (params.k !== ASK_DEFAULT_K) url.set("k", String(params.k));
+  if (params.include_superseded) url.set("include_superseded", "true");
   return `/?${url.toString()}`;
 }
 
 function filters(params) {
   const out = { q: params.q };
   for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) out[name] = params[name];
+  if (params.include_superseded) out.include_superseded = true;
   return out;
 }
 
@@ -281,7 +286,7 @@ function hitItem(hit, ask) {
       " ",
       langBadge(hit.lang),
     ),
-    h("p", { class: "hit-meta" }, meta),
+    h("p", { class: "hit-meta" }, meta, hit.superseded_by ? [" · ", h("span", { class: "badge badge-older" }, t("olderVersion"))] : []),
     h("p", { class: "hit-text", lang: hit.lang }, marked(hit.text, hit.highlights, "term")),
     h("p", { class: "hit-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))),
   );

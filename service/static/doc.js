@@ -92,6 +92,23 @@ function renderOtherLang(doc, tgt) {
   link.hidden = false;
 }
 
+/** Which version of a revised communiqué this is, with a link to the other one. */
+function renderVersion(doc) {
+  const box = $("doc-version");
+  const versions = doc.versions || [];
+  if (versions.length < 2) {
+    box.hidden = true;
+    return;
+  }
+  const older = doc.doc_id !== doc.latest_version;
+  const at = versions.findIndex((v) => v.doc_id === doc.doc_id);
+  const other = older ? versions.find((v) => v.doc_id === doc.latest_version) : versions[at - 1];
+  const label = [other.title, formatDate(other.date)].filter(Boolean).join(" · ");
+  box.replaceChildren(t(older ? "versionOlder" : "versionLatest"), " ", h("a", { href: docHref(other.doc_id) }, label || other.doc_id));
+  box.className = `doc-version${older ? " is-older" : ""}`;
+  box.hidden = false;
+}
+
 function render() {
   const box = $("message");
   if (state.error) {
@@ -110,6 +127,7 @@ function render() {
   $("doc-title").textContent = doc.title;
   $("doc-title").setAttribute("lang", doc.lang);
   renderMeta(doc);
+  renderVersion(doc);
   renderOtherLang(doc, tgt);
   renderBody(doc, tgt);
   $("document").hidden = false;
