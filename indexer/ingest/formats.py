@@ -1,7 +1,7 @@
 """One reader per format, chosen by the file's content as well as its name: Word, archive web pages, legacy text.
 
 Each returns the body as blank-line separated paragraphs, so that the splitter numbers sections and
-paragraphs the same way whatever the file was. PDFs (with OCR for scanned pages) are in readers.py."""
+paragraphs the same way whatever the file was. PDFs (with OCR for scanned pages) are in pdf.py."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge
 
+MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiqué in any archive
 MAX_DOCX_UNZIPPED = 64 * 1024 * 1024  # all parts of a Word file, inflated (a long communiqué: ~1 MB)
 MAX_DOCX_PARTS = 2000
 LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman"]  # older Western systems' plain text

@@ -1,21 +1,22 @@
-"""Read corpus files (.md/.txt with front matter, .html, .pdf) into Documents."""
+"""Read corpus files (.md/.txt with front matter, .html, .pdf, .docx) into Documents: text, metadata, id."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from indexer.ingest import formats
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
+from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.header import Found, derived_doc_id, detect_header
+from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
+from indexer.ingest.pdf import pdf_to_text
 from indexer.types import LANGS, Document
 
 __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
@@ -23,9 +24,6 @@ __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiqué in any archive
-MAX_PDF_PAGES = 500
-MAX_PDF_PAGE_CONTENT = 2 * 1024 * 1024  # decoded content-stream bytes of one page (real pages: ~50 KB)
 
 
 def slugify(text: str) -> str:
@@ -50,107 +48,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, text[match.end() :]
 
 
-class _TextExtractor(HTMLParser):
-    _BLOCKS: ClassVar[set[str]] = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.title = ""
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "title":
-            self._in_title = False
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def _tidy_paragraphs(text: str) -> str:
-    paras = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
-    return "\n\n".join(p for p in paras if p)
-
-
-def html_to_text(raw: str) -> tuple[str, str]:
-    parser = _TextExtractor()
-    parser.feed(raw)
-    return parser.title.strip(), _tidy_paragraphs("".join(parser.parts))
-
-
 _ID_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")  # as corpus_files.valid_doc_id
-MIN_PAGE_TEXT = 20  # characters: a page with less in its text layer is a scan (a page number is not text)
 DETECTED_FIELDS = ("meeting", "meeting_number", "date", "place", "working_group")
-
-
-def pdf_to_text(data: bytes) -> formats.Extracted:
-    """The text layer of every page; pages without one (scans) are read by OCR, in their own language."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise DocumentError("the PDF is encrypted")
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise DocumentTooLarge(f"the PDF has {len(reader.pages)} pages; at most {MAX_PDF_PAGES} are accepted")
-        pages: list[str] = []
-        total = 0
-        for number, page in enumerate(reader.pages, start=1):
-            # a few KB of compressed stream can inflate to megabytes of text operators, and text
-            # extraction is the slow part: measure the decoded stream before extracting from it
-            contents = page.get_contents()
-            size = len(contents.get_data()) if contents is not None else 0
-            if size > MAX_PDF_PAGE_CONTENT:
-                raise DocumentTooLarge(
-                    f"page {number} of the PDF holds {size // 1024} KB of content; "
-                    f"at most {MAX_PDF_PAGE_CONTENT // 1024} KB per page are accepted"
-                )
-            text = page.extract_text() or ""
-            total += len(text)
-            if total > MAX_BODY_CHARS:
-                raise DocumentTooLarge(f"the PDF's text is longer than {MAX_BODY_CHARS:,} characters")
-            pages.append(text)
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentError(f"the PDF could not be read: {exc}") from None
-    scanned = [n for n, text in enumerate(pages, start=1) if len(text.strip()) < MIN_PAGE_TEXT]
-    out = formats.Extracted("")
-    if scanned:
-        from indexer.ingest.ocr import LOW_CONFIDENCE, ocr_pages
-
-        done = ocr_pages(data, scanned)
-        for scan in done:
-            total += len(scan.text)
-            if total > MAX_BODY_CHARS:
-                raise DocumentTooLarge(f"the PDF's text (with OCR) is longer than {MAX_BODY_CHARS:,} characters")
-            pages[scan.number - 1] = scan.text
-            if scan.confidence < LOW_CONFIDENCE:
-                out.notes.append(f"OCR confidence low on page {scan.number} ({scan.confidence:.0f}/100)")
-        out.file_meta["ocr"] = ", ".join(
-            f"p{p.number} {p.lang or 'eng+spa'} {p.confidence:.0f}" for p in done
-        )  # the pages read by OCR: number, language model, mean word confidence
-    out.body = formats.paragraphs_to_body(_tidy_paragraphs("\n\n".join(pages)).split("\n\n"))
-    if not out.body:
-        raise DocumentError("the PDF has no extractable text")
-    return out
 
 
 def _iso_date(value: Any) -> str | None:
