@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from indexer.encoders import Encoder
 from tests.conftest import CORPUS, ROOT
 
 HEALTH_DOC = """XX U.S.-MEXICO BINATIONAL COMMISSION
@@ -43,6 +44,16 @@ def seeded_index(tmp: Path, session_index: Path) -> Path:
     (dest / "cache").mkdir(parents=True)
     shutil.copy(session_index / "cache" / "embeddings.sqlite", dest / "cache" / "embeddings.sqlite")
     return dest
+
+
+def built_copy(tmp: Path, session_index: Path, encoder: Encoder) -> tuple[Path, Path]:
+    """A corpus copy and an index built over it (vectors from the session's cache): one test's own archive."""
+    from indexer.index.build import build_index
+    from indexer.ingest.corpus import load_corpus
+
+    corpus, index = corpus_copy(tmp), seeded_index(tmp, session_index)
+    build_index(load_corpus(corpus).documents, index, encoder)
+    return corpus, index
 
 
 def free_port() -> int:

@@ -12,14 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer.encoders import Encoder
-from indexer.index.build import build_index
 from indexer.index.revisions import detect_revisions, similar_pairs
 from indexer.ingest.corpus import load_corpus
 from indexer.types import Document
 from service.app import create_app
 from service.config import Settings
 from tests.conftest import CORPUS
-from tests.helpers import corpus_copy, seeded_index
+from tests.helpers import built_copy, seeded_index
 
 KEY = {"X-API-Key": "rev-key"}
 EN_ID = "bnc-xix-2002-migration-consular-en"
@@ -89,10 +88,7 @@ def test_three_versions_chain_oldest_first() -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[TestClient]:
-    tmp = tmp_path_factory.mktemp("revisions")
-    corpus = corpus_copy(tmp)
-    index = seeded_index(tmp, index_dir)
-    build_index(load_corpus(corpus).documents, index, encoder)
+    corpus, index = built_copy(tmp_path_factory.mktemp("revisions"), index_dir, encoder)
     settings = Settings(index=index, corpus=corpus, api_keys="rev-key")
     with TestClient(create_app(settings, encoder=encoder)) as client:
         res = client.post(
@@ -179,8 +175,7 @@ def test_bnc_add_reports_the_revision(tmp_path: Path, index_dir: Path, capsys: p
 
 @pytest.mark.slow
 def test_admin_refuses_a_detected_revision(tmp_path: Path, index_dir: Path, encoder: Encoder) -> None:
-    corpus, index = corpus_copy(tmp_path), seeded_index(tmp_path, index_dir)
-    build_index(load_corpus(corpus).documents, index, encoder)
+    corpus, index = built_copy(tmp_path, index_dir, encoder)
     with TestClient(create_app(Settings(index=index, corpus=corpus, api_keys="rev-key"), encoder=encoder)) as client:
         files = {"file": ("corrected.txt", _corrected().encode(), "text/plain")}
         assert client.post("/api/documents?wait=true", files=files, headers=KEY).status_code == 201
