@@ -101,3 +101,29 @@ def test_short_documents_pair_too(docs_by_id: dict[str, Document], encoder: Enco
     es = Document("short-es", "es", "", "\n\n".join(_paras(docs_by_id[ES_DOC])[1 : 1 + n]))
     passages, vectors = _vectors([en, es], encoder)
     assert [(x.a, x.b) for x in detect_links([en, es], passages, vectors, set())] == [("short-en", "short-es")]
+
+
+def test_links_of_unchanged_documents_are_reused_and_match_a_full_detection(
+    docs_by_id: dict[str, Document], encoder: Encoder
+) -> None:
+    from indexer.index.pairing import Reuse, link_rows
+
+    en, es = _unlinked(docs_by_id)
+    other = Document("medio-ambiente-2004-es", "es", "Medio ambiente", UNRELATED_ES, date="2004-11-12")
+    everything = [en, es, other]
+    passages, vectors = _vectors(everything, encoder)
+    full = link_rows(everything, passages, vectors)
+    assert full and {tuple(r["link"][:2]) for r in full} == {(EN_DOC, ES_DOC)}
+
+    def rows_for(docs: list[Document]) -> tuple[list[Passage], np.ndarray]:
+        keep = [i for i, p in enumerate(passages) if p.doc_id in {d.doc_id for d in docs}]
+        return [passages[i] for i in keep], vectors[keep]
+
+    # the Spanish version arrives after the English one: found as a full detection finds it
+    first = link_rows([en, other], *rows_for([en, other]))
+    assert first == []
+    assert link_rows(everything, passages, vectors, reuse=Reuse(first, {ES_DOC})) == full
+    # an unrelated document arrives after the pair: the pair's rows are kept, not aligned again
+    pair = link_rows([en, es], *rows_for([en, es]))
+    again = link_rows(everything, passages, vectors, reuse=Reuse(pair, {other.doc_id}))
+    assert again == full and all(x is y for x, y in zip(again, pair, strict=True))

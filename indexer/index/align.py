@@ -33,30 +33,46 @@ def align_pair(a: np.ndarray, b: np.ndarray) -> list[tuple[list[int], list[int]]
     bead have no twin.
     """
     n, m = len(a), len(b)
-    best = np.full((n + 1, m + 1), -np.inf)
+    # every similarity the recursion reads, computed up front as matrices (python floats in
+    # lists: the loop below indexes them n*m times)
+    sim = (a @ b.T).tolist() if n and m else []
+    # a[i] against b[j-1] + b[j] merged (1-2 beads), and a[i-1] + a[i] against b[j] (2-1 beads)
+    b_pair = np.linalg.norm(b[:-1] + b[1:], axis=1) if m > 1 else np.zeros(0)
+    a_pair = np.linalg.norm(a[:-1] + a[1:], axis=1) if n > 1 else np.zeros(0)
+    s = np.asarray(sim) if sim else np.zeros((n, m))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_b_pair = ((s[:, :-1] + s[:, 1:]) / np.where(b_pair > 0, b_pair, 1)).tolist() if m > 1 else []
+        a_pair_to = ((s[:-1, :] + s[1:, :]) / np.where(a_pair > 0, a_pair, 1)[:, None]).tolist() if n > 1 else []
+    best = [[-np.inf] * (m + 1) for _ in range(n + 1)]
     back: dict[tuple[int, int], tuple[int, int]] = {}
-    best[0, 0] = 0.0
+    best[0][0] = 0.0
+    neg = -np.inf
     for i in range(n + 1):
+        row, up = best[i], best[i - 1] if i else None
         for j in range(m + 1):
             if i == j == 0:
                 continue
-            options = []
-            if i and j:
-                options.append((best[i - 1, j - 1] + float(a[i - 1] @ b[j - 1]) - ALIGN_BASE, (1, 1)))
-            if i and j > 1:
-                merged = float(a[i - 1] @ _unit(b[j - 2] + b[j - 1]))
-                if merged > max(float(a[i - 1] @ b[j - 2]), float(a[i - 1] @ b[j - 1])):
-                    options.append((best[i - 1, j - 2] + 2 * (merged - ALIGN_BASE) - MERGE_COST, (1, 2)))
+            # the first best option in this order wins a tie: 1-1, 1-2, 2-1, skip a, skip b
+            score, step = neg, (0, 0)
+            if up is not None and j:
+                score, step = up[j - 1] + sim[i - 1][j - 1] - ALIGN_BASE, (1, 1)
+            if up is not None and j > 1:
+                merged = to_b_pair[i - 1][j - 2]
+                if merged > sim[i - 1][j - 2] and merged > sim[i - 1][j - 1]:
+                    option = up[j - 2] + 2 * (merged - ALIGN_BASE) - MERGE_COST
+                    if option > score:
+                        score, step = option, (1, 2)
             if i > 1 and j:
-                merged = float(_unit(a[i - 2] + a[i - 1]) @ b[j - 1])
-                if merged > max(float(a[i - 2] @ b[j - 1]), float(a[i - 1] @ b[j - 1])):
-                    options.append((best[i - 2, j - 1] + 2 * (merged - ALIGN_BASE) - MERGE_COST, (2, 1)))
-            if i:
-                options.append((best[i - 1, j], (1, 0)))
-            if j:
-                options.append((best[i, j - 1], (0, 1)))
-            score, step = max(options, key=lambda o: o[0])
-            best[i, j] = score
+                merged = a_pair_to[i - 2][j - 1]
+                if merged > sim[i - 2][j - 1] and merged > sim[i - 1][j - 1]:
+                    option = best[i - 2][j - 1] + 2 * (merged - ALIGN_BASE) - MERGE_COST
+                    if option > score:
+                        score, step = option, (2, 1)
+            if up is not None and (up[j] > score or step == (0, 0)):
+                score, step = up[j], (1, 0)
+            if j and (row[j - 1] > score or step == (0, 0)):
+                score, step = row[j - 1], (0, 1)
+            row[j] = score
             back[(i, j)] = step
     beads: list[tuple[list[int], list[int]]] = []
     i, j = n, m

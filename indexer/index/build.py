@@ -23,7 +23,7 @@ from indexer.index.align import translation_pairs
 from indexer.index.analysis import ANALYZERS
 from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
-from indexer.index.pairing import link_rows
+from indexer.index.pairing import Reuse, link_rows
 from indexer.index.revisions import Revision, detect_revisions
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
@@ -81,6 +81,9 @@ class _Previous:
     pairs: list[dict[str, Any]] = field(default_factory=list)
     lexical_compatible: bool = False
     first_seen: dict[str, str] = field(default_factory=dict)  # doc_id -> version it was first built into
+    records: dict[str, str] = field(default_factory=dict)  # doc_id -> record digest
+    superseded: set[str] = field(default_factory=set)
+    same_encoder: bool = False  # vectors and pairs were loaded: they can be reused
 
     @property
     def passage_ids(self) -> set[str]:
@@ -127,7 +130,10 @@ def _load_previous(index_dir: Path, encoder: Encoder) -> _Previous:
     for p in passages:
         prev.passages.setdefault(p.doc_id, []).append(p)
     prev.lexical_compatible = manifest.get("lexical") == LEXICAL_FORMAT and manifest.get("analyzers") == ANALYZERS
+    prev.records = {d: m.get("record", "") for d, m in manifest["documents"].items()}
+    prev.superseded = {r["old"] for r in manifest.get("revisions", [])}
     if manifest["encoder"]["id"] == encoder.id:
+        prev.same_encoder = True
         vectors = VectorIndex.load(path / "vectors.faiss").vectors()
         prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
         prev.pairs = snap.pair_rows(path)
@@ -175,6 +181,19 @@ def _changes(documents: list[Document], passages: list[Passage], prev: _Previous
     return out
 
 
+def _link_reuse(documents: list[Document], prev: _Previous, changes: Changes, superseded: set[str]) -> Reuse | None:
+    """The last build's detected links can stand when this build only adds documents.
+
+    A change, a removal, a new revision or an edited record can bring two unchanged documents
+    into candidacy that were never aligned (indexer.index.pairing), so those builds detect afresh."""
+    if not prev.same_encoder or changes.changed or changes.removed or superseded != prev.superseded:
+        return None
+    added = set(changes.added)
+    if any(prev.records.get(d.doc_id) != record_digest(d) for d in documents if d.doc_id not in added):
+        return None
+    return Reuse(prev.pairs, added)
+
+
 def _pairs(
     documents: list[Document],
     passages: list[Passage],
@@ -206,7 +225,7 @@ def _pairs(
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
     # pairs of documents naming none (indexer.index.pairing); an older version's translation is the latest's
-    out.extend(link_rows(documents, passages, vectors, superseded))
+    out.extend(link_rows(documents, passages, vectors, superseded, _link_reuse(documents, prev, changes, superseded)))
     return out
 
 

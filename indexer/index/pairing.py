@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -66,9 +67,18 @@ def _refused(doc: Document) -> set[str]:
 
 
 def detect_links(
-    documents: Sequence[Document], passages: Sequence[Passage], vectors: np.ndarray, linked: set[str]
+    documents: Sequence[Document],
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    linked: set[str],
+    touched: set[str] | None = None,
+    previous: dict[frozenset[str], float] | None = None,
 ) -> list[Link]:
-    """One-to-one links between documents of different languages not already `linked`."""
+    """One-to-one links between documents of different languages not already `linked`.
+
+    With `touched` (documents new or changed since the last build) a candidate pair of two
+    untouched documents is not aligned again: it keeps the last build's verdict, its link and
+    score from `previous` (beads empty: the caller has its rows) or no link."""
     rows: dict[str, list[int]] = {}
     for row, p in enumerate(passages):
         rows.setdefault(p.doc_id, []).append(row)
@@ -106,6 +116,11 @@ def detect_links(
         a, b = left[i], right[j]
         if b.doc_id in _refused(a) or a.doc_id in _refused(b):
             continue
+        if touched is not None and a.doc_id not in touched and b.doc_id not in touched:
+            kept = (previous or {}).get(frozenset((a.doc_id, b.doc_id)))
+            if kept is not None:
+                scored.append(Link(a.doc_id, b.doc_id, kept, []))
+            continue
         score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]])
         if score >= PAIR_THRESHOLD:
             scored.append(Link(a.doc_id, b.doc_id, round(score, 4), beads))
@@ -118,25 +133,54 @@ def detect_links(
     return out
 
 
+@dataclass
+class Reuse:
+    """What the last build found: its link rows, and which documents changed since (their links are redone)."""
+
+    rows: list[dict[str, Any]]
+    touched: set[str]
+
+
 def link_rows(
     documents: Sequence[Document],
     passages: Sequence[Passage],
     vectors: np.ndarray,
     superseded: frozenset[str] | set[str] = frozenset(),
-) -> list[dict[str, object]]:
+    reuse: Reuse | None = None,
+) -> list[dict[str, Any]]:
     """pairs.jsonl rows for the detected links: aligned passages, each row naming its link and score.
 
     Superseded versions (indexer.index.revisions) take part in no detected link, and a given
     link to one leaves its partner free: the translation of a corrected communiqué pairs with
-    the latest version."""
+    the latest version. With `reuse`, pairs of unchanged documents are not aligned again (an
+    archive that grows by a few files does not re-align thousands); a document whose link
+    changes because of a touched one is itself treated as touched, until nothing moves, so the
+    links are those a full detection would find."""
     given = [(d.doc_id, d.translation_of) for d in documents if d.translation_of]
-    linked = {x for pair in given if not set(pair) & superseded for x in pair}
+    linked = {x for pair in given if not set(pair) & superseded for x in pair if x}
     documents = [d for d in documents if d.doc_id not in superseded]
     rows: dict[str, list[int]] = {}
     for row, p in enumerate(passages):
         rows.setdefault(p.doc_id, []).append(row)
-    out: list[dict[str, object]] = []
-    for link in detect_links(documents, passages, vectors, {x for x in linked if x}):
+    if reuse is None:
+        links = detect_links(documents, passages, vectors, linked)
+        old_rows: dict[frozenset[str], list[dict[str, Any]]] = {}
+    else:
+        old_rows, previous = _previous_links(reuse.rows)
+        partner = {x: y for pair in previous for x, y in (tuple(pair), tuple(pair)[::-1])}
+        touched = set(reuse.touched)
+        while True:
+            links = detect_links(documents, passages, vectors, linked, touched, previous)
+            now = {x: y for link in links for x, y in ((link.a, link.b), (link.b, link.a))}
+            moved = {x for x, y in partner.items() if now.get(x) != y} | {x for x, y in now.items() if partner.get(x) != y}
+            if moved <= touched:
+                break
+            touched |= moved
+    out: list[dict[str, Any]] = []
+    for link in links:
+        if not link.beads and frozenset((link.a, link.b)) in old_rows:
+            out.extend(old_rows[frozenset((link.a, link.b))])
+            continue
         ra, rb = rows[link.a], rows[link.b]
         for ia, ib in link.beads:
             for x in ia:
@@ -146,6 +190,21 @@ def link_rows(
                         pa, pb = passages[ra[x]].passage_id, passages[rb[y]].passage_id
                         out.append({"a": pa, "b": pb, "sim": round(sim, 4), "link": [link.a, link.b, link.score]})
     return out
+
+
+def _previous_links(
+    rows: Sequence[dict[str, Any]],
+) -> tuple[dict[frozenset[str], list[dict[str, Any]]], dict[frozenset[str], float]]:
+    """The last build's detected links: their pairs.jsonl rows and scores, by document pair."""
+    by_pair: dict[frozenset[str], list[dict[str, Any]]] = {}
+    scores: dict[frozenset[str], float] = {}
+    for row in rows:
+        if "link" in row:
+            a, b, score = row["link"]
+            key = frozenset((str(a), str(b)))
+            by_pair.setdefault(key, []).append(row)
+            scores[key] = float(score)
+    return by_pair, scores
 
 
 def _same_meeting(a: Document, b: Document) -> bool:
