@@ -67,6 +67,69 @@ def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+EN_DOC = "bnc-xix-2002-migration-consular-en"
+ES_DOC = "bnc-xix-2002-migracion-asuntos-consulares-es"
+_QUERIES = {
+    "en": ("How many border crossing cards were issued?", "English question, passages in both languages"),
+    "es": ("¿Cuándo terminó el programa de reemplazo de las tarjetas de cruce?", "pregunta en español"),
+    "es_to_en": ("tarjetas de cruce", "Spanish keywords, English documents only (doc_lang=en)"),
+}
+
+
+def _query_examples(k: int) -> dict[str, Any]:
+    out = {}
+    for name, (q, summary) in _QUERIES.items():
+        value: dict[str, Any] = {"q": q, "k": k}
+        if name == "es_to_en":
+            value["doc_lang"] = "en"
+        out[name] = {"summary": summary, "value": value}
+    return out
+
+
+def _param_examples(values: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    return {name: {"summary": summary, "value": value} for name, (value, summary) in values.items()}
+
+
+# operation -> (summary, body examples, parameter examples)
+OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, dict[str, Any]]]] = {
+    ("get", "/api/search"): (
+        "Search (query parameters)",
+        None,
+        {
+            "q": _param_examples({n: (q, s) for n, (q, s) in _QUERIES.items()}),
+            "doc_lang": _param_examples({"en": ("en", "English documents"), "es": ("es", "documentos en español")}),
+        },
+    ),
+    ("post", "/api/search"): ("Search (JSON body)", _query_examples(10), {}),
+    ("post", "/api/ask"): ("Answer a question with an exact, cited quote", _query_examples(5), {}),
+    ("get", "/api/passages/{passage_id}"): (
+        "One passage with its citation",
+        None,
+        {"passage_id": _param_examples({"es": (f"{ES_DOC}:ef5b2250a153", "un pasaje en español")})},
+    ),
+    ("get", "/api/documents"): ("List the indexed documents", None, {}),
+    ("get", "/api/documents/{doc_id}"): (
+        "One whole communiqué with its numbered passages",
+        None,
+        {"doc_id": _param_examples({"en": (EN_DOC, "English communiqué"), "es": (ES_DOC, "comunicado en español")})},
+    ),
+}
+
+
+def _with_examples(doc: dict[str, Any]) -> dict[str, Any]:
+    for (method, path), (summary, body, params) in OPERATIONS.items():
+        op = doc.get("paths", {}).get(path, {}).get(method)
+        if op is None:
+            continue
+        op["summary"] = summary
+        if body is not None and "requestBody" in op:
+            op["requestBody"]["content"]["application/json"]["examples"] = body
+        for param in op.get("parameters", []):
+            if param["name"] in params:
+                param["examples"] = params[param["name"]]
+    return doc
+
+
 def _renamed(doc: dict[str, Any]) -> dict[str, Any]:
     text = json.dumps(doc)
     for old, new in SCHEMA_NAMES.items():
@@ -97,7 +160,7 @@ def install_openapi(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             doc["info"]["x-error-codes"] = code_table()
-            app.openapi_schema = _renamed(doc)
+            app.openapi_schema = _renamed(_with_examples(doc))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -96,7 +96,11 @@ def test_unknown_passage_and_route_are_json_404(client: TestClient) -> None:
     res = client.get("/api/passages/no-such-passage")
     assert res.status_code == 404 and "no passage 'no-such-passage'" in res.json()["detail"]
     # the old body was {"detail": "Not Found"}: now a stable code, and `detail` stays for clients that read it
-    assert client.get("/api/nothing").json() == {"code": "not_found", "detail": "nothing at /api/nothing", "field": None}
+    assert client.get("/api/nothing").json() == {
+        "code": "not_found",
+        "detail": "nothing at /api/nothing",
+        "field": None,
+    }
 
 
 def test_openapi_is_served(client: TestClient) -> None:

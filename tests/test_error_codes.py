@@ -196,4 +196,3 @@ def test_head_on_pages_and_health(client: TestClient) -> None:
         res = client.head(path)
         assert res.status_code == 200, path
         assert res.content == b""
-
