@@ -21,7 +21,7 @@ from service.errors import install_error_handlers
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware
 from service.openapi import install_openapi
-from service.routes import admin, api_docs, ask, document_view, documents, health, pages, passages, search
+from service.routes import admin, api_docs, ask, document_view, documents, export, health, pages, passages, search
 from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
 from service.writes import DocumentWrites
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.state.api_keys = load_api_keys(settings)
     install_error_handlers(app)
     install_openapi(app)
-    for module in (search, ask, passages, documents, document_view, admin, health, pages):
+    for module in (search, export, ask, passages, documents, document_view, admin, health, pages):
         app.include_router(module.router)
     app.include_router(metrics_route.router)
     app.include_router(api_docs.router)

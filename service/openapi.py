@@ -96,11 +96,17 @@ OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, di
         "Search (query parameters)",
         None,
         {
-            "q": _param_examples({n: (q, s) for n, (q, s) in _QUERIES.items()}),
+            "q": _param_examples(dict(_QUERIES.items())),
             "doc_lang": _param_examples({"en": ("en", "English documents"), "es": ("es", "documentos en español")}),
         },
     ),
     ("post", "/api/search"): ("Search (JSON body)", _query_examples(10), {}),
+    ("get", "/api/search.csv"): ("Search results as CSV", None, {"q": _param_examples(dict(_QUERIES.items()))}),
+    ("get", "/api/search.jsonl"): (
+        "Search results as JSON Lines",
+        None,
+        {"q": _param_examples(dict(_QUERIES.items()))},
+    ),
     ("post", "/api/ask"): ("Answer a question with an exact, cited quote", _query_examples(5), {}),
     ("get", "/api/passages/{passage_id}"): (
         "One passage with its citation",

@@ -184,6 +184,23 @@ def test_the_openapi_lists_every_code_and_each_operation_its_own(client: TestCli
     assert documented >= set(CODES) - {"not_found", "method_not_allowed", "http_error"}
 
 
+def test_the_openapi_has_english_and_spanish_examples_and_domain_names(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    assert {"SearchResponse", "AnswerResponse", "SearchHit", "Citation", "ErrorResponse"} <= set(
+        doc["components"]["schemas"]
+    )
+    assert not [name for name in doc["components"]["schemas"] if name.endswith(("Public", "Create"))]
+    for path in ("/api/search", "/api/ask"):
+        body = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        queries = {name: ex["value"]["q"] for name, ex in body["examples"].items()}
+        assert {"en", "es"} <= set(queries) and queries["es"].startswith("¿")
+        sent = client.post(path, json=body["examples"]["es_to_en"]["value"])
+        assert sent.status_code == 200 and {h["lang"] for h in sent.json()["hits"]} == {"en"}
+    for path in ("/api/search", "/api/search.csv", "/api/search.jsonl"):
+        q = next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == "q")
+        assert {"en", "es"} <= set(q["examples"])
+
+
 def test_readyz_without_an_index_carries_the_code(bare: TestClient) -> None:
     res = bare.get("/readyz", headers={"Accept-Language": "es"})
     assert res.status_code == 503
