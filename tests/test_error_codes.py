@@ -14,7 +14,7 @@ from indexer.encoders import Encoder, EncoderMismatch
 from service.app import create_app
 from service.config import Settings
 from service.error_codes import CODES, pick_lang, render
-from tests.conftest import EN_DOC
+from tests.conftest import EN_DOC, ROOT
 from tests.helpers import corpus_copy, one_page_pdf
 
 KEY = {"X-API-Key": "k3y"}
@@ -148,6 +148,11 @@ def test_the_lang_of_the_request_wins_over_accept_language(client: TestClient) -
         "errors": None,
     }
     assert client.post("/api/ask", json={"q": "visa", "k": 21}).json()["detail"] == "k: must be between 1 and 20"
+
+
+def test_the_readme_lists_every_code() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert [c for c in CODES if f"| `{c}` | {CODES[c].status} |" not in readme] == []
 
 
 @pytest.mark.parametrize(
