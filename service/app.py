@@ -20,7 +20,8 @@ from service.engine import Engine
 from service.errors import install_error_handlers
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware
-from service.routes import admin, ask, document_view, documents, health, pages, passages, search
+from service.openapi import install_openapi
+from service.routes import admin, api_docs, ask, document_view, documents, export, health, pages, passages, search
 from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
 from service.writes import DocumentWrites
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         summary="Bilingual (English/Spanish) search over U.S.-Mexico Binational Commission communiqués",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served offline by service.routes.api_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -56,9 +59,12 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.state.writes = DocumentWrites(CorpusStore(settings.corpus, catalog), builds)
     app.state.api_keys = load_api_keys(settings)
     install_error_handlers(app)
-    for module in (search, ask, passages, documents, document_view, admin, health, pages):
+    install_openapi(app)
+    for module in (search, export, ask, passages, documents, document_view, admin, health, pages):
         app.include_router(module.router)
     app.include_router(metrics_route.router)
+    app.include_router(api_docs.router)
+    app.mount(api_docs.ASSETS_URL, api_docs.assets(), name="docs-assets")
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     if settings.cors_origin_list:
         app.add_middleware(

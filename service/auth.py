@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, Request
 
 from service.config import Settings
+from service.errors import ApiError
 
 ENABLE_HINT = "admin routes are disabled: set BNC_API_KEYS (comma-separated) or BNC_API_KEYS_FILE to enable them"
 
@@ -22,14 +23,14 @@ def load_api_keys(settings: Settings) -> tuple[str, ...]:
 async def require_admin(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
     keys: tuple[str, ...] = request.app.state.api_keys
     if not keys:
-        raise HTTPException(403, ENABLE_HINT)
+        raise ApiError("admin_disabled")
     if not x_api_key:
-        raise HTTPException(401, "this route needs an admin key in the X-API-Key header")
+        raise ApiError("api_key_missing", field="X-API-Key")
     given = x_api_key.encode()
     # check every key so timing does not reveal which one (or how much of one) matched
     matched = [hmac.compare_digest(given, k.encode()) for k in keys]
     if not any(matched):
-        raise HTTPException(401, "the X-API-Key header does not hold a valid admin key")
+        raise ApiError("api_key_invalid", field="X-API-Key")
 
 
 AdminDep = Annotated[None, Depends(require_admin)]

@@ -257,6 +257,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """The read-only search tools for LLM assistants over the Model Context Protocol."""
+    from service.mcp_server import serve
+    from service.observability import configure_logging
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)  # to stderr: on stdio, stdout is the protocol's
+    serve(settings, http=args.http, host=args.host, port=args.port)
+    return 0
+
+
 def _add_query_options(p: argparse.ArgumentParser) -> None:
     """Language, filters, index and output options shared by `search` and `ask`."""
     p.add_argument("--lang", default="auto", help="query language: auto | en | es")
@@ -318,6 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="worker processes; each holds its own copy of the index in memory"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help="serve search/ask/get_document/list_documents as MCP tools (stdio by default)")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--encoder")
+    p.add_argument("--http", action="store_true", help="streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser(
         "bench",

@@ -1,7 +1,8 @@
-"""Every error is JSON with a plain message; nothing a user sends produces a traceback."""
+"""Every error is JSON `{code, detail, field}`: a stable code, a message in the asker's language, no traceback."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -13,39 +14,129 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.encoders import EncoderMismatch
 from service.engine import IndexUnavailable
+from service.error_codes import CODES, error_body, pick_lang, render
+from service.schemas import MAX_K
 
 log = logging.getLogger("bnc.errors")
+# routes whose JSON body `lang` is the asker's language (elsewhere `lang` means a document's language)
+_LANG_BODY_PATHS = ("/api/search", "/api/ask")
+ASK_MAX_K = 20  # AskCreate.k's bound
+
+
+class ApiError(StarletteHTTPException):
+    """An HTTP error with a registered code; `params` fill the code's message in either language."""
+
+    def __init__(
+        self, code: str, field: str | None = None, headers: Mapping[str, str] | None = None, **params: Any
+    ) -> None:
+        super().__init__(CODES[code].status, render(code, "en", params), dict(headers) if headers else None)
+        self.code = code
+        self.field = field
+        self.params = params
 
 
 def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
     """Pydantic validation errors as one line a person can act on ("k: must be at most 100; q: …")."""
     parts = []
     for err in errors:
-        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+        loc = _field(err)
         msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
 
 
+def _field(err: Mapping[str, Any]) -> str:
+    return ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+
+
+def classify(err: Mapping[str, Any], k_max: int | str = "?") -> tuple[str, str | None, dict[str, Any]]:
+    """One pydantic error -> (code, field, params); `k_max` is the route's bound on k (pydantic names one)."""
+    field = _field(err) or None
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind == "json_invalid":
+        return "body_not_json", None, {"reason": ctx.get("error", msg)}
+    if field == "q" and (kind in ("missing", "string_too_short") or msg == "the query is empty"):
+        return "query_empty", "q", {}
+    if field == "q" and kind == "string_too_long":
+        return "query_too_long", "q", {"max": ctx.get("max_length", "")}
+    if field == "k" and kind in ("greater_than_equal", "less_than_equal"):
+        return "k_out_of_range", "k", {"min": ctx.get("ge", 1), "max": ctx.get("le", k_max)}
+    if msg == "date_from is after date_to":
+        return "dates_out_of_order", "date_from", {}
+    if kind == "missing":
+        return "parameter_missing", field, {"field": field or "body"}
+    if kind in ("literal_error", "enum"):
+        choices = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return "invalid_choice", field, {"field": field or "body", "choices": choices}
+    return "invalid_parameter", field, {"field": field or "body", "reason": msg}
+
+
+def validation_body(errors: Sequence[Mapping[str, Any]], lang: str, k_max: int | str = "?") -> dict[str, Any]:
+    """The first error's code and field; `detail` names every error; `errors` lists each with its code."""
+    listed = []
+    for err in errors:
+        code, field, params = classify(err, k_max)
+        row = {k: v for k, v in err.items() if k in ("loc", "msg", "type")}
+        listed.append({**row, **error_body(code, lang, field, params)})
+    if not listed:
+        return {**error_body("invalid_parameter", lang, None, {"field": "body", "reason": "invalid request"})}
+    first = listed[0]
+    detail = "; ".join(dict.fromkeys(e["detail"] for e in listed))
+    return {"code": first["code"], "detail": detail, "field": first["field"], "errors": listed}
+
+
+async def request_lang(request: Request, body: Any = None) -> str:
+    """`lang` of the request (query string, or the JSON body of search/ask), else Accept-Language, else English."""
+    explicit = request.query_params.get("lang")
+    if explicit is None and request.url.path in _LANG_BODY_PATHS:
+        if body is None and request.headers.get("content-type", "").startswith("application/json"):
+            try:  # the body is already read (and capped at a few KB) by the time a route fails
+                body = json.loads(await request.body())
+            except Exception:
+                body = None
+        if isinstance(body, dict) and isinstance(body.get("lang"), str):
+            explicit = body["lang"]
+    return pick_lang(request.headers.get("accept-language"), explicit)
+
+
+def _k_max(request: Request) -> int:
+    return ASK_MAX_K if request.url.path == "/api/ask" else MAX_K
+
+
+_GENERIC = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"detail": describe_errors(errors), "errors": errors})
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = await request_lang(request, exc.body)
+        return JSONResponse(status_code=422, content=validation_body(exc.errors(), lang, _k_max(request)))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=exc.headers)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        lang = await request_lang(request)
+        if isinstance(exc, ApiError):
+            content = error_body(exc.code, lang, exc.field, exc.params)
+        else:
+            code = _GENERIC.get(exc.status_code, "http_error")
+            params = {"path": request.url.path, "method": request.method, "reason": str(exc.detail)}
+            content = error_body(code, lang, None, params)
+        return JSONResponse(status_code=exc.status_code, content=content, headers=exc.headers)
 
     @app.exception_handler(IndexUnavailable)
-    async def _unavailable(_: Request, exc: IndexUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+    async def _unavailable(request: Request, exc: IndexUnavailable) -> JSONResponse:
+        body = error_body("index_not_ready", await request_lang(request), None, {"reason": str(exc)})
+        return JSONResponse(status_code=503, content=body)
 
     @app.exception_handler(EncoderMismatch)
-    async def _mismatch(_: Request, exc: EncoderMismatch) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+    async def _mismatch(request: Request, exc: EncoderMismatch) -> JSONResponse:
+        body = error_body("encoder_mismatch", await request_lang(request), None, {"reason": str(exc)})
+        return JSONResponse(status_code=503, content=body)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"detail": "internal error; the server log has the details"})
+        lang = pick_lang(request.headers.get("accept-language"), request.query_params.get("lang"))
+        return JSONResponse(status_code=500, content=error_body("internal_error", lang))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.error_codes import error_body, pick_lang
 
 PUBLIC_BODY_BYTES = 16 * 1024  # a query of 1,000 characters with every filter is under 2 KB
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one document file
@@ -33,7 +36,7 @@ class BodyLimitMiddleware:
         limit = limit_for(scope["method"], scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await _refuse(send, limit)
+            await _refuse(send, limit, scope)
             return
         received = 0
         started = refused = False
@@ -50,7 +53,7 @@ class BodyLimitMiddleware:
                     # (a parse error, a disconnect) is dropped by tracking_send
                     refused = True
                     if not started:
-                        await _refuse(send, limit)
+                        await _refuse(send, limit, scope)
                     return {"type": "http.disconnect"}
             return message
 
@@ -65,9 +68,11 @@ class BodyLimitMiddleware:
         await self.app(scope, bounded_receive, tracking_send)
 
 
-async def _refuse(send: Send, limit: int) -> None:
+async def _refuse(send: Send, limit: int, scope: Scope) -> None:
     size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-    body = json.dumps({"detail": f"the request body is larger than {size}"}).encode()
+    accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    explicit = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0]
+    body = json.dumps(error_body("payload_too_large", pick_lang(accept, explicit), None, {"size": size})).encode()
     await send(
         {
             "type": "http.response.start",

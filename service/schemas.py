@@ -170,7 +170,11 @@ class DocumentsPublic(BaseModel):
 
 
 class ErrorPublic(BaseModel):
-    detail: str
+    """Every 4xx/5xx body: branch on `code` (stable, listed in the OpenAPI); show `detail` (English or Spanish)."""
+
+    code: str = Field(description="stable error code, e.g. query_empty, k_out_of_range, index_not_ready")
+    detail: str = Field(description="the message in the asker's language (Accept-Language, or the request's lang)")
+    field: str | None = Field(None, description="the request field at fault, when one is")
 
 
 class QuotePublic(BaseModel):

@@ -14,8 +14,9 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-# FastAPI's interactive docs load their own script bundle; everything else gets the strict policy
-_CSP_EXEMPT = ("/docs", "/redoc")
+# ReDoc styles itself with injected <style> elements and searches in a blob: worker; every other page,
+# /docs included (Swagger UI starts from a same-origin file), gets the strict policy
+REDOC_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src 'self' blob:"
 
 
 class SecurityHeadersMiddleware:
@@ -26,13 +27,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        strict = not str(scope["path"]).startswith(_CSP_EXEMPT)
+        policy = (REDOC_CSP if scope["path"] == "/redoc" else CSP).encode()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
                 present = {name.lower() for name, _ in headers}
-                extra = [*HEADERS, (b"content-security-policy", CSP.encode())] if strict else HEADERS
+                extra = [*HEADERS, (b"content-security-policy", policy)]
                 headers.extend((name, value) for name, value in extra if name not in present)
             await send(message)
 

@@ -95,7 +95,12 @@ def test_bad_json_bodies_are_422(client: TestClient) -> None:
 def test_unknown_passage_and_route_are_json_404(client: TestClient) -> None:
     res = client.get("/api/passages/no-such-passage")
     assert res.status_code == 404 and "no passage 'no-such-passage'" in res.json()["detail"]
-    assert client.get("/api/nothing").json() == {"detail": "Not Found"}
+    # the old body was {"detail": "Not Found"}: now a stable code, and `detail` stays for clients that read it
+    assert client.get("/api/nothing").json() == {
+        "code": "not_found",
+        "detail": "nothing at /api/nothing",
+        "field": None,
+    }
 
 
 def test_openapi_is_served(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from indexer.index.build import build_index
 from indexer.types import Document
 from service.app import create_app
 from service.config import Settings
+from service.error_codes import CODES
 from service.observability import JsonFormatter
 from tests.helpers import corpus_copy, seeded_index
 
@@ -61,6 +62,7 @@ def test_malformed_requests_are_4xx_json(client: TestClient, method: str, path: 
     res = client.request(method, path, **kwargs)  # type: ignore[arg-type]
     assert 400 <= res.status_code < 500, res.text
     assert "detail" in res.json()
+    assert res.json()["code"] in CODES  # a stable code to branch on, whatever the input
 
 
 def test_security_headers_and_csp(client: TestClient) -> None:

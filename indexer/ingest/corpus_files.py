@@ -37,6 +37,10 @@ class DocumentExists(DocumentError):
 class DocumentNotFound(DocumentError):
     """No document with that id in the corpus."""
 
+    def __init__(self, message: str, doc_id: str = "") -> None:
+        super().__init__(message)
+        self.doc_id = doc_id
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -158,7 +162,7 @@ class CorpusStore:
             if doc is None or not doc.path:
                 raise DocumentNotFound(f"no document {doc_id!r} in the corpus")
             if other not in docs or other == doc_id:
-                raise DocumentNotFound(f"no other document {other!r} in the corpus")
+                raise DocumentNotFound(f"no other document {other!r} in the corpus", other)
             target = self.root / doc.path
             side = sidecar(target)
             fields: dict[str, Any] = load_metadata(side.read_text("utf-8"), side.name) if side.is_file() else {}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -13,13 +14,15 @@ from starlette.datastructures import UploadFile
 
 from indexer.ingest.bulk import ImportRow, fill_pairs, import_upload
 from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload, json_upload
+from indexer.ingest.doc_errors import OcrUnavailable
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, DocumentTooLarge
 from service.auth import AdminDep
 from service.builds import JobResult
 from service.deps import BuildsDep, EngineDep, WritesDep
-from service.errors import describe_errors
+from service.errors import ApiError
 from service.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES
-from service.schemas import DocumentCreate, ErrorPublic, RefusalCreate
+from service.openapi import ADMIN_CODES, error_responses
+from service.schemas import DocumentCreate, RefusalCreate
 from service.writes import DocumentWrites, Receipt
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -36,7 +39,25 @@ FORM_FIELDS = (
     "working_group",
     "place",
 )
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 413, 415, 422)}
+ERRORS = error_responses(
+    *ADMIN_CODES,
+    "document_exists",
+    "document_not_in_corpus",
+    "document_invalid",
+    "document_too_large",
+    "ocr_unavailable",
+    "payload_too_large",
+    "file_missing",
+    "unsupported_file_type",
+    "unknown_form_fields",
+    "unsupported_media_type",
+    "body_not_json",
+    "parameter_missing",
+    "invalid_parameter",
+    "invalid_choice",
+    "bad_request",
+    "no_build_running",
+)
 UPLOAD_BODY = {
     "requestBody": {
         "content": {
@@ -59,8 +80,8 @@ DocId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-
 Wait = Annotated[bool, Query(description="block until the new index version is published")]
 
 
-def _too_large() -> HTTPException:
-    return HTTPException(413, f"the upload is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+def _too_large(limit: int = MAX_UPLOAD_BYTES) -> ApiError:
+    return ApiError("payload_too_large", size=f"{limit // (1024 * 1024)} MB")
 
 
 async def _read_upload(request: Request) -> Upload:
@@ -73,19 +94,20 @@ async def _read_upload(request: Request) -> Upload:
         form = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise HTTPException(422, "the form needs a `file` field holding the document")
+            raise ApiError("file_missing", "file")
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise _too_large()
         name = upload.filename or ""
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
         if suffix not in SUPPORTED_SUFFIXES:
-            raise HTTPException(
-                415, f"file type {suffix or '(none)'} is not accepted; use {', '.join(SUPPORTED_SUFFIXES)}"
+            raise ApiError(
+                "unsupported_file_type", "file", suffix=suffix or "(none)", accepted=", ".join(SUPPORTED_SUFFIXES)
             )
         unknown = sorted(k for k in form if k != "file" and k not in FORM_FIELDS)
         if unknown:
-            raise HTTPException(422, f"unknown form field(s) {', '.join(unknown)}; accepted: {', '.join(FORM_FIELDS)}")
+            listed, accepted = ", ".join(unknown), ", ".join(FORM_FIELDS)
+            raise ApiError("unknown_form_fields", unknown[0], fields=listed, accepted=accepted)
         fields = {k: v.strip() for k, v in form.items() if k != "file" and isinstance(v, str) and v.strip()}
         return Upload(data, name, fields)
     if ctype.startswith("application/json"):
@@ -95,13 +117,13 @@ async def _read_upload(request: Request) -> Upload:
         try:
             parsed = orjson.loads(raw)  # bounded nesting (1024 levels): deep input is an error, not a crash
         except orjson.JSONDecodeError as exc:
-            raise HTTPException(422, f"the body is not valid JSON ({exc})") from None
+            raise ApiError("body_not_json", reason=str(exc)) from None
         try:
             body = DocumentCreate.model_validate(parsed)
         except ValidationError as exc:
-            raise HTTPException(422, describe_errors(exc.errors())) from None
+            raise RequestValidationError(exc.errors(), body=parsed) from None
         return json_upload(body.text, body.model_dump(mode="json", exclude={"text"}, exclude_none=True))
-    raise HTTPException(415, "send multipart/form-data with a `file`, or application/json with `text`")
+    raise ApiError("unsupported_media_type")
 
 
 async def _store(call: Any, *args: Any) -> Receipt:
@@ -109,13 +131,16 @@ async def _store(call: Any, *args: Any) -> Receipt:
     try:
         receipt: Receipt = await run_in_threadpool(call, *args)
     except DocumentExists as exc:
-        raise HTTPException(409, str(exc)) from None
+        raise ApiError("document_exists", "doc_id", reason=str(exc)) from None
     except DocumentNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        doc_id = exc.doc_id or (args[0] if args and isinstance(args[0], str) else "")
+        raise ApiError("document_not_in_corpus", "other" if exc.doc_id else "doc_id", doc_id=doc_id) from None
     except DocumentTooLarge as exc:
-        raise HTTPException(413, str(exc)) from None
+        raise ApiError("document_too_large", "file", reason=str(exc)) from None
+    except OcrUnavailable as exc:
+        raise ApiError("ocr_unavailable", "file", reason=str(exc)) from None
     except DocumentError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise ApiError("document_invalid", "file", reason=str(exc)) from None
     return receipt
 
 
@@ -190,13 +215,13 @@ async def import_documents(
     `refused` row, never a failed request)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_IMPORT_BYTES + 64 * 1024:
-        raise _too_large()
+        raise _too_large(MAX_IMPORT_BYTES)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise HTTPException(415, "send multipart/form-data with one `file` field per document")
+        raise ApiError("unsupported_media_type")
     form = await request.form(max_files=MAX_IMPORT_FILES, max_fields=MAX_IMPORT_FILES, max_part_size=64 * 1024)
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
     if not files:
-        raise HTTPException(422, "the form needs one or more `file` fields holding the documents")
+        raise ApiError("file_missing", "file")
     uploads: list[Upload | ImportRow] = []
     for f in files:
         name = f.filename or ""
@@ -227,7 +252,7 @@ async def replace_document(
 ) -> JSONResponse:
     """Replace a document's file and metadata; the doc_id stays."""
     if await run_in_threadpool(writes.store.find, doc_id) is None:
-        raise HTTPException(404, f"no document {doc_id!r} in the corpus")
+        raise ApiError("document_not_in_corpus", "doc_id", doc_id=doc_id)
     upload = await _read_upload(request)
     return await _reply(writes, await _store(writes.replace, doc_id, upload), wait)
 
@@ -262,7 +287,7 @@ async def cancel_build(builds: BuildsDep, _: AdminDep) -> JSONResponse:
     """Cancel the running build: nothing is published, its staging files are removed, CURRENT stays."""
     job = builds.cancel()
     if job is None:
-        raise HTTPException(409, "no build is running")
+        raise ApiError("no_build_running")
     return JSONResponse(
         status_code=202,
         content={

@@ -8,13 +8,17 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from service.deps import EngineDep
+from service.openapi import QUERY_CODES, SERVICE_CODES, error_responses
 from service.queries import run_ask
-from service.schemas import AnswerPublic, AskCreate, ErrorPublic
+from service.schemas import AnswerPublic, AskCreate
 
 router = APIRouter(prefix="/api", tags=["ask"])
 
 
-@router.post("/ask", response_model=AnswerPublic, responses={422: {"model": ErrorPublic}, 503: {"model": ErrorPublic}})
+ERRORS = error_responses(*QUERY_CODES, "payload_too_large", *SERVICE_CODES)
+
+
+@router.post("/ask", response_model=AnswerPublic, responses=ERRORS)
 async def ask(engine: EngineDep, body: AskCreate) -> dict[str, Any]:
     """Answer a question with an exact quote; below the confidence threshold, says so."""
     return await run_in_threadpool(run_ask, engine.answerer(), body)

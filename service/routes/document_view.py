@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from indexer.index.snapshot import IndexSnapshot
 from indexer.retrieval.citations import citation_label
 from service.deps import SearcherDep
-from service.schemas import DocumentBase, ErrorPublic
+from service.errors import ApiError
+from service.openapi import SERVICE_CODES, error_responses
+from service.schemas import DocumentBase
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -67,7 +69,7 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
     """The document, its translations and its passages in body order, each with its twins' ids."""
     doc = snapshot.documents.get(doc_id)
     if doc is None:
-        raise HTTPException(404, f"no document {doc_id!r} in index version {snapshot.version}")
+        raise ApiError("document_not_found", "doc_id", doc_id=doc_id, version=snapshot.version)
     rows = sorted(snapshot.doc_rows.get(doc_id, []), key=snapshot.passages.char_start)
     passages = []
     for row in rows:
@@ -130,7 +132,11 @@ def versions_of(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentViewPublic, responses={404: {"model": ErrorPublic}})
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentViewPublic,
+    responses=error_responses("document_not_found", "invalid_parameter", *SERVICE_CODES),
+)
 async def get_document(
     searcher: SearcherDep, doc_id: Annotated[str, Path(min_length=1, max_length=300)]
 ) -> dict[str, Any]:

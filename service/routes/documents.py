@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from service.deps import SearcherDep
+from service.openapi import SERVICE_CODES, error_responses
 from service.schemas import DocumentsPublic
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
 
-@router.get("/documents", response_model=DocumentsPublic)
+@router.get("/documents", response_model=DocumentsPublic, responses=error_responses(*SERVICE_CODES))
 async def list_documents(searcher: SearcherDep) -> dict[str, Any]:
     snapshot = searcher.snapshot
     docs = [

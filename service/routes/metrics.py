@@ -6,11 +6,12 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.deps import EngineDep, MetricsDep
+from service.openapi import error_responses
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/metrics", response_class=Response, include_in_schema=True)
+@router.get("/metrics", response_class=Response, include_in_schema=True, responses=error_responses())
 async def metrics(m: MetricsDep, engine: EngineDep) -> Response:
     """Request counts and latency per route, served index version and size, build durations."""
     if engine.ready:

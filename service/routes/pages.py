@@ -18,13 +18,13 @@ def _page(name: str) -> FileResponse:
     return FileResponse(STATIC_DIR / name, media_type="text/html; charset=utf-8", headers=HTML_HEADERS)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def search_page() -> FileResponse:
     """Ask in English or Spanish; read the cited answer and the ranked passages."""
     return _page("index.html")
 
 
-@router.get("/documents/{doc_id}")
+@router.api_route("/documents/{doc_id}", methods=["GET", "HEAD"])
 async def document_page(doc_id: Annotated[str, Path(min_length=1, max_length=300)]) -> FileResponse:
     """One communiqué with numbered paragraphs; the page fetches /api/documents/{doc_id}."""
     return _page("document.html")

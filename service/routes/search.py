@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from service.deps import SearcherDep
+from service.openapi import QUERY_CODES, SERVICE_CODES, error_responses
 from service.queries import run_search
-from service.schemas import ErrorPublic, SearchCreate, SearchPublic
+from service.schemas import SearchCreate, SearchPublic
 
 router = APIRouter(prefix="/api", tags=["search"])
-ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorPublic}, 503: {"model": ErrorPublic}}
+ERRORS = error_responses(*QUERY_CODES, "payload_too_large", *SERVICE_CODES)
 
 
 @router.get("/search", response_model=SearchPublic, responses=ERRORS)

@@ -1,12 +1,14 @@
 // JSON calls to the bnc-search API; every failure becomes an ApiError with a kind the page can explain.
 
 export class ApiError extends Error {
-  /** kind: "network" | "server" | "unavailable" | "input" | "notfound" */
-  constructor(kind, status, detail) {
+  /** kind: "network" | "server" | "unavailable" | "input" | "notfound"; code: the API's stable error code, if any */
+  constructor(kind, status, detail, code = "", field = null) {
     super(detail || kind);
     this.kind = kind;
     this.status = status;
     this.detail = detail || "";
+    this.code = code || "";
+    this.field = field;
   }
 }
 
@@ -20,7 +22,9 @@ function kindOf(status) {
 async function request(url, options) {
   let res;
   try {
-    res = await fetch(url, { ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
+    // the interface language, so that any message the server writes comes in it too
+    const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "en" };
+    res = await fetch(url, { ...options, headers: { ...headers, ...(options.headers || {}) } });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
     throw new ApiError("network", 0, String(err));
@@ -33,7 +37,8 @@ async function request(url, options) {
   }
   if (!res.ok || body === null) {
     const detail = body && typeof body.detail === "string" ? body.detail : "";
-    throw new ApiError(res.ok ? "server" : kindOf(res.status), res.status, detail);
+    const code = body && typeof body.code === "string" ? body.code : "";
+    throw new ApiError(res.ok ? "server" : kindOf(res.status), res.status, detail, code, body ? body.field : null);
   }
   return body;
 }

@@ -2,7 +2,7 @@
 
 import { ApiError, postJSON } from "./api.js";
 import { copyText, docHref, h, marked } from "./dom.js";
-import { formatDate, initLanguage, lang, onLangChange, t } from "./i18n.js";
+import { STRINGS, formatDate, initLanguage, lang, onLangChange, t } from "./i18n.js";
 
 const ASK_DEFAULT_K = 5; // passages the answer is read from when the list comes from /api/search
 const ASK_MAX_K = 20;
@@ -107,6 +107,8 @@ function setLoading(on) {
 
 function errorText(error) {
   if (typeof error === "string") return t(error);
+  // the API's stable code, in the interface language; codes the page has no words for fall through
+  if (error.code && `err_${error.code}` in STRINGS.en) return t(`err_${error.code}`);
   switch (error.kind) {
     case "network":
       return t("errNetwork");
@@ -127,7 +129,13 @@ function showMessage(text, kind) {
   box.hidden = false;
 }
 
+/** One sentence for screen readers (the status live region) once results are on screen. */
+function announce(text) {
+  $("announce").textContent = text;
+}
+
 function render() {
+  announce("");
   const box = $("message");
   box.hidden = true;
   box.replaceChildren();
@@ -152,6 +160,7 @@ function render() {
   answer.hidden = false;
   passages.replaceChildren(...passageList(state.hits, state.ask));
   passages.hidden = false;
+  announce(t(state.ask.answered ? "announceAnswer" : "announceNoAnswer", { n: state.hits.length }));
 }
 
 /** The plain-text citation staff paste into a memo: quote, label, source. */
@@ -326,10 +335,24 @@ function fromUrl() {
   run(params);
 }
 
+/** Escape in the query box clears it (and, when it is already empty, the results too). */
+function onQueryKey(event) {
+  if (event.key !== "Escape") return;
+  event.preventDefault();
+  if ($("q").value) {
+    $("q").value = "";
+    return;
+  }
+  if (inflight) inflight.abort();
+  Object.assign(state, { params: null, ask: null, hits: null, error: null });
+  render();
+}
+
 function init() {
   initLanguage();
   onLangChange(() => render());
   $("search-form").addEventListener("submit", onSubmit);
+  $("q").addEventListener("keydown", onQueryKey);
   window.addEventListener("popstate", fromUrl);
   fromUrl();
   document.body.dataset.ready = "true";

@@ -1,0 +1,128 @@
+"""`bnc mcp` through the MCP SDK's own client: stdio and streamable HTTP, citations equal to the HTTP API's."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+from tests.conftest import EN_DOC, ES_DOC, ROOT
+from tests.helpers import free_port
+
+pytestmark = pytest.mark.slow  # each test starts `bnc mcp` as its own process (an encoder load each)
+
+WHEN_ENDED = "¿Cuándo terminó el programa de reemplazo de las tarjetas de cruce?"
+TOOLS = {"search", "ask", "get_document", "list_documents"}
+
+
+def _citations(hits: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    return [(h["passage_id"], h["citation"]) for h in hits]
+
+
+async def _session(client: Client, http: TestClient) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    tools = (await client.list_tools()).tools
+    seen["tools"] = {t.name: t for t in tools}
+
+    answer = await client.call_tool("ask", {"q": WHEN_ENDED})
+    assert not answer.is_error, answer.content
+    api_answer = http.post("/api/ask", json={"q": WHEN_ENDED}).json()
+    seen["ask"] = (answer.structured_content, api_answer)
+
+    found = await client.call_tool("search", {"q": "tarjetas de cruce", "doc_lang": "en", "k": 5})
+    assert not found.is_error, found.content
+    api_found = http.get("/api/search", params={"q": "tarjetas de cruce", "doc_lang": "en", "k": 5}).json()
+    seen["search"] = (found.structured_content, api_found)
+
+    doc = await client.call_tool("get_document", {"doc_id": ES_DOC})
+    seen["get_document"] = (doc.structured_content, http.get(f"/api/documents/{ES_DOC}").json())
+    missing = await client.call_tool("get_document", {"doc_id": "no-such-doc"})
+    seen["missing"] = missing
+    listed = await client.call_tool("list_documents", {})
+    seen["list_documents"] = (listed.structured_content, http.get("/api/documents").json())
+    empty = await client.call_tool("search", {"q": " \u0000 "})
+    seen["empty"] = empty
+    return seen
+
+
+def _check(seen: dict[str, Any]) -> None:
+    tools = seen["tools"]
+    assert set(tools) == TOOLS  # read-only: no admin tool
+    for tool in tools.values():
+        assert tool.output_schema and tool.annotations.read_only_hint is True
+    assert {"q", "k", "lang", "doc_lang", "date_from", "date_to"} <= set(tools["search"].input_schema["properties"])
+    assert tools["search"].input_schema["required"] == ["q"]
+
+    mcp_answer, api_answer = seen["ask"]
+    assert mcp_answer["answered"] and mcp_answer["lang"] == "es"
+    assert "30 de septiembre de 2002" in mcp_answer["answer"]["text"]
+    for key in ("answer", "twin"):
+        assert mcp_answer[key] == api_answer[key]  # quote, offsets and citation, byte for byte
+    assert _citations(mcp_answer["hits"]) == _citations(api_answer["hits"])
+
+    mcp_found, api_found = seen["search"]
+    assert mcp_found["hits"] and {h["lang"] for h in mcp_found["hits"]} == {"en"}  # Spanish query, English text
+    assert _citations(mcp_found["hits"]) == _citations(api_found["hits"])
+    assert [h["highlights"] for h in mcp_found["hits"]] == [h["highlights"] for h in api_found["hits"]]
+
+    mcp_doc, api_doc = seen["get_document"]
+    assert mcp_doc == api_doc and mcp_doc["translations"][0]["doc_id"] == EN_DOC
+    assert seen["missing"].is_error and "document_not_found" in seen["missing"].content[0].text
+    assert seen["list_documents"][0] == seen["list_documents"][1]
+    assert seen["empty"].is_error and "query_empty" in seen["empty"].content[0].text
+
+
+def _env() -> dict[str, str]:
+    return {"BNC_MODEL_CACHE": os.environ["BNC_MODEL_CACHE"], "PYTHONPATH": str(ROOT)}
+
+
+def test_stdio_tools_match_the_http_api(index_dir: Path, client: TestClient) -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "service.cli", "mcp", "--index", str(index_dir), "--encoder", "e5-small-ort"],
+        cwd=str(ROOT),
+        env=_env(),
+    )
+
+    async def run() -> dict[str, Any]:
+        async with Client(params, read_timeout_seconds=120) as mcp_client:
+            return await _session(mcp_client, client)
+
+    _check(asyncio.run(run()))
+
+
+def test_streamable_http_when_asked(index_dir: Path, client: TestClient, tmp_path: Path) -> None:
+    port = free_port()
+    log = (tmp_path / "mcp.log").open("w")
+    cmd = [sys.executable, "-m", "service.cli", "mcp", "--http", "--port", str(port), "--index", str(index_dir)]
+    proc = subprocess.Popen([*cmd, "--encoder", "e5-small-ort"], cwd=ROOT, env={**os.environ, **_env()}, stderr=log)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, (tmp_path / "mcp.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "bnc mcp --http did not listen"
+                time.sleep(0.2)
+
+        async def run() -> dict[str, Any]:
+            async with Client(f"http://127.0.0.1:{port}/mcp", read_timeout_seconds=120) as mcp_client:
+                return await _session(mcp_client, client)
+
+        _check(asyncio.run(run()))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
