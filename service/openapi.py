@@ -30,6 +30,8 @@ SCHEMA_NAMES = {
     "ViewPassagePublic": "DocumentPassage",
     "TranslationPublic": "Translation",
     "OriginPublic": "FieldOrigin",
+    "VersionPublic": "DocumentVersion",
+    "RefusalCreate": "RefusalRequest",
     "ErrorPublic": "ErrorResponse",
 }
 QUERY_CODES = (

@@ -25,9 +25,8 @@ def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
         "text": p.text,
         "highlights": [list(span) for span in hit.highlights],
         "citation": hit.citation.to_dict(),
+        "superseded_by": hit.superseded_by,
     }
-    if hit.superseded_by is not None:
-        out["superseded_by"] = hit.superseded_by
     if hit.twin is not None and hit.twin_citation is not None:
         out["twin"] = {
             "passage_id": hit.twin.passage_id,
