@@ -11,6 +11,7 @@ from indexer.index.align import twin_map
 from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
+from indexer.index.sentences import SentenceTable
 from indexer.types import Document
 from indexer.index.vectors import VectorIndex
 
@@ -30,6 +31,7 @@ class IndexSnapshot:
     doc_twins: dict[str, set[str]] = field(default_factory=dict)
     body_offsets: dict[str, int] = field(default_factory=dict)  # doc_id -> offset in documents.jsonl
     detected_links: dict[str, tuple[str, float]] = field(default_factory=dict)  # doc_id -> (twin, score)
+    sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -83,6 +85,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         rows=rows,
         body_offsets=body_offsets,
         detected_links=_links(pairs),
+        sentences=SentenceTable.load(path),
     )
 
 
