@@ -53,7 +53,9 @@ def ece(confidence: ArrayLike, correct: ArrayLike, bins: int = 10) -> float:
     return float(total / conf.size)
 
 
-def reliability_diagram(series: Mapping[str, tuple[ArrayLike, ArrayLike]], path: Path, bins: int = 10) -> None:
+def reliability_diagram(
+    series: Mapping[str, tuple[ArrayLike, ArrayLike]], path: Path, title: str, bins: int = 10
+) -> None:
     """One line per held-out set: accuracy against mean confidence per bin, with the diagonal."""
     import matplotlib
 
@@ -76,7 +78,7 @@ def reliability_diagram(series: Mapping[str, tuple[ArrayLike, ArrayLike]], path:
     ax.set_ylabel("share of quotes that contain the answer")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title("ask: reliability on held-out test halves")
+    ax.set_title(title)
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

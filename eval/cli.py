@@ -123,8 +123,10 @@ def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions:
 
     from eval.answer_metrics import reliability_diagram
     from eval.answers import evaluate_answers, render_answers
+    from indexer.answers.scoring import AnswerModel
 
-    rows, records = evaluate_answers(labeled, ix, directions, progress=not args.quiet)
+    model = AnswerModel.load(args.model) if args.model else None
+    rows, records = evaluate_answers(labeled, ix, directions, progress=not args.quiet, model=model)
     name = f"{labeled.name}-{args.split or 'all'}-answers"
     text = render_answers(name, rows)
     print(text)
@@ -138,7 +140,7 @@ def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions:
         )
         for d in directions
     }
-    reliability_diagram(series, args.out / f"{name}-reliability.png")
+    reliability_diagram(series, args.out / f"{name}-reliability.png", f"ask: reliability, {name}")
     print(
         f"wrote {args.out / name}.{{md,json}} and {name}-reliability.png; total {time.perf_counter() - started:.1f} s"
     )
