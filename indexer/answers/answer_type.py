@@ -128,6 +128,114 @@ def typed_phrases(sentence: str, kind: str) -> tuple[Phrase, ...]:
     return tuple(_typed(sentence, kind))
 
 
+# capitalised only because they start a sentence or clause: never the start of a name
+_LEAD = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "to",
+        "of",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "there",
+        "when",
+        "while",
+        "after",
+        "before",
+        "during",
+        "since",
+        "although",
+        "however",
+        "but",
+        "and",
+        "also",
+        "as",
+        "if",
+        "no",
+        "not",
+        "many",
+        "most",
+        "some",
+        "one",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "en",
+        "de",
+        "del",
+        "desde",
+        "durante",
+        "tras",
+        "antes",
+        "después",
+        "cuando",
+        "aunque",
+        "sin",
+        "pero",
+        "y",
+        "también",
+        "como",
+        "si",
+        "no",
+        "su",
+        "sus",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "ese",
+        "esa",
+        "por",
+        "para",
+        "con",
+        "según",
+        "al",
+    ]
+)
+
+
+def _unlead(p: Phrase) -> Phrase | None:
+    """The name without a leading function word ("The Amazon" -> "Amazon"); None if nothing is left."""
+    words = p.text.split(" ")
+    drop = 0
+    while drop < len(words) and words[drop].lower() in _LEAD:
+        drop += 1
+    if drop == len(words):
+        return None
+    if drop == 0:
+        return p
+    # leave link words ("of", "de") that ended up leading: a name starts with a capital
+    while drop < len(words) and not words[drop][:1].isupper():
+        drop += 1
+    if drop == len(words):
+        return None
+    offset = len(" ".join(words[:drop])) + 1
+    return Phrase(p.start + offset, p.end, p.text[offset:])
+
+
 def _typed(sentence: str, kind: str) -> list[Phrase]:
     if kind == "date":
         return _spans(_DATE, sentence)
@@ -135,7 +243,8 @@ def _typed(sentence: str, kind: str) -> list[Phrase]:
         dates = [(p.start, p.end) for p in _spans(_DATE, sentence)]  # a year is a date, not a count
         return [p for p in _spans(_NUMBER, sentence) if not any(s <= p.start < e for s, e in dates)]
     if kind in ("person", "place"):
-        return [p for p in _spans(_NAME, sentence) if p.start > 0 or " " in p.text]
+        names = [_unlead(p) for p in _spans(_NAME, sentence)]
+        return [p for p in names if p is not None and (p.start > 0 or " " in p.text)]
     if kind == "instrument":
         return [p for p in _spans(_NAME, sentence) if _INSTRUMENT.search(p.text) or p.text.isupper()]
     return []
@@ -161,15 +270,19 @@ def answer_phrase(sentence: str, question: str, kind: str) -> Phrase | None:
     if kind not in FACTOID:
         return None
     qwords = question_words(question)
-    anchors = [m.start() for m in _WORD.finditer(sentence) if fold(m.group(0)) in qwords]
+    anchors = [(m.start(), m.end()) for m in _WORD.finditer(sentence) if fold(m.group(0)) in qwords]
     best: tuple[float, Phrase] | None = None
     for phrase in typed_phrases(sentence, kind):
         words = [fold(w) for w in _WORD.findall(phrase.text)]
         new = [w for w in words if w not in qwords]
         if not new:
             continue  # the question's own words are never its answer
-        distance = min((abs(a - phrase.start) for a in anchors), default=len(sentence))
-        cost = distance / max(len(sentence), 1) - 0.1 * len(new) / max(len(words), 1)
+        # gap between the phrase and the nearest question word, either side; longer phrases win ties
+        # (weights chosen on the XQuAD dev records: token F1 .436 -> .455)
+        gaps = (min(abs(s - phrase.end), abs(e - phrase.start)) for s, e in anchors)
+        distance = min(gaps, default=len(sentence))
+        share = len(new) / max(len(words), 1)
+        cost = distance / max(len(sentence), 1) - 0.1 * share - 0.3 * min(len(new), 4) / 4
         if best is None or cost < best[0]:
             best = (cost, phrase)
     return best[1] if best else None
