@@ -1,16 +1,22 @@
-"""Answer accuracy: does the quoted sentence contain the gold answer, and are unanswerable questions declined."""
+"""Answer accuracy: does the quoted sentence contain the gold answer, is the answer phrase right, are
+unanswerable questions declined, and does the confidence mean what it says (calibration)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
-from eval.datasets.types import LabeledSet, direction
+from eval.answer_metrics import ece, exact_match, token_f1
+from eval.datasets.types import LabeledSet, Query, direction
 from eval.engine import EvalIndex
 from eval.runner import queries_for
 from indexer.answers.answer import Answerer
+from indexer.answers.answer_type import FACTOID, is_question
+from indexer.answers.scoring import AnswerModel
 from indexer.retrieval.search import SearchFilters
 
 ANSWER_COLUMNS = (
@@ -21,42 +27,159 @@ ANSWER_COLUMNS = (
     "precision",
     "unanswerable",
     "false_answers",
+    "derived_unanswerable",
+    "derived_false_answers",
+    "factoid",
+    "phrase_em",
+    "phrase_f1",
+    "ece",
 )
+DERIVED_EVERY = 3  # every third XQuAD question is also asked with its article filtered out
+
+
+@dataclass
+class Record:
+    """One question asked in one direction: what came back, and every candidate sentence's features."""
+
+    direction: str
+    qid: str
+    question: str
+    kind: str  # "answerable", "unanswerable" (labeled so) or "derived" (its article filtered out)
+    answer_kind: str
+    is_question: bool
+    features: np.ndarray  # candidates x SENTENCE_FEATURES
+    labels: np.ndarray  # candidate's quote contains the gold answer
+    contains: bool
+    answered: bool
+    confidence: float
+    phrase: str = ""
+    quote: str = ""
+    gold: str = ""
+    lang: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _article_docs(labeled: LabeledSet, qid: str) -> set[str]:
+    """The documents of a question's whole article (XQuAD: xquad-LANG-ARTICLE-PARAGRAPH), both languages."""
+    articles = {d.rsplit("-", 1)[0].split("-", 2)[2] for d in labeled.doc_qrels.get(qid, {})}
+    return {d.doc_id for d in labeled.documents if d.doc_id.rsplit("-", 1)[0].split("-", 2)[2] in articles}
+
+
+def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str, filters: SearchFilters) -> Record:
+    answer = answerer.ask(q.text, lang=q.lang, filters=filters)
+    gold_by_lang = labeled.answers.get(q.qid, {}) if kind == "answerable" else {}
+    feats = np.stack([c.features for c in answer.candidates]) if answer.candidates else np.zeros((0, 1))
+    labels = np.array(
+        [
+            bool(gold_by_lang.get(c.served.passage.lang)) and gold_by_lang[c.served.passage.lang] in c.served.text
+            for c in answer.candidates
+        ],
+        dtype=bool,
+    )
+    quote = answer.quote
+    gold = gold_by_lang.get(quote.passage.lang, "") if quote else ""
+    phrase = ""
+    if quote is not None:
+        phrase = quote.text
+        if answer.phrase is not None:
+            lo, hi = answer.phrase
+            phrase = quote.text[lo - quote.char_start : hi - quote.char_start]
+    extra = {
+        "texts": [c.reader.text for c in answer.candidates],
+        "langs": [c.reader.passage.lang for c in answer.candidates],
+    }
+    return Record(
+        name,
+        q.qid,
+        q.text,
+        kind,
+        answer.kind,
+        is_question(q.text),
+        feats,
+        labels,
+        bool(gold) and quote is not None and gold in quote.text,
+        answer.answered,
+        answer.confidence,
+        phrase,
+        quote.text if quote else "",
+        gold,
+        quote.passage.lang if quote else q.lang,
+        extra,
+    )
+
+
+def collect(
+    labeled: LabeledSet,
+    ix: EvalIndex,
+    directions: Sequence[str],
+    model: AnswerModel | None = None,
+    progress: bool = False,
+    derived_every: int = DERIVED_EVERY,
+) -> list[Record]:
+    """Ask every question in every direction; XQuAD questions also with their article filtered out."""
+    answerer = Answerer(ix.searcher(), model)
+    all_docs = [d.doc_id for d in labeled.documents]
+    derive = labeled.level == "document" and derived_every > 0
+    out: list[Record] = []
+    for name in directions:
+        doc_lang = direction(name).doc_lang
+        base = SearchFilters(doc_lang=doc_lang)
+        queries = [q for q in queries_for(labeled, name) if q.qid in labeled.answers or q.qid in labeled.unanswerable]
+        for n, q in enumerate(tqdm(queries, desc=f"answers {name}", unit="question", disable=not progress)):
+            kind = "unanswerable" if q.qid in labeled.unanswerable else "answerable"
+            out.append(_ask(answerer, labeled, q, name, kind, base))
+            if derive and kind == "answerable" and n % derived_every == 0:
+                hidden = _article_docs(labeled, q.qid)
+                allowed = tuple(d for d in all_docs if d not in hidden)
+                out.append(
+                    _ask(answerer, labeled, q, name, "derived", SearchFilters(doc_lang=doc_lang, doc_ids=allowed))
+                )
+    return out
+
+
+def _share(num: float, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def summarize(records: Sequence[Record]) -> dict[str, Any]:
+    ans = [r for r in records if r.kind == "answerable"]
+    own = [r for r in records if r.kind == "unanswerable"]
+    derived = [r for r in records if r.kind == "derived"]
+    answered = sum(r.answered for r in ans)
+    correct = sum(r.answered and r.contains for r in ans)
+    factoid = [r for r in ans if r.answer_kind in FACTOID and r.gold]
+    return {
+        "n": len(ans),
+        "top1_contains_gold": _share(sum(r.contains for r in ans), len(ans)),
+        "answered": _share(answered, len(ans)),
+        "answered_and_correct": _share(correct, len(ans)),
+        "precision": _share(correct, answered),
+        "unanswerable": len(own),
+        "false_answers": _share(sum(r.answered for r in own), len(own)),
+        "derived_unanswerable": len(derived),
+        "derived_false_answers": _share(sum(r.answered for r in derived), len(derived)),
+        "factoid": len(factoid),
+        "phrase_em": _share(sum(exact_match(r.phrase, r.gold, r.lang) for r in factoid), len(factoid)),
+        "phrase_f1": _share(sum(token_f1(r.phrase, r.gold, r.lang) for r in factoid), len(factoid)),
+        "ece": round(ece([r.confidence for r in records], [float(r.contains) for r in records]), 4)
+        if records
+        else None,
+    }
 
 
 def evaluate_answers(
-    labeled: LabeledSet, ix: EvalIndex, directions: Sequence[str], progress: bool = False
-) -> dict[str, dict[str, Any]]:
-    """Per direction: how often the returned quote contains the gold answer (in the quote's language),
-    how often an answer is given, and how often an unanswerable question gets one anyway."""
-    answerer = Answerer(ix.searcher())
-    out: dict[str, dict[str, Any]] = {}
-    for name in directions:
-        doc_lang = direction(name).doc_lang
-        queries = [q for q in queries_for(labeled, name) if q.qid in labeled.answers or q.qid in labeled.unanswerable]
-        n = top1 = answered = correct = n_un = false = 0
-        for q in tqdm(queries, desc=f"answers {name}", unit="question", disable=not progress):
-            answer = answerer.ask(q.text, lang=q.lang, filters=SearchFilters(doc_lang=doc_lang))
-            if q.qid in labeled.unanswerable:
-                n_un += 1
-                false += answer.answered
-                continue
-            n += 1
-            gold = labeled.answers[q.qid].get(answer.quote.passage.lang, "") if answer.quote else ""
-            hit = bool(gold) and answer.quote is not None and gold in answer.quote.text
-            top1 += hit
-            answered += answer.answered
-            correct += hit and answer.answered
-        out[name] = {
-            "n": n,
-            "top1_contains_gold": round(top1 / n, 4) if n else None,
-            "answered": round(answered / n, 4) if n else None,
-            "answered_and_correct": round(correct / n, 4) if n else None,
-            "precision": round(correct / answered, 4) if answered else None,
-            "unanswerable": n_un,
-            "false_answers": round(false / n_un, 4) if n_un else None,
-        }
-    return out
+    labeled: LabeledSet,
+    ix: EvalIndex,
+    directions: Sequence[str],
+    progress: bool = False,
+    model: AnswerModel | None = None,
+) -> tuple[dict[str, dict[str, Any]], list[Record]]:
+    """Per direction (and all directions together): the summary above, and the records behind it."""
+    records = collect(labeled, ix, directions, model, progress)
+    rows = {name: summarize([r for r in records if r.direction == name]) for name in directions}
+    if len(directions) > 1:
+        rows["all"] = summarize(records)
+    return rows, records
 
 
 def render_answers(name: str, rows: dict[str, dict[str, Any]]) -> str:
@@ -71,7 +194,11 @@ def render_answers(name: str, rows: dict[str, dict[str, Any]]) -> str:
     lines += [
         "",
         "top1_contains_gold: the returned quote (answered or not) contains the gold answer text in the quote's "
-        "language; answered: confidence at or above the threshold; precision: correct among answered; "
-        "false_answers: share of unanswerable questions that got an answer.",
+        "language; answered: calibrated confidence at or above the model's threshold; precision: correct among "
+        "answered; false_answers: share of unanswerable questions that got an answer (derived_: XQuAD questions "
+        f"asked with their whole article filtered out, every {DERIVED_EVERY}rd question); phrase_em / phrase_f1: "
+        "SQuAD-style exact match and token F1 of the marked answer phrase (the whole quote when none is marked) "
+        "against the gold answer, on factoid questions (date, number, person, place, instrument); ece: expected "
+        "calibration error (10 bins) of the confidence as P(quote contains the answer), over every question asked.",
     ]
     return "\n".join(lines) + "\n"

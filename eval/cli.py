@@ -83,6 +83,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
     config = fusion_config(args.fusion_set)
     if args.check or args.pin:
         return _check(args, config, started)
+    if args.answers and args.train:
+        return _train(args, started)
     labeled, ix = _prepare(args, args.dataset)
     labeled = labeled.select(args.split)
     if args.answers:
@@ -119,16 +121,53 @@ def _run(args: argparse.Namespace, started: float) -> int:
 def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions: list[str], started: float) -> int:
     import json
 
+    from eval.answer_metrics import reliability_diagram
     from eval.answers import evaluate_answers, render_answers
+    from indexer.answers.scoring import AnswerModel
 
-    rows = evaluate_answers(labeled, ix, directions, progress=not args.quiet)
+    model = AnswerModel.load(args.model) if args.model else None
+    rows, records = evaluate_answers(labeled, ix, directions, progress=not args.quiet, model=model)
     name = f"{labeled.name}-{args.split or 'all'}-answers"
     text = render_answers(name, rows)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{name}.md").write_text(text, encoding="utf-8")
     (args.out / f"{name}.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out / name}.{{md,json}}; total {time.perf_counter() - started:.1f} s")
+    series = {
+        d: (
+            [r.confidence for r in records if r.direction == d],
+            [float(r.contains) for r in records if r.direction == d],
+        )
+        for d in directions
+    }
+    reliability_diagram(series, args.out / f"{name}-reliability.png", f"ask: reliability, {name}")
+    print(
+        f"wrote {args.out / name}.{{md,json}} and {name}-reliability.png; total {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+def _train(args: argparse.Namespace, started: float) -> int:
+    """Collect candidate features on both dev halves, fit, write the model (never reads a test half)."""
+    import json
+
+    from eval.answer_train import train
+    from eval.answers import collect
+    from indexer.answers.scoring import MODEL_PATH, hand_model
+
+    records = []
+    for dataset in ("commission", "xquad"):
+        labeled, ix = _prepare(args, dataset)
+        labeled = labeled.select("dev")
+        part = collect(labeled, ix, list(labeled.directions), hand_model(), progress=not args.quiet)
+        for r in part:
+            r.extra["set"] = f"{dataset} dev"
+        records += part
+    model, report = train(records)
+    out = args.model_out or MODEL_PATH
+    out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+    print(f"wrote {out}; total {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -72,5 +72,13 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--pin", action="store_true", help="write measured commission scores minus 0.05 as the new minima")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--answers", action="store_true", help="score `ask` answers instead of retrieval")
+    p.add_argument(
+        "--train",
+        action="store_true",
+        help="with --answers: fit the sentence scorer and calibration on the dev halves of the commission set "
+        "and XQuAD, and write indexer/data/answer_model.json (or --model-out)",
+    )
+    p.add_argument("--model-out", type=Path, help="where --answers --train writes the model JSON")
+    p.add_argument("--model", type=Path, help="with --answers: score with this model JSON instead of the shipped one")
     p.set_defaults(func=_cmd_eval)
     return p

@@ -31,6 +31,7 @@ SCHEMA_NAMES = {
     "TranslationPublic": "Translation",
     "OriginPublic": "FieldOrigin",
     "VersionPublic": "DocumentVersion",
+    "PhrasePublic": "AnswerPhrase",
     "RefusalCreate": "RefusalRequest",
     "ErrorPublic": "ErrorResponse",
 }

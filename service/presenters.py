@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.answers.answer import THRESHOLD, Answer, Quote
+from indexer.answers.answer import Answer, Quote
 from indexer.retrieval.search import SearchResult
 from indexer.types import SearchHit
 
-HIGH_CONFIDENCE = 0.8
+HIGH_CONFIDENCE = 0.9  # calibrated: nine in ten answers at this confidence contain the answer
 
 
 def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
@@ -63,11 +63,20 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
     }
 
 
-def confidence_level(confidence: float) -> str:
-    """Plain words for the page: 'high', 'medium' (answered) or 'low' (withheld)."""
-    if confidence >= HIGH_CONFIDENCE:
-        return "high"
-    return "medium" if confidence >= THRESHOLD else "low"
+def confidence_level(confidence: float, answered: bool) -> str:
+    """Plain words for the page: 'high', 'medium' (answered) or 'low' (withheld); the confidence is a
+    calibrated probability that the quote contains the answer."""
+    if not answered:
+        return "low"
+    return "high" if confidence >= HIGH_CONFIDENCE else "medium"
+
+
+def phrase_to_dict(answer: Answer) -> dict[str, Any] | None:
+    if answer.phrase is None or answer.quote is None or not answer.answered:
+        return None
+    start, end = answer.phrase
+    q = answer.quote
+    return {"text": q.text[start - q.char_start : end - q.char_start], "char_start": start, "char_end": end}
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -77,11 +86,14 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "lang": answer.lang,
         "answered": answer.answered,
         "confidence": answer.confidence,
-        "confidence_level": confidence_level(answer.confidence),
+        "confidence_level": confidence_level(answer.confidence, answer.answered),
         "message": answer.message or None,
         "answer": quote_to_dict(answer.quote) if answer.answered and answer.quote else None,
         "twin": quote_to_dict(answer.twin) if answer.answered and answer.twin else None,
         "best_guess": quote_to_dict(answer.quote) if not answer.answered and answer.quote else None,
+        "kind": answer.kind,
+        "phrase": phrase_to_dict(answer),
+        "more": [quote_to_dict(q) for q in answer.more] if answer.answered else [],
         "took_ms": search["took_ms"],
         "index_version": search["index_version"],
         "hits": search["hits"],

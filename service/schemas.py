@@ -186,6 +186,12 @@ class QuotePublic(BaseModel):
     citation: CitationPublic
 
 
+class PhrasePublic(BaseModel):
+    text: str
+    char_start: int = Field(description="offset into the document body, inside the answer quote")
+    char_end: int
+
+
 class AnswerPublic(BaseModel):
     question: str
     lang: str
@@ -196,6 +202,9 @@ class AnswerPublic(BaseModel):
     answer: QuotePublic | None = Field(None, description="the quoted sentence that answers, with its citation")
     twin: QuotePublic | None = Field(None, description="the same sentence in the other language, when aligned")
     best_guess: QuotePublic | None = Field(None, description="the best sentence found when below the threshold")
+    kind: str = Field("other", description="what the question asks for: date, number, person, place, instrument, ...")
+    phrase: PhrasePublic | None = Field(None, description="the answer phrase (date, number, name) inside the quote")
+    more: list[QuotePublic] = Field(default_factory=list, description="list answers: further quotes, ranked")
     took_ms: float
     index_version: str
     hits: list[HitPublic]

@@ -187,8 +187,10 @@ def test_commission_answers_are_scored(commission: LabeledSet, commission_index:
     keep = set(sorted(q for q in spanish if q in commission.answers)[:10])
     keep |= {q for q in spanish if q in commission.unanswerable}
     small = replace(commission, queries=[q for q in commission.queries if q.qid in keep])
-    rows = evaluate_answers(small, commission_index, ["es-es"])
+    rows, records = evaluate_answers(small, commission_index, ["es-es"])
     row = rows["es-es"]
+    assert len(records) == 16 and all(0.0 <= r.confidence <= 1.0 for r in records)
+    assert row["ece"] is not None and row["factoid"] <= row["n"]
     assert row["n"] == 10 and row["unanswerable"] == 6
     assert row["top1_contains_gold"] >= 0.7  # 0.88 on all 60 Spanish questions
     assert row["false_answers"] <= 0.5

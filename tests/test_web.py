@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-WHEN_ENDED = "¿Cuándo terminó el programa de reemplazo de las tarjetas de cruce?"
+WHEN_ENDED = "¿Cuándo terminó el programa de sustitución de la tarjeta de cruce fronterizo?"
 HOW_MANY = "How many border crossing cards were issued?"
 TIMEOUT_MS = 15_000
 
@@ -159,6 +159,7 @@ def test_spanish_question_shows_answer_card_twin_and_passages(page_es: Any) -> N
     card = page.locator("#answer")
     expect(card.locator("h2")).to_have_text("Respuesta")
     expect(card.locator("mark.answer-span").first).to_contain_text("30 de septiembre de 2002")
+    expect(card.locator("mark.answer-span strong.answer-phrase")).to_have_text("30 de septiembre de 2002")
     expect(card.locator(".citation-label").first).to_contain_text("26 nov 2002, ¶14")
     expect(card.locator(".confidence")).to_contain_text("Confianza")
     expect(card.locator(".twin h3")).to_have_text("El mismo pasaje en inglés")

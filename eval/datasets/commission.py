@@ -59,6 +59,14 @@ def match_documents(rows: list[dict[str, Any]], documents: dict[str, Document]) 
     return out
 
 
+def split_of(qid: str) -> str:
+    """The fixed dev/test halves: odd question numbers are dev, even ones test (en-001 dev, en-002 test).
+
+    By number, not by order or at random, so the halves never move when questions are appended."""
+    digits = "".join(ch for ch in qid if ch.isdigit())
+    return "dev" if digits and int(digits) % 2 else "test"
+
+
 def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> LabeledSet:
     root = corpus_dir(corpus)
     loaded = load_corpus(root)
@@ -72,7 +80,7 @@ def load_commission(corpus: Path | None = None, questions: Path = QUESTIONS) -> 
     problems = check_labels(rows, documents)
     if problems:
         raise DatasetError("commission labels do not match the corpus:\n  " + "\n  ".join(problems))
-    queries = [Query(str(r["id"]), str(r["question"]), str(r["lang"]), "test") for r in rows]
+    queries = [Query(str(r["id"]), str(r["question"]), str(r["lang"]), split_of(str(r["id"]))) for r in rows]
     spans = {
         str(r["id"]): [SpanLabel(str(lab["doc_id"]), str(lab["quote"])) for lab in r.get("labels", [])]
         for r in rows

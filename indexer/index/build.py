@@ -25,6 +25,8 @@ from indexer.index.embcache import EmbeddingCache, encode_with_cache, text_key
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.pairing import Reuse, link_rows
 from indexer.index.revisions import Revision, detect_revisions
+from indexer.index.pairing import link_rows
+from indexer.index.sentences import build_sentences
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
@@ -282,9 +284,20 @@ def build_index(
                     vectors, encoded = encode_with_cache(
                         encoder, [p.text for p in passages], cache, advance, known=prev.vectors, read_cache=not full
                     )
+                timings["encode"] = time.perf_counter() - t0
+                check()
+                t0 = time.perf_counter()
+                with tqdm(desc="sentences", unit="sentence", disable=not progress) as bar:
+
+                    def advance_sentences(n: int) -> None:
+                        bar.update(n)
+                        check()
+
+                    sentences, _ = build_sentences(passages, encoder, cache, advance_sentences, read_cache=not full)
+                sentences.save(staging)
             finally:
                 cache.close()
-            timings["encode"] = time.perf_counter() - t0
+            timings["sentences"] = time.perf_counter() - t0
 
             check()
             t0 = time.perf_counter()
@@ -326,6 +339,7 @@ def build_index(
                 "splitter": {"max_words": MAX_WORDS},
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
+                "sentences": {"count": len(sentences)},
                 "documents": {
                     d.doc_id: {
                         "sha256": d.sha256,
@@ -373,8 +387,8 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         manifest = snap.read_manifest(snap.snapshots_dir(index_dir) / version, verify=False)
     except snap.SnapshotError:
         return None
-    if manifest.get("encoder", {}).get("id") != encoder.id:
-        return None
+    if manifest.get("encoder", {}).get("id") != encoder.id or "sentences" not in manifest:
+        return None  # built before sentence vectors: one rebuild adds them
     served = {
         d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
     }

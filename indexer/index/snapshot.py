@@ -12,6 +12,7 @@ from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
 from indexer.index.revisions import Revision
+from indexer.index.sentences import SentenceTable
 from indexer.types import Document
 from indexer.index.vectors import VectorIndex
 
@@ -34,6 +35,7 @@ class IndexSnapshot:
     revisions: list[Revision] = field(default_factory=list)  # older version -> next newer (indexer.revisions)
     superseded_by: dict[str, str] = field(default_factory=dict)  # doc_id -> its next newer version
     supersedes: dict[str, str] = field(default_factory=dict)  # doc_id -> the version it replaced
+    sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -98,6 +100,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         body_offsets=body_offsets,
         detected_links=_links(pairs),
         revisions=[Revision(**r) for r in manifest.get("revisions", [])],
+        sentences=SentenceTable.load(path),
     )
 
 

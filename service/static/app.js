@@ -196,8 +196,19 @@ function trimContext(text, limit, keepEnd) {
   return `${space > 0 ? cut.slice(0, space) : cut}…`;
 }
 
+/** The quote as a mark, with the answer phrase (a date, a number, a name) inside it in bold. */
+function answerMark(quote, phrase) {
+  const start = phrase ? phrase.char_start - quote.char_start : -1;
+  const end = phrase ? phrase.char_end - quote.char_start : -1;
+  if (!phrase || start < 0 || end > quote.text.length || quote.text.slice(start, end) !== phrase.text) {
+    return h("mark", { class: "answer-span" }, quote.text);
+  }
+  const strong = h("strong", { class: "answer-phrase" }, phrase.text);
+  return h("mark", { class: "answer-span" }, quote.text.slice(0, start), strong, quote.text.slice(end));
+}
+
 /** The answer sentence highlighted inside a little of its passage (the whole passage is in the list below). */
-function quoteBlock(quote, hit) {
+function quoteBlock(quote, hit, phrase) {
   const block = h("blockquote", { class: "quote", lang: quote.lang });
   if (hit && hit.passage_id === quote.passage_id) {
     const start = quote.char_start - hit.citation.char_start;
@@ -206,12 +217,12 @@ function quoteBlock(quote, hit) {
       const before = trimContext(hit.text.slice(0, start), CONTEXT_CHARS, true);
       const after = trimContext(hit.text.slice(end), CONTEXT_CHARS, false);
       if (before) block.append(h("span", { class: "context" }, before));
-      block.append(h("mark", { class: "answer-span" }, quote.text));
+      block.append(answerMark(quote, phrase));
       if (after) block.append(h("span", { class: "context" }, after));
       return block;
     }
   }
-  block.append(h("mark", { class: "answer-span" }, quote.text));
+  block.append(answerMark(quote, phrase));
   return block;
 }
 
@@ -234,7 +245,7 @@ function answerCard(ask, hits) {
   const main = h(
     "div",
     { class: "answer-main" },
-    quoteBlock(quote, hit),
+    quoteBlock(quote, hit, ask.phrase),
     h("p", { class: "citation-label" }, h("cite", {}, quote.citation.label)),
     actions(quote, "copy"),
   );
