@@ -21,7 +21,7 @@ from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow  # each test starts `bnc mcp` as its own process (an encoder load each)
 
-WHEN_ENDED = "¿Cuándo terminó el programa de reemplazo de las tarjetas de cruce?"
+WHEN_ENDED = "¿Cuándo terminó el programa de sustitución de la tarjeta de cruce fronterizo?"  # answered with confidence
 TOOLS = {"search", "ask", "get_document", "list_documents"}
 
 
