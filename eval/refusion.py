@@ -8,7 +8,16 @@ from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchF
 
 # only these act inside fusion alone; every other FusionConfig field (cross-language weight,
 # depth, glossary) is applied before fusion and needs a real retrieval pass
-FUSION_ONLY = ("rrf_k", "rrf_weights", "weights")
+FUSION_ONLY = (
+    "rrf_k",
+    "rrf_weights",
+    "weights",
+    "translated_bm25",
+    "rrf_translated",
+    "normalization",
+    "bm25_floor",
+    "dense_floor",
+)
 
 
 def retrieval_key(config: FusionConfig) -> FusionConfig:

@@ -134,6 +134,12 @@ def _print_hits(result: dict[str, Any]) -> None:
     for hit in result["hits"]:
         print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}")
         print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
+        mt = hit.get("machine_translation")
+        if mt:
+            print(f"    [{mt['lang']}, {mt['label']}] {mt['text'][:300]}")
+        more = hit.get("more_from_document")
+        if more and more["count"]:
+            print(f"    + {more['count']} more from this document")
 
 
 class _UsageError(Exception):
@@ -179,7 +185,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from service.queries import run_search
     from service.schemas import SearchCreate
 
-    body = _validated(SearchCreate, mode=args.mode, fusion=args.fusion, **_filter_fields(args))
+    fields = {"mode": args.mode, "fusion": args.fusion, "group": args.group, "translate_hits": args.translate_hits}
+    body = _validated(SearchCreate, **fields, **_filter_fields(args))
     result = run_search(_open_searcher(_settings(args)), body)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -300,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
     p.add_argument("--fusion", default="weighted", help="weighted (default) | rrf, for hybrid mode")
+    p.add_argument("--group", default="none", help="none (default) | document: one hit per document")
+    p.add_argument(
+        "--translate-hits",
+        dest="translate_hits",
+        action="store_true",
+        help="add an unofficial machine translation of hits with no translation in the query's language",
+    )
     _add_query_options(p)
     p.set_defaults(func=cmd_search)
 

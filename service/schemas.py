@@ -51,6 +51,14 @@ class SearchCreate(FiltersCreate):
     k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="hybrid fusion (weighted: tuned default)")
+    group: Literal["none", "document"] = Field(
+        "none", description="document: one hit per document (its best passage), with the ids of its other passages"
+    )
+    translate_hits: bool = Field(
+        False,
+        description="add an unofficial machine translation (Apertium) of hits in the other language that have no "
+        "translation in the asker's language; the quote itself is never replaced",
+    )
 
 
 class AskCreate(FiltersCreate):
@@ -107,6 +115,32 @@ class HitPublic(BaseModel):
     highlights: list[list[int]] = Field(description="[start, end) offsets into text of matched query terms")
     citation: CitationPublic
     twin: TwinPublic | None = None
+    more_from_document: MorePublic | None = Field(None, description="group=document: the document's other passages")
+    machine_translation: MachineTranslationPublic | None = Field(
+        None, description="translate_hits: the passage in the asker's language, an unofficial machine translation"
+    )
+
+
+class MorePublic(BaseModel):
+    count: int = Field(description="other passages of this document among the ranked candidates")
+    passage_ids: list[str] = Field(description="their ids, best first")
+
+
+class MachineTranslationPublic(BaseModel):
+    lang: str
+    text: str
+    label: str = Field(description="always says it is an unofficial machine translation, in the asker's language")
+    official: bool = False
+
+
+class TranslationPublic(BaseModel):
+    """The query as the lexical retriever also searched it, in the other language (Apertium)."""
+
+    lang: str
+    text: str
+    known: float = Field(description="share of the query's words the translator knew")
+    glossary: list[str] = Field(description="forms taken from the glossary instead of the translator")
+    label: str = "unofficial machine translation"
 
 
 class SearchPublic(BaseModel):
@@ -120,6 +154,8 @@ class SearchPublic(BaseModel):
     took_ms: float
     index_version: str
     hits: list[HitPublic]
+    group: str = "none"
+    translation: TranslationPublic | None = None
 
 
 class PassagePublic(BaseModel):

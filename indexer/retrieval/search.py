@@ -14,9 +14,12 @@ from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
 from indexer.retrieval.glossary import default_glossary
+from indexer.retrieval.grouping import GROUP_DEPTH, GROUPS, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
+from indexer.retrieval.querytrans import other_lang, translate_query
+from indexer.retrieval.translate import Translation, Translator, default_translator
 from indexer.types import LANGS, SearchHit
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -43,6 +46,14 @@ class FusionConfig:
     depth_factor: int = 10
     glossary: bool = True  # expand lexical queries with bilingual glossary terms
     glossary_boost: float = 0.5
+    # BM25 on the query's machine translation (indexer.retrieval.translate), on passages in the
+    # other language; its weight is scaled by the share of query words the translator knew
+    translate: bool = True
+    translated_bm25: float = 0.3  # weight in weighted fusion
+    rrf_translated: float = 0.5  # weight in RRF
+    normalization: str = "minmax"  # weighted fusion: one of fusion.NORMALIZATIONS
+    bm25_floor: float = 0.0  # fixed floors of the "floor" normalization
+    dense_floor: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -67,13 +78,18 @@ class SearchResult:
     took_ms: float
     hits: list[SearchHit] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # ms per stage (indexer.laps)
+    translation: Translation | None = None  # the query's machine translation, when lexical search used one
+    group: str = "none"
+    others: dict[str, list[str]] = field(default_factory=dict)  # group=document: passage id -> its document's others
 
 
 class UnknownSearchOption(ValueError):
     """A mode or fusion method that does not exist; the message lists the ones that do."""
 
 
-def check_options(mode: str, fusion_method: str | None = None) -> None:
+def check_options(mode: str, fusion_method: str | None = None, group: str = "none") -> None:
+    if group not in GROUPS:
+        raise UnknownSearchOption(f"unknown group {group!r}: use one of {', '.join(GROUPS)}")
     if mode not in MODES:
         raise UnknownSearchOption(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
     if fusion_method is not None and fusion_method not in FUSIONS:
@@ -97,6 +113,8 @@ class Candidates:
     dense: dict[int, float] = field(default_factory=dict)
     extra: dict[int, float] = field(default_factory=dict)
     cross: dict[int, float] = field(default_factory=dict)  # per-row weight of other-language lexical evidence
+    translated: dict[int, float] = field(default_factory=dict)  # BM25 of the translated query, target language
+    translation: Translation | None = None
 
 
 class Searcher:
@@ -108,13 +126,22 @@ class Searcher:
         encoder: Encoder,
         config: FusionConfig | None = None,
         query_vectors: QueryVectors | None = QUERY_VECTORS,
+        translator: Translator | None = None,
     ) -> None:
-        """query_vectors: the LRU of query vectors (process-wide by default); None encodes every time."""
+        """query_vectors: the LRU of query vectors (process-wide by default); None encodes every time.
+        translator: the query translator (the process-wide one by default, started on first use)."""
         check_encoder(snapshot, encoder)
         self.snapshot = snapshot
         self.encoder = encoder
         self.config = config or FusionConfig()
         self.query_vectors = query_vectors
+        self._translator = translator
+
+    @property
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = default_translator()
+        return self._translator
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's vector, encoded once per (encoder, text) while it stays in the LRU."""
@@ -156,20 +183,34 @@ class Searcher:
         lang: str = "auto",
         filters: SearchFilters | None = None,
         fusion_method: str = "weighted",
+        group: str = "none",
     ) -> SearchResult:
-        """retrieve, rank and cite the top `k` passages; unknown modes or fusions are an error."""
-        check_options(mode, fusion_method)
+        """retrieve, rank and cite the top `k` passages (with group="document": the best passage of
+        each of the top `k` documents); unknown modes, fusions or groups are an error."""
+        check_options(mode, fusion_method, group)
         started = time.perf_counter()
         laps = Laps()
         candidates = self.retrieve(query, k, mode, lang, filters, laps)
-        ranked = self.rank(candidates, k, fusion_method)
+        others: dict[int, list[int]] = {}
+        if group == "document":
+            deep = self.rank(candidates, k * GROUP_DEPTH, fusion_method)
+            ranked, others = group_by_document(deep, self.snapshot.passages.doc_id, k)
+        else:
+            ranked = self.rank(candidates, k, fusion_method)
         laps.lap("fusion")
         hits = self.hits(candidates, ranked)
         laps.lap("hits")
         took = (time.perf_counter() - started) * 1000
         used_fusion = fusion_method if mode == "hybrid" else "none"
         stages = {name: round(ms, 3) for name, ms in laps.ms.items()}
-        return SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, round(took, 2), hits, stages)
+        took_ms = round(took, 2)
+        result = SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, took_ms, hits, stages)
+        result.translation = candidates.translation
+        if group == "document":
+            ids = self.snapshot.passages.passage_ids
+            result.group = group
+            result.others = {ids[row]: [ids[r] for r in rest] for row, rest in others.items()}
+        return result
 
     def retrieve(
         self,
@@ -205,6 +246,7 @@ class Searcher:
             out.lexical, lent_by = self._propagate(dict(raw), allowed_set)
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
+            self._translated(out, depth, search_docs, allowed_set, laps)
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(query)
             laps.lap("encode")
@@ -214,7 +256,7 @@ class Searcher:
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
-            missing = [r for r in out.lexical if r not in out.dense]
+            missing = [r for r in {**out.lexical, **out.translated} if r not in out.dense]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
         return out
 
@@ -227,7 +269,9 @@ class Searcher:
         re-ranks one retrieval under many settings this way."""
         check_options(candidates.mode, fusion_method)
         cfg = config or self.config
-        if candidates.mode == "bm25":
+        if candidates.mode == "bm25" and candidates.translated:
+            fused = fuse_lexical(candidates, cfg)
+        elif candidates.mode == "bm25":
             fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
         elif candidates.mode == "dense":
             fused = candidates.dense
@@ -249,6 +293,25 @@ class Searcher:
             self._hit(rank, row, score, terms, candidates.lexical, dense, bm25_rank, dense_rank)
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
+
+    def _translated(
+        self, out: Candidates, depth: int, search_docs: list[str] | None, allowed: set[str] | None, laps: Laps
+    ) -> None:
+        """BM25 of the query's translation, analyzed as the other language, on passages in that
+        language: when the search may reach them (no language filter, or a filter on that language)."""
+        target = other_lang(out.lang.lang)
+        if not self.config.translate or out.filters.doc_lang not in (None, target):
+            return
+        glossary = default_glossary() if self.config.glossary else None
+        translation = translate_query(out.query, out.lang.lang, target, self.translator, glossary)
+        laps.lap("translate")
+        if translation is None or not translation.text:
+            return
+        out.translation = translation
+        lexical, passages = self.snapshot.lexical, self.snapshot.passages
+        raw = lexical.run(lexical.query(translation.text, (target,)), depth, search_docs)
+        out.translated, _ = self._propagate({r: s for r, s in raw if passages.lang(r) == target}, allowed)
+        laps.lap("bm25_translated")
 
     def _with_twin_docs(self, doc_ids: list[str]) -> set[str]:
         out = set(doc_ids)
@@ -341,18 +404,48 @@ class Searcher:
         )
 
 
+def _reliability(candidates: Candidates) -> float:
+    """How much the translated query's evidence counts: the share of its words the translator knew."""
+    return candidates.translation.known if candidates.translation is not None else 0.0
+
+
+def _normalizers(config: FusionConfig) -> dict[str, fusion.Normalize]:
+    floors = {"bm25": config.bm25_floor, "translated": config.bm25_floor, "dense": config.dense_floor}
+    return {name: fusion.normalizer(config.normalization, floor) for name, floor in floors.items()}
+
+
+def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, float]:
+    """BM25 mode with a translated query: the two lexical lists, weighted as in hybrid fusion."""
+    weights = {"bm25": config.weights[0], "translated": config.translated_bm25 * _reliability(candidates)}
+    scores = {"bm25": candidates.lexical, "translated": candidates.translated}
+    return fusion.weighted(scores, weights, {"bm25": candidates.cross}, _normalizers(config))
+
+
 def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int, float]:
     """Hybrid fusion of one query's candidates: weighted normalized scores, or reciprocal rank fusion."""
     item_weights = {"bm25": candidates.cross}
-    lexical, dense = candidates.lexical, candidates.dense
+    lexical, dense, translated = candidates.lexical, candidates.dense, candidates.translated
+    reliability = _reliability(candidates)
     if method == "weighted":
         weights = {"bm25": config.weights[0], "dense": config.weights[1]}
-        return fusion.weighted({"bm25": lexical, "dense": {**dense, **candidates.extra}}, weights, item_weights)
+        scores = {"bm25": lexical, "dense": {**dense, **candidates.extra}}
+        if not translated:
+            return fusion.weighted(scores, weights, item_weights, _normalizers(config))
+        base = sum(weights.values())
+        weights["translated"] = config.translated_bm25 * reliability
+        scores["translated"] = translated
+        fused = fusion.weighted(scores, weights, item_weights, _normalizers(config))
+        # scaled back to the weights' sum without translation: scores keep their range
+        scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
+        return {r: v * scale for r, v in fused.items()}
     rankings = {
         "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
         "dense": [r for r, _ in fusion.top(dense, len(dense))],
     }
     weights = {"bm25": config.rrf_weights[0], "dense": config.rrf_weights[1]}
+    if translated:
+        rankings["translated"] = [r for r, _ in fusion.top(translated, len(translated))]
+        weights["translated"] = config.rrf_translated * reliability
     return fusion.rrf(rankings, weights, config.rrf_k, item_weights)
 
 

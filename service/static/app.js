@@ -77,7 +77,7 @@ async function run(params) {
   const asking = postJSON("/api/ask", { ...filters(params), k: askHits ? params.k : ASK_DEFAULT_K }, controller.signal);
   const listing = askHits
     ? null
-    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode }, controller.signal);
+    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode, group: "document", translate_hits: true }, controller.signal);
   try {
     const [ask, list] = await Promise.all([asking, listing]);
     Object.assign(state, { params, ask, hits: list ? list.hits : ask.hits, error: null });
@@ -270,6 +270,11 @@ function hitItem(hit, ask) {
   if (hit.twin) {
     links.push(h("a", { href: docHref(hit.twin.citation.doc_id, hit.twin.passage_id), hreflang: hit.twin.lang }, t(`readIn_${hit.twin.lang}`)));
   }
+  const more = hit.more_from_document;
+  if (more && more.count) {
+    const label = more.count === 1 ? t("moreFromDocOne") : t("moreFromDoc", { n: more.count });
+    links.push(h("a", { href: docHref(hit.doc_id, more.passage_ids[0]), class: "more-from-doc" }, label));
+  }
   const isAnswer = ask && ask.answered && ask.answer && ask.answer.passage_id === hit.passage_id;
   return h(
     "li",
@@ -283,6 +288,14 @@ function hitItem(hit, ask) {
     ),
     h("p", { class: "hit-meta" }, meta),
     h("p", { class: "hit-text", lang: hit.lang }, marked(hit.text, hit.highlights, "term")),
+    hit.machine_translation
+      ? h(
+          "p",
+          { class: "hit-mt", lang: hit.machine_translation.lang },
+          h("span", { class: "mt-label" }, `${hit.machine_translation.label}: `),
+          hit.machine_translation.text,
+        )
+      : null,
     h("p", { class: "hit-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))),
   );
 }
