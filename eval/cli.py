@@ -47,7 +47,7 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
             value = raw.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(current, str):
             value = raw.strip()
-            if key == "normalization" and value not in NORMALIZATIONS:
+            if key.endswith("normalization") and value not in NORMALIZATIONS:
                 raise DatasetError(f"--fusion-set normalization: use one of {', '.join(NORMALIZATIONS)}")
         else:
             value = type(current)(float(raw)) if isinstance(current, int) else float(raw)

@@ -13,10 +13,14 @@ FUSION_ONLY = (
     "rrf_weights",
     "weights",
     "translated_bm25",
+    "translated_bm25_mixed",
+    "cross_weights",
+    "cross_normalization",
     "rrf_translated",
     "normalization",
     "bm25_floor",
     "dense_floor",
+    "date_boost",
 )
 
 

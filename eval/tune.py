@@ -28,6 +28,7 @@ WEIGHTS = ((0.1, 0.9), (0.2, 0.8), (0.3, 0.7), (0.4, 0.6), (0.5, 0.5))
 CROSS = (0.0, 0.3, 1.0)
 DEPTHS = ((3, 30), (5, 50), (10, 100), (30, 300))  # (depth_factor, min_depth)
 TRANSLATED = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)  # weight of the translated query's BM25
+CROSS_WEIGHTS = ((0.0, 1.0), (0.05, 0.95), *WEIGHTS)
 RRF_TRANSLATED = (0.0, 0.25, 0.5, 1.0)
 NORMS = (("minmax", 0.0), ("floor", 0.6), ("floor", 0.7), ("floor", 0.8), ("zscore", 0.0))  # (name, dense floor)
 METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
@@ -97,8 +98,19 @@ def translation_stage(best: Sequence[Candidate]) -> list[Candidate]:
         if cand.mode == "hybrid-rrf":
             out += [Candidate(cand.mode, replace(cand.config, rrf_translated=t)) for t in RRF_TRANSLATED]
             continue
-        for t, (norm, floor), w in itertools.product(TRANSLATED, NORMS, WEIGHTS):
-            cfg = replace(cand.config, translated_bm25=t, normalization=norm, dense_floor=floor, weights=w)
+        # both profiles move together: same-language and mixed directions show the general one,
+        # cross-language directions the cross-language one (pick each from its own directions)
+        for t, (norm, floor), w in itertools.product(TRANSLATED, NORMS, CROSS_WEIGHTS):
+            cfg = replace(
+                cand.config,
+                translated_bm25=t,
+                translated_bm25_mixed=t,
+                normalization=norm,
+                cross_normalization=norm,
+                dense_floor=floor,
+                weights=w,
+                cross_weights=w,
+            )
             out.append(Candidate(cand.mode, cfg))
     return [c for c in out if c not in best]
 

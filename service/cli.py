@@ -131,6 +131,9 @@ def _print_hits(result: dict[str, Any]) -> None:
         f"{result['lang_confidence']:.2f}, {result['mode']}, {result['took_ms']:.1f} ms, "
         f"index {result['index_version']})"
     )
+    understood = result.get("understood")
+    if understood:
+        print(f"understood: {understood['text']!r} (preferred, not a filter; --no-understand to ignore it)")
     for hit in result["hits"]:
         print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}")
         print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
@@ -178,6 +181,7 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
         "date_from": args.date_from,
         "date_to": args.date_to,
         "doc_ids": args.doc_id,
+        "understand": not args.no_understand,
     }
 
 
@@ -273,6 +277,12 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date-from", dest="date_from")
     p.add_argument("--date-to", dest="date_to")
     p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
+    p.add_argument(
+        "--no-understand",
+        dest="no_understand",
+        action="store_true",
+        help="ignore dates and meetings named in the question (by default they are a soft preference)",
+    )
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
     p.add_argument("--json", action="store_true", help="print the same JSON the API returns")

@@ -52,6 +52,7 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "hits": [hit_to_dict(h) for h in result.hits],
         "group": result.group,
         "translation": translation_to_dict(result),
+        "understood": {**result.understood.to_dict(), "remove": {"understand": False}} if result.understood else None,
     }
     if result.group == "document":
         for hit in out["hits"]:
@@ -109,4 +110,5 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "took_ms": search["took_ms"],
         "index_version": search["index_version"],
         "hits": search["hits"],
+        "understood": search["understood"],
     }

@@ -17,6 +17,7 @@ def filters_from(body: FiltersCreate) -> SearchFilters:
         date_from=body.date_from.isoformat() if body.date_from else None,
         date_to=body.date_to.isoformat() if body.date_to else None,
         doc_ids=tuple(body.doc_ids) if body.doc_ids is not None else None,
+        understand=body.understand,
     )
 
 

@@ -38,6 +38,9 @@ class FiltersCreate(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     doc_ids: list[str] | None = Field(None, max_length=100)
+    understand: bool = Field(
+        True, description="read a date or meeting in the question as a soft preference (false: ignore it)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -133,6 +136,16 @@ class MachineTranslationPublic(BaseModel):
     official: bool = False
 
 
+class UnderstoodPublic(BaseModel):
+    """A date or meeting read in the question: documents of it rank higher (a preference, not a filter)."""
+
+    text: str = Field(description="the words of the question it was read from")
+    date_from: str | None
+    date_to: str | None
+    meeting_number: int | None
+    remove: dict[str, bool] = Field(description="send these fields to search without the preference")
+
+
 class TranslationPublic(BaseModel):
     """The query as the lexical retriever also searched it, in the other language (Apertium)."""
 
@@ -156,6 +169,7 @@ class SearchPublic(BaseModel):
     hits: list[HitPublic]
     group: str = "none"
     translation: TranslationPublic | None = None
+    understood: UnderstoodPublic | None = None
 
 
 class PassagePublic(BaseModel):
@@ -220,3 +234,4 @@ class AnswerPublic(BaseModel):
     took_ms: float
     index_version: str
     hits: list[HitPublic]
+    understood: UnderstoodPublic | None = None

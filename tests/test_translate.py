@@ -9,7 +9,7 @@ import pytest
 
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.querytrans import translate_query
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters, profile
 from indexer.retrieval.translate import Pipe, Translator, default_translator, parse, pipeline
 
 needs_apertium = pytest.mark.skipif(
@@ -40,8 +40,8 @@ def test_one_persistent_process_translates_each_direction_and_caches() -> None:
         en = translator.translate("Where did the working group meet in February?", "en", "es")
         assert en is not None and "febrero" in en.text.lower() and "grupo" in en.text.lower()
         es = translator.translate("¿Quién reparte el agua de los ríos?", "es", "en")
-        assert es is not None and "water" in es.text and "rivers" in es.text and es.known == 1.0
-        pipe = translator._pipes["eng-spa"]
+        assert es is not None and "water" in es.text and "river" in es.text and es.known == 1.0  # lemmas
+        pipe = translator._pipes["eng-spa:lexical"]
         proc = pipe.proc
         again = translator.translate("the water of the rivers", "en", "es")
         assert again is not None and "agua" in again.text
@@ -57,7 +57,7 @@ def test_one_persistent_process_translates_each_direction_and_caches() -> None:
 def test_a_translator_that_hangs_times_out_and_returns_none(caplog: pytest.LogCaptureFixture) -> None:
     translator = Translator(timeout_s=0.3)
     translator._available = True  # a pipeline that never answers stands in for a stuck Apertium
-    pipe = translator._pipes["eng-spa"] = Pipe("eng-spa", timeout_s=0.3, command="cat > /dev/null")
+    pipe = translator._pipes["eng-spa:lexical"] = Pipe("eng-spa", timeout_s=0.3, command="cat > /dev/null")
     with caplog.at_level(logging.WARNING, logger="indexer.retrieval.translate"):
         assert translator.translate("anything", "en", "es") is None
     assert "did not answer" in caplog.text
@@ -104,3 +104,8 @@ def test_cross_language_search_uses_the_translated_query(searcher: Searcher) -> 
     assert result.stages.get("translate") is not None and "bm25_translated" in result.stages
     same = searcher.retrieve(query, 5, "hybrid", "auto", SearchFilters(doc_lang="en"))
     assert same.translation is None and not same.translated  # same-language search is untouched
+    cfg = searcher.config
+    assert profile(candidates, cfg) == (cfg.cross_weights, cfg.cross_normalization, cfg.translated_bm25)
+    assert profile(same, cfg) == (cfg.weights, cfg.normalization, 0.0)
+    mixed = searcher.retrieve(query, 5, "hybrid", "auto", SearchFilters())
+    assert mixed.translated and profile(mixed, cfg) == (cfg.weights, cfg.normalization, cfg.translated_bm25_mixed)

@@ -64,6 +64,7 @@ function urlFor(params) {
 function filters(params) {
   const out = { q: params.q };
   for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) out[name] = params[name];
+  if (params.understand === false) out.understand = false;
   return out;
 }
 
@@ -145,8 +146,16 @@ function render() {
   answer.replaceChildren(...answerCard(state.ask, state.ask.hits));
   answer.classList.toggle("no-answer", !state.ask.answered);
   answer.hidden = false;
-  passages.replaceChildren(...passageList(state.hits, state.ask));
+  passages.replaceChildren(...understoodNote(state.ask.understood), ...passageList(state.hits, state.ask));
   passages.hidden = false;
+}
+
+/** A date or meeting read in the question, shown as a filter the user can remove. */
+function understoodNote(understood) {
+  if (!understood) return [];
+  const remove = h("button", { type: "button", class: "understood-remove" }, t("understoodRemove"));
+  remove.addEventListener("click", () => run({ ...state.params, understand: false }));
+  return [h("p", { class: "understood" }, t("understood", { text: understood.text }), " ", remove)];
 }
 
 /** The plain-text citation staff paste into a memo: quote, label, source. */
