@@ -13,7 +13,6 @@ FUSION_ONLY = (
     "rrf_weights",
     "weights",
     "translated_bm25",
-    "translated_bm25_mixed",
     "cross_weights",
     "cross_normalization",
     "rrf_translated",

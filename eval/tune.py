@@ -99,12 +99,12 @@ def translation_stage(best: Sequence[Candidate]) -> list[Candidate]:
             out += [Candidate(cand.mode, replace(cand.config, rrf_translated=t)) for t in RRF_TRANSLATED]
             continue
         # both profiles move together: same-language and mixed directions show the general one,
-        # cross-language directions the cross-language one (pick each from its own directions)
+        # cross-language directions the cross-language one (pick each from its own directions);
+        # translated_bm25_mixed acts before fusion (at 0 nothing is translated): sweep it with --fusion-set
         for t, (norm, floor), w in itertools.product(TRANSLATED, NORMS, CROSS_WEIGHTS):
             cfg = replace(
                 cand.config,
                 translated_bm25=t,
-                translated_bm25_mixed=t,
                 normalization=norm,
                 cross_normalization=norm,
                 dense_floor=floor,

@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from eval.engine import index_documents
+from indexer.encoders import Encoder
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.glossary import default_glossary
+from indexer.retrieval.hybrid import profile
 from indexer.retrieval.querytrans import translate_query
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters, profile
+from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 from indexer.retrieval.translate import Pipe, Translator, default_translator, parse, pipeline
+from indexer.types import Document
 
 needs_apertium = pytest.mark.skipif(
     not default_translator().available(), reason="Apertium not installed (.ci/apertium-setup.sh)"
@@ -94,8 +100,24 @@ def test_glossary_forms_take_precedence_over_the_translator() -> None:
     assert "visa láser" in translation.text and "inserción" not in translation.text.lower()
 
 
+@pytest.fixture(scope="module")
+def unlinked(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Document], encoder: Encoder) -> Searcher:
+    """The bundled corpus with its translation link removed and refused: no twin lends evidence."""
+    path = tmp_path_factory.mktemp("unlinked")
+    build_index(index_documents(corpus_docs, link_translations=False), path, encoder)
+    return Searcher(open_snapshot(path), encoder)
+
+
 @needs_apertium
-def test_cross_language_search_uses_the_translated_query(searcher: Searcher) -> None:
+def test_linked_cross_language_search_trusts_the_twin_and_skips_translation(searcher: Searcher) -> None:
+    result = searcher.search("Who will replace the border crossing cards?", k=5, filters=SearchFilters(doc_lang="es"))
+    assert result.translation is None and "translate" not in result.stages
+    assert "Border Crossing Card" in result.hits[0].twin.text if result.hits[0].twin else False
+
+
+@needs_apertium
+def test_cross_language_search_uses_the_translated_query(unlinked: Searcher) -> None:
+    searcher = unlinked
     query = "Who will replace the border crossing cards?"
     result = searcher.search(query, k=5, filters=SearchFilters(doc_lang="es"))
     assert result.translation is not None and result.translation.target == "es"
@@ -108,4 +130,7 @@ def test_cross_language_search_uses_the_translated_query(searcher: Searcher) -> 
     assert profile(candidates, cfg) == (cfg.cross_weights, cfg.cross_normalization, cfg.translated_bm25)
     assert profile(same, cfg) == (cfg.weights, cfg.normalization, 0.0)
     mixed = searcher.retrieve(query, 5, "hybrid", "auto", SearchFilters())
-    assert mixed.translated and profile(mixed, cfg) == (cfg.weights, cfg.normalization, cfg.translated_bm25_mixed)
+    assert cfg.translated_bm25_mixed == 0 and mixed.translation is None  # unfiltered: its weight is 0, not run
+    weighted_mixed = Searcher(searcher.snapshot, searcher.encoder, FusionConfig(translated_bm25_mixed=0.1))
+    mixed = weighted_mixed.retrieve(query, 5, "hybrid", "auto", SearchFilters())
+    assert mixed.translated and profile(mixed, weighted_mixed.config)[2] == 0.1
