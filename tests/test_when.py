@@ -79,7 +79,7 @@ def test_the_asked_meeting_ranks_first_and_the_preference_can_be_removed(dated_s
 
 def test_a_date_that_is_only_context_does_not_hide_the_answer(dated_searcher: Searcher) -> None:
     """The 1995 study's report came out in 1998: the preference for 1995 demotes the answer (from
-    2nd to 5th on eval/dated) but keeps it among the hits, and removing the preference restores it."""
+    2nd to 4th on eval/dated) but keeps it among the hits, and removing the preference restores it."""
     question = "When did the researchers present the report of the study launched in Zacatecas in 1995?"
     result = dated_searcher.search(question, k=10)
     assert result.understood is not None and result.understood.text == "1995"
