@@ -15,7 +15,7 @@ from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.hybrid import profile
 from indexer.retrieval.querytrans import translate_query
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.translate import Pipe, Translator, default_translator, parse, pipeline
+from indexer.retrieval.translate import Pipe, Translator, default_translator, parse, parse_lexical, pipeline
 from indexer.types import Document
 
 needs_apertium = pytest.mark.skipif(
@@ -134,3 +134,10 @@ def test_cross_language_search_uses_the_translated_query(unlinked: Searcher) -> 
     weighted_mixed = Searcher(searcher.snapshot, searcher.encoder, FusionConfig(translated_bm25_mixed=0.1))
     mixed = weighted_mixed.retrieve(query, 5, "hybrid", "auto", SearchFilters())
     assert mixed.translated and profile(mixed, weighted_mixed.config)[2] == 0.1
+
+
+def test_parse_lexical_keeps_the_chosen_lemma_or_every_alternative() -> None:
+    raw = "^Where<adv><itg>/Dónde<adv><itg>/Adónde<adv><itg>$ ^do<vbdo><past>/$ ^*Cáceres/*Cáceres$ ^?<sent>/?<sent>$"
+    assert parse_lexical(raw) == ("Dónde Cáceres", 1.0)  # the dropped auxiliary and the "?" are not words
+    assert parse_lexical(raw, alternatives=True) == ("Dónde Adónde Cáceres", 1.0)
+    assert parse_lexical("^*xyzzy/*xyzzy$ ^house<n><sg>/casa<n><f><sg>$") == ("xyzzy casa", 0.5)

@@ -11,7 +11,12 @@ def other_lang(lang: str) -> str:
 
 
 def translate_query(
-    query: str, source: str, target: str, translator: Translator, glossary: Glossary | None = None
+    query: str,
+    source: str,
+    target: str,
+    translator: Translator,
+    glossary: Glossary | None = None,
+    kind: str = "lexical",
 ) -> Translation | None:
     """The query in `target`; None when the translator is unavailable or failed.
 
@@ -27,7 +32,7 @@ def translate_query(
             last = end
     rest.append(query[last:])
     text = " ".join(part.strip() for part in rest if part.strip())
-    translated = translator.translate(text, source, target) if text else Translation(source, target, "", 1.0)
+    translated = translator.translate(text, source, target, kind) if text else Translation(source, target, "", 1.0)
     if translated is None:
         return None
     if not forms:

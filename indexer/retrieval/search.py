@@ -62,6 +62,7 @@ class FusionConfig:
     # BM25 on the query's machine translation (indexer.retrieval.translate), on passages in the
     # other language; its weight is scaled by the share of query words the translator knew
     translate: bool = True
+    translate_alternatives: bool = False  # every dictionary translation of each word, not only the chosen one
     translated_bm25: float = 0.2  # weight in weighted fusion, cross-language search (filtered to the other language)
     # the same without a language filter, or when a twin lends evidence; at 0 the query is not
     # translated for such searches at all
@@ -355,7 +356,8 @@ class Searcher:
         if not self.config.translated_bm25_mixed and (out.filters.doc_lang is None or lent_by_twin(out)):
             return  # its evidence would weigh nothing: spare the translation
         glossary = default_glossary() if self.config.glossary else None
-        translation = translate_query(out.query, out.lang.lang, target, self.translator, glossary)
+        kind = "alternatives" if self.config.translate_alternatives else "lexical"
+        translation = translate_query(out.query, out.lang.lang, target, self.translator, glossary, kind)
         laps.lap("translate")
         if translation is None or not translation.text:
             return

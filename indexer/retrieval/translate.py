@@ -81,9 +81,10 @@ def pipeline(pair: str, datadir: Path = DATADIR, lexical: bool = False) -> str:
     return " | ".join(stages)
 
 
-def parse_lexical(raw: str) -> tuple[str, float]:
+def parse_lexical(raw: str, alternatives: bool = False) -> tuple[str, float]:
     """Target lemmas of a lexical-selection stream (`^src<tags>/tgt<tags>/alt...$`), and the share
-    of words the translator knew; a word it did not know is kept as it is (names, numbers)."""
+    of words the translator knew; a word it did not know is kept as it is (names, numbers).
+    `alternatives` keeps every translation the dictionary offers, not only the chosen one."""
     lemmas, words, unknown = [], 0, 0
     for unit in re.findall(r"\^(.*?)\$", raw):
         source, _, targets = unit.partition("/")
@@ -103,6 +104,11 @@ def parse_lexical(raw: str) -> tuple[str, float]:
         words += 1
         unknown += missing and not (src[:1].isupper() or src[:1].isdigit())
         lemmas.append(src.lstrip("@#*"))
+        if alternatives and not missing:
+            for alt in targets.split("/")[1:]:
+                extra = _TAGS.sub("", alt).replace("#", " ").strip()
+                if extra and extra[0] not in "@#*" and extra != lemma:
+                    lemmas.append(extra)
     return " ".join(lemmas), (1.0 if words == 0 else round(1.0 - unknown / words, 4))
 
 
@@ -219,19 +225,19 @@ class Translator:
         if pair is None or not self.available():
             return None
         key = (kind, source, target, text)
-        lexical = kind == "lexical"
+        lexical = kind in ("lexical", "alternatives")
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return Translation(source, target, *hit)
-            name = f"{pair}:{kind}"
+            name = f"{pair}:{'lexical' if lexical else kind}"
             pipe = self._pipes.get(name) or self._pipes.setdefault(
                 name, Pipe(pair, self.datadir, self.timeout_s, lexical=lexical)
             )
         try:
             raw = pipe.translate(text)
-            out, known = parse_lexical(raw) if lexical else parse(raw)
+            out, known = parse_lexical(raw, kind == "alternatives") if lexical else parse(raw)
         except (OSError, TimeoutError) as exc:
             log.warning("query translation %s failed: %s", pair, exc)
             return None

@@ -78,7 +78,7 @@ async function run(params) {
   const asking = postJSON("/api/ask", { ...filters(params), k: askHits ? params.k : ASK_DEFAULT_K }, controller.signal);
   const listing = askHits
     ? null
-    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode, group: "document", translate_hits: true }, controller.signal);
+    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode, translate_hits: true }, controller.signal);
   try {
     const [ask, list] = await Promise.all([asking, listing]);
     Object.assign(state, { params, ask, hits: list ? list.hits : ask.hits, error: null });
