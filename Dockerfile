@@ -2,8 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 BNC_INDEX=/data/index BNC_CORPUS=/data/corpus
 WORKDIR /app
-# scanned PDFs are read by Tesseract (English and Spanish models), as .ci/ocr-setup.sh installs it for CI
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa \
+# scanned PDFs are read by Tesseract (English and Spanish models), as .ci/ocr-setup.sh installs it for CI;
+# queries are translated offline by Apertium (English-Spanish), as .ci/apertium-setup.sh installs it
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa apertium apertium-eng-spa \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY indexer ./indexer

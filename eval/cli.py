@@ -13,6 +13,7 @@ from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.parser import CACHE_DIR, RESULTS_DIR, add_eval_parser
 from eval.runner import MODES
 from indexer.encoders import DEFAULT_ENCODER
+from indexer.retrieval.fusion import NORMALIZATIONS
 from indexer.retrieval.search import FusionConfig
 
 __all__ = ["CACHE_DIR", "RESULTS_DIR", "add_eval_parser", "cmd_eval"]
@@ -42,6 +43,12 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
             value = tuple(float(x) for x in raw.split(","))
             if len(value) != 2:
                 raise DatasetError(f"--fusion-set {key}: expected two comma-separated numbers (bm25,dense)")
+        elif isinstance(current, bool):
+            value = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif isinstance(current, str):
+            value = raw.strip()
+            if key.endswith("normalization") and value not in NORMALIZATIONS:
+                raise DatasetError(f"--fusion-set normalization: use one of {', '.join(NORMALIZATIONS)}")
         else:
             value = type(current)(float(raw)) if isinstance(current, int) else float(raw)
         cfg = replace(cfg, **{key: value})
@@ -90,7 +97,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
     if args.answers:
         return _answers(args, labeled, ix, directions or list(labeled.directions), started)
     if args.tune:
-        summary = tune(labeled, ix, directions, progress=not args.quiet)
+        summary = tune(labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation)
         print(render(summary))
         name = f"{labeled.name}-{args.split or 'all'}"
         for path in write_tune(summary, args.out, name, args.json):

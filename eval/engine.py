@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,10 +99,32 @@ def index_documents(documents: list[Document], link_translations: bool = True) -
     """The documents as indexed: optionally without translation links, checksums tagged with the link.
 
     The incremental build re-aligns only documents whose checksum changed; tagging it with
-    translation_of makes a changed link count as a change (in-memory documents hash the body only).
+    translation_of (and the refused links) makes a changed link count as a change (in-memory
+    documents hash the body only).
     """
-    docs = documents if link_translations else [replace(d, translation_of=None) for d in documents]
-    return [replace(d, sha256=f"{d.sha256}:{d.translation_of or '-'}") for d in docs]
+    docs = documents if link_translations else _unlinked(documents)
+    return [replace(d, sha256=f"{d.sha256}:{d.translation_of or '-'}{_refusal(d)}") for d in docs]
+
+
+def _unlinked(documents: list[Document]) -> list[Document]:
+    """The documents without translation links, each refusing every other-language document as a
+    detected link too: the build pairs translations automatically (indexer.index.pairing), and a
+    parallel set would be aligned all the same (refusing only the true twin lets it pick a wrong
+    one), so "without translations" would not measure cross-language retrieval."""
+    by_lang: dict[str, list[str]] = {}
+    for d in documents:
+        by_lang.setdefault(d.lang, []).append(d.doc_id)
+    out = []
+    for d in documents:
+        others = sorted(x for lang, ids in by_lang.items() if lang != d.lang for x in ids)
+        refused = ",".join(x for x in (d.meta.get("not_translation_of", ""), *others) if x)
+        out.append(replace(d, translation_of=None, meta={**d.meta, "not_translation_of": refused}))
+    return out
+
+
+def _refusal(doc: Document) -> str:
+    refused = doc.meta.get("not_translation_of", "")
+    return f"!{hashlib.sha256(refused.encode()).hexdigest()[:12]}" if refused else ""
 
 
 def open_eval_index(

@@ -66,6 +66,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--runs", type=Path, help="also write TREC runs and qrels to this folder")
     p.add_argument("--tune", action="store_true", help="sweep fusion settings (use with --split dev)")
     p.add_argument(
+        "--tune-translation",
+        action="store_true",
+        help="with --tune: only the translated-query weight and normalization stage, around the defaults",
+    )
+    p.add_argument(
         "--check", action="store_true", help="CI gate: commission set against eval/expected.json; exit 1 on any FAIL"
     )
     p.add_argument("--expected", type=Path, help="minima file for --check / --pin (default eval/expected.json)")

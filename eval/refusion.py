@@ -8,7 +8,19 @@ from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchF
 
 # only these act inside fusion alone; every other FusionConfig field (cross-language weight,
 # depth, glossary) is applied before fusion and needs a real retrieval pass
-FUSION_ONLY = ("rrf_k", "rrf_weights", "weights")
+FUSION_ONLY = (
+    "rrf_k",
+    "rrf_weights",
+    "weights",
+    "translated_bm25",
+    "cross_weights",
+    "cross_normalization",
+    "rrf_translated",
+    "normalization",
+    "bm25_floor",
+    "dense_floor",
+    "date_boost",
+)
 
 
 def retrieval_key(config: FusionConfig) -> FusionConfig:

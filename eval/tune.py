@@ -27,6 +27,10 @@ RRF_WEIGHTS = ((1.0, 1.0), (0.5, 1.0), (0.25, 1.0), (1.0, 0.5))
 WEIGHTS = ((0.1, 0.9), (0.2, 0.8), (0.3, 0.7), (0.4, 0.6), (0.5, 0.5))
 CROSS = (0.0, 0.3, 1.0)
 DEPTHS = ((3, 30), (5, 50), (10, 100), (30, 300))  # (depth_factor, min_depth)
+TRANSLATED = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)  # weight of the translated query's BM25
+CROSS_WEIGHTS = ((0.0, 1.0), (0.05, 0.95), *WEIGHTS)
+RRF_TRANSLATED = (0.0, 0.25, 0.5, 1.0)
+NORMS = (("minmax", 0.0), ("floor", 0.6), ("floor", 0.7), ("floor", 0.8), ("zscore", 0.0))  # (name, dense floor)
 METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
 
 
@@ -39,8 +43,9 @@ class Candidate:
         c = self.config
         tail = f"cross={c.cross_lang_bm25} depth={max(c.depth_factor * TUNE_K, c.min_depth)}"
         if self.mode == "hybrid-rrf":
-            return f"rrf k={c.rrf_k} w={c.rrf_weights[0]:g}/{c.rrf_weights[1]:g} {tail}"
-        return f"weighted w={c.weights[0]:g}/{c.weights[1]:g} {tail}"
+            return f"rrf k={c.rrf_k} w={c.rrf_weights[0]:g}/{c.rrf_weights[1]:g} tr={c.rrf_translated:g} {tail}"
+        norm = c.normalization + (f"({c.dense_floor:g})" if c.normalization == "floor" else "")
+        return f"weighted w={c.weights[0]:g}/{c.weights[1]:g} tr={c.translated_bm25:g} {norm} {tail}"
 
 
 @dataclass
@@ -83,6 +88,31 @@ def depth_stage(best: Sequence[Candidate]) -> list[Candidate]:
             if cfg != cand.config:
                 out.append(Candidate(cand.mode, cfg))
     return out
+
+
+def translation_stage(best: Sequence[Candidate]) -> list[Candidate]:
+    """The translated query's weight (and, for weighted fusion, the normalization and the bm25/dense
+    split) swept around the best setting of each fusion method."""
+    out = []
+    for cand in best:
+        if cand.mode == "hybrid-rrf":
+            out += [Candidate(cand.mode, replace(cand.config, rrf_translated=t)) for t in RRF_TRANSLATED]
+            continue
+        # both profiles move together: same-language and mixed directions show the general one,
+        # cross-language directions the cross-language one (pick each from its own directions);
+        # translated_bm25_mixed acts before fusion (at 0 nothing is translated): sweep it with --fusion-set
+        for t, (norm, floor), w in itertools.product(TRANSLATED, NORMS, CROSS_WEIGHTS):
+            cfg = replace(
+                cand.config,
+                translated_bm25=t,
+                normalization=norm,
+                cross_normalization=norm,
+                dense_floor=floor,
+                weights=w,
+                cross_weights=w,
+            )
+            out.append(Candidate(cand.mode, cfg))
+    return [c for c in out if c not in best]
 
 
 class Sweep:
@@ -129,9 +159,15 @@ class Sweep:
 
 
 def tune(
-    labeled: LabeledSet, ix: EvalIndex, directions: Sequence[str] | None = None, progress: bool = False
+    labeled: LabeledSet,
+    ix: EvalIndex,
+    directions: Sequence[str] | None = None,
+    progress: bool = False,
+    translation_only: bool = False,
 ) -> dict[str, Any]:
-    """Two stages: a grid over fusion settings, then candidate depth around each method's best."""
+    """Three stages: a grid over fusion settings, candidate depth around each method's best, then
+    the translated query's weight and the normalization; `translation_only` runs the last one
+    around the current defaults (one retrieval pass instead of nine)."""
     dirs = [d for d in (directions or labeled.directions) if d in labeled.directions]
     started = time.perf_counter()
     prime_queries(ix, labeled, progress)
@@ -140,11 +176,18 @@ def tune(
     rows: list[TuneRow] = []
     with tqdm(total=len(stage) + 2 * (len(DEPTHS) - 1), desc="tune", unit="setting", disable=not progress) as bar:
         reference = [sweep.score(Candidate(m, FusionConfig())) for m in METHODS]
-        for cand in stage:
+        rows += reference if translation_only else []
+        for cand in [] if translation_only else stage:
             rows.append(sweep.score(cand))
             bar.update(1)
         best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
-        for cand in depth_stage([b.candidate for b in best]):
+        for cand in [] if translation_only else depth_stage([b.candidate for b in best]):
+            rows.append(sweep.score(cand))
+            bar.update(1)
+        best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
+        stage3 = translation_stage([b.candidate for b in best])
+        bar.total += len(stage3)
+        for cand in stage3:
             rows.append(sweep.score(cand))
             bar.update(1)
     rows.sort(key=lambda r: -r.overall)

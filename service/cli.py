@@ -127,10 +127,19 @@ def _print_hits(result: dict[str, Any]) -> None:
         f"{result['lang_confidence']:.2f}, {result['mode']}, {result['took_ms']:.1f} ms, "
         f"index {result['index_version']})"
     )
+    understood = result.get("understood")
+    if understood:
+        print(f"understood: {understood['text']!r} (preferred, not a filter; --no-understand to ignore it)")
     for hit in result["hits"]:
         older = f"  (older version; superseded by {hit['superseded_by']})" if hit.get("superseded_by") else ""
         print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}{older}")
         print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
+        mt = hit.get("machine_translation")
+        if mt:
+            print(f"    [{mt['lang']}, {mt['label']}] {mt['text'][:300]}")
+        more = hit.get("more_from_document")
+        if more and more["count"]:
+            print(f"    + {more['count']} more from this document")
 
 
 class _UsageError(Exception):
@@ -170,6 +179,7 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
         "date_to": args.date_to,
         "doc_ids": args.doc_id,
         "include_superseded": args.include_superseded,
+        "understand": not args.no_understand,
     }
 
 
@@ -177,7 +187,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from service.queries import run_search
     from service.schemas import SearchCreate
 
-    body = _validated(SearchCreate, mode=args.mode, fusion=args.fusion, **_filter_fields(args))
+    fields = {"mode": args.mode, "fusion": args.fusion, "group": args.group, "translate_hits": args.translate_hits}
+    body = _validated(SearchCreate, **fields, **_filter_fields(args))
     result = run_search(_open_searcher(_settings(args)), body)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -276,6 +287,12 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date-to", dest="date_to")
     p.add_argument("--doc-id", dest="doc_id", action="append", help="only this document (repeatable)")
     p.add_argument("--include-superseded", action="store_true", help="also older versions of revised documents")
+    p.add_argument(
+        "--no-understand",
+        dest="no_understand",
+        action="store_true",
+        help="ignore dates and meetings named in the question (by default they are a soft preference)",
+    )
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
     p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
@@ -310,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
     p.add_argument("--fusion", default="weighted", help="weighted (default) | rrf, for hybrid mode")
+    p.add_argument("--group", default="none", help="none (default) | document: one hit per document")
+    p.add_argument(
+        "--translate-hits",
+        dest="translate_hits",
+        action="store_true",
+        help="add an unofficial machine translation of hits with no translation in the query's language",
+    )
     _add_query_options(p)
     p.set_defaults(func=cmd_search)
 

@@ -32,6 +32,10 @@ SCHEMA_NAMES = {
     "OriginPublic": "FieldOrigin",
     "VersionPublic": "DocumentVersion",
     "PhrasePublic": "AnswerPhrase",
+    "QueryTranslationPublic": "QueryTranslation",
+    "MachineTranslationPublic": "MachineTranslation",
+    "MorePublic": "MoreFromDocument",
+    "UnderstoodPublic": "UnderstoodPreference",
     "RefusalCreate": "RefusalRequest",
     "ErrorPublic": "ErrorResponse",
 }

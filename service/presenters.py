@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.answers.answer import Answer, Quote
+from indexer.retrieval.quote_mt import LABEL
 from indexer.retrieval.search import SearchResult
+from indexer.retrieval.translate import Translation
 from indexer.types import SearchHit
 
 HIGH_CONFIDENCE = 0.9  # calibrated: nine in ten answers at this confidence contain the answer
@@ -26,6 +28,8 @@ def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
         "highlights": [list(span) for span in hit.highlights],
         "citation": hit.citation.to_dict(),
         "superseded_by": hit.superseded_by,
+        "more_from_document": None,  # filled in by result_to_dict (group=document)
+        "machine_translation": None,  # filled in when translate_hits asks for it
     }
     if hit.twin is not None and hit.twin_citation is not None:
         out["twin"] = {
@@ -38,7 +42,7 @@ def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
 
 
 def result_to_dict(result: SearchResult) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "query": result.query,
         "lang": result.lang.lang,
         "lang_confidence": result.lang.confidence,
@@ -49,7 +53,31 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "took_ms": result.took_ms,
         "index_version": result.version,
         "hits": [hit_to_dict(h) for h in result.hits],
+        "group": result.group,
+        "translation": translation_to_dict(result),
+        "understood": {**result.understood.to_dict(), "remove": {"understand": False}} if result.understood else None,
     }
+    if result.group == "document":
+        for hit in out["hits"]:
+            rest = result.others.get(hit["passage_id"], [])
+            hit["more_from_document"] = {"count": len(rest), "passage_ids": rest}
+    return out
+
+
+def add_machine_translations(out: dict[str, Any], translations: dict[str, Translation]) -> None:
+    """Each translated hit gets `machine_translation`, labeled, next to (never instead of) its text."""
+    for hit in out["hits"]:
+        t = translations.get(hit["passage_id"])
+        if t is not None:
+            hit["machine_translation"] = {"lang": t.target, "text": t.text, "label": LABEL[t.target], "official": False}
+
+
+def translation_to_dict(result: SearchResult) -> dict[str, Any] | None:
+    t = result.translation
+    if t is None:
+        return None
+    label = "unofficial machine translation"
+    return {"lang": t.target, "text": t.text, "known": t.known, "glossary": list(t.glossary), "label": label}
 
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:
@@ -97,4 +125,5 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "took_ms": search["took_ms"],
         "index_version": search["index_version"],
         "hits": search["hits"],
+        "understood": search["understood"],
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.answers.answer import Answerer
+from indexer.retrieval.quote_mt import translate_hits
 from indexer.retrieval.search import Searcher, SearchFilters
-from service.presenters import answer_to_dict, result_to_dict
+from service.presenters import add_machine_translations, answer_to_dict, result_to_dict
 from service.schemas import AskCreate, FiltersCreate, SearchCreate
 
 
@@ -17,14 +18,24 @@ def filters_from(body: FiltersCreate) -> SearchFilters:
         date_to=body.date_to.isoformat() if body.date_to else None,
         doc_ids=tuple(body.doc_ids) if body.doc_ids is not None else None,
         include_superseded=body.include_superseded,
+        understand=body.understand,
     )
 
 
 def run_search(searcher: Searcher, body: SearchCreate) -> dict[str, Any]:
     result = searcher.search(
-        body.q, k=body.k, mode=body.mode, lang=body.lang, filters=filters_from(body), fusion_method=body.fusion
+        body.q,
+        k=body.k,
+        mode=body.mode,
+        lang=body.lang,
+        filters=filters_from(body),
+        fusion_method=body.fusion,
+        group=body.group,
     )
-    return result_to_dict(result)
+    out = result_to_dict(result)
+    if body.translate_hits:
+        add_machine_translations(out, translate_hits(result, searcher.translator))
+    return out
 
 
 def run_ask(answerer: Answerer, body: AskCreate) -> dict[str, Any]:

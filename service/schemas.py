@@ -39,6 +39,9 @@ class FiltersCreate(BaseModel):
     date_to: dt.date | None = None
     doc_ids: list[str] | None = Field(None, max_length=100)
     include_superseded: bool = Field(False, description="also older versions of revised documents")
+    understand: bool = Field(
+        True, description="read a date or meeting in the question as a soft preference (false: ignore it)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -52,6 +55,14 @@ class SearchCreate(FiltersCreate):
     k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="hybrid fusion (weighted: tuned default)")
+    group: Literal["none", "document"] = Field(
+        "none", description="document: one hit per document (its best passage), with the ids of its other passages"
+    )
+    translate_hits: bool = Field(
+        False,
+        description="add an unofficial machine translation (Apertium) of hits in the other language that have no "
+        "translation in the asker's language; the quote itself is never replaced",
+    )
 
 
 class AskCreate(FiltersCreate):
@@ -116,6 +127,42 @@ class HitPublic(BaseModel):
     citation: CitationPublic
     twin: TwinPublic | None = None
     superseded_by: str | None = Field(None, description="a newer version of this document (include_superseded)")
+    more_from_document: MorePublic | None = Field(None, description="group=document: the document's other passages")
+    machine_translation: MachineTranslationPublic | None = Field(
+        None, description="translate_hits: the passage in the asker's language, an unofficial machine translation"
+    )
+
+
+class MorePublic(BaseModel):
+    count: int = Field(description="other passages of this document among the ranked candidates")
+    passage_ids: list[str] = Field(description="their ids, best first")
+
+
+class MachineTranslationPublic(BaseModel):
+    lang: str
+    text: str
+    label: str = Field(description="always says it is an unofficial machine translation, in the asker's language")
+    official: bool = False
+
+
+class UnderstoodPublic(BaseModel):
+    """A date or meeting read in the question: documents of it rank higher (a preference, not a filter)."""
+
+    text: str = Field(description="the words of the question it was read from")
+    date_from: str | None
+    date_to: str | None
+    meeting_number: int | None
+    remove: dict[str, bool] = Field(description="send these fields to search without the preference")
+
+
+class QueryTranslationPublic(BaseModel):
+    """The query as the lexical retriever also searched it, in the other language (Apertium)."""
+
+    lang: str
+    text: str
+    known: float = Field(description="share of the query's words the translator knew")
+    glossary: list[str] = Field(description="forms taken from the glossary instead of the translator")
+    label: str = "unofficial machine translation"
 
 
 class SearchPublic(BaseModel):
@@ -129,6 +176,9 @@ class SearchPublic(BaseModel):
     took_ms: float
     index_version: str
     hits: list[HitPublic]
+    group: str = "none"
+    translation: QueryTranslationPublic | None = None
+    understood: UnderstoodPublic | None = None
 
 
 class PassagePublic(BaseModel):
@@ -208,3 +258,4 @@ class AnswerPublic(BaseModel):
     took_ms: float
     index_version: str
     hits: list[HitPublic]
+    understood: UnderstoodPublic | None = None

@@ -314,6 +314,7 @@ def test_empty_results_no_answer_and_advanced_settings(page: Any) -> None:
     with page.expect_request("**/api/search") as searched:
         page.get_by_role("button", name="Ask").click()
     sent = json.loads(searched.value.post_data)
-    assert sent == {"q": "border security", "doc_lang": "es", "k": 8, "mode": "bm25"}
+    # the list asks for an unofficial machine translation of hits with no twin in the asker's language
+    assert sent == {"q": "border security", "doc_lang": "es", "k": 8, "mode": "bm25", "translate_hits": True}
     expect(page.locator("#passages li.hit")).to_have_count(8)
     assert set(page.locator("#passages li.hit .badge").all_text_contents()) == {"ESSpanish"}

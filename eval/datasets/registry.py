@@ -1,4 +1,4 @@
-"""Resolve a dataset name (commission, xquad, tatoeba) or a BEIR folder path to a LabeledSet."""
+"""Resolve a dataset name (commission, xquad, tatoeba, dated) or a BEIR folder path to a LabeledSet."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from pathlib import Path
 
 from eval.datasets.beir import load_beir
 from eval.datasets.commission import load_commission
+from eval.datasets.dated import load_dated
 from eval.datasets.locate import datasets_dir
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import LabeledSet
 from eval.datasets.xquad import load_xquad
 
-NAMED = ("commission", "xquad", "tatoeba")
+NAMED = ("commission", "xquad", "tatoeba", "dated")
 
 
 def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = None) -> LabeledSet:
@@ -19,6 +20,8 @@ def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = 
         return load_commission(corpus)
     if name == "xquad":
         return load_xquad(datasets_dir(datasets))
+    if name == "dated":
+        return load_dated(corpus)
     if name == "tatoeba":
         return load_tatoeba(datasets_dir(datasets))
     return load_beir(Path(name))

@@ -1,8 +1,17 @@
-"""Rank fusion as pure functions: reciprocal rank fusion and weighted normalized scores."""
+"""Rank fusion as pure functions: reciprocal rank fusion and weighted normalized scores.
+
+Normalizations (`NORMALIZATIONS`) map one retriever's raw scores to [0, ...) before weighting;
+an item a retriever did not return adds 0, so each maps its weakest retrieved item near 0:
+- `minmax`: (s - min) / (max - min); a single or flat list maps to 1.0 (full weight);
+- `floor`: (s - floor) / (max - floor) against a fixed floor per retriever, so a lone or flat
+  list keeps the size of its scores instead of being stretched to full weight;
+- `zscore`: (s - min) / std, i.e. the z-score shifted to start at 0; a lone or flat list adds 0.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 RRF_K = 60
 
@@ -33,17 +42,60 @@ def minmax(scores: Mapping[int, float]) -> dict[int, float]:
     return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
 
 
+def minmax_floor(scores: Mapping[int, float], floor: float = 0.0) -> dict[int, float]:
+    """(s - floor) / (max - floor), clipped at 0: the list's own minimum does not set the scale.
+
+    With max <= floor nothing stands above the floor: every item maps to 0."""
+    if not scores:
+        return {}
+    hi = max(scores.values())
+    if hi - floor < 1e-12:
+        return {i: 0.0 for i in scores}
+    return {i: max(0.0, (s - floor) / (hi - floor)) for i, s in scores.items()}
+
+
+def zscore(scores: Mapping[int, float]) -> dict[int, float]:
+    """(s - min) / std: the z-score moved so the weakest retrieved item is 0; flat or single lists map to 0."""
+    if not scores:
+        return {}
+    values = list(scores.values())
+    mean = sum(values) / len(values)
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    if std < 1e-12:
+        return {i: 0.0 for i in scores}
+    lo = min(values)
+    return {i: (s - lo) / std for i, s in scores.items()}
+
+
+Normalize = Callable[[Mapping[int, float]], dict[int, float]]
+NORMALIZATIONS: tuple[str, ...] = ("minmax", "floor", "zscore")
+
+
+def normalizer(name: str, floor: float = 0.0) -> Normalize:
+    """The normalization called `name` (one of NORMALIZATIONS); `floor` is used by "floor" only."""
+    if name == "minmax":
+        return minmax
+    if name == "floor":
+        return lambda scores: minmax_floor(scores, floor)
+    if name == "zscore":
+        return zscore
+    raise ValueError(f"unknown normalization {name!r}: use one of {', '.join(NORMALIZATIONS)}")
+
+
 def weighted(
     scores: Mapping[str, Mapping[int, float]],
     weights: Mapping[str, float],
     item_weights: Mapping[str, Mapping[int, float]] | None = None,
+    normalize: Mapping[str, Normalize] | None = None,
 ) -> dict[int, float]:
-    """sum_r w_r * w_r(d) * minmax(score_r)(d); a retriever that did not return d adds 0."""
+    """sum_r w_r * w_r(d) * norm_r(score_r)(d) (min-max unless `normalize` names another per
+    retriever); a retriever that did not return d adds 0."""
     fused: dict[int, float] = {}
     for name, raw in scores.items():
         w = weights.get(name, 0.0)
         per_item = item_weights.get(name, {}) if item_weights else {}
-        for item, s in minmax(raw).items():
+        norm = normalize.get(name, minmax) if normalize else minmax
+        for item, s in norm(raw).items():
             fused[item] = fused.get(item, 0.0) + w * per_item.get(item, 1.0) * s
     return fused
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.index.analysis import analyze
+from indexer.index.analysis import analyze, term_spans
 from indexer.types import LANGS
 
 
@@ -65,6 +65,29 @@ class Glossary:
             if hit:
                 out.extend((form, lang) for lang, form, _ in forms if form not in hit)
         return list(dict.fromkeys(out))
+
+    def known_spans(self, query: str, lang: str, target: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """Where `query` (in `lang`) names a glossary entry: the character spans of those names,
+        and the entries' `target`-language forms (query translation uses them instead of the
+        translator's guess for acronyms and program names)."""
+        spans = term_spans(query, lang)
+        terms = [t for t, _, _ in spans]
+        cut: list[tuple[int, int]] = []
+        forms: list[str] = []
+        for i in sorted({i for t in terms for i in self._by_first.get((lang, t), ())}):
+            entry = self._analyzed[i]
+            hit = False
+            for form_lang, _, tokens in entry:
+                n = len(tokens)
+                if form_lang != lang or not n:
+                    continue
+                for j in range(len(terms) - n + 1):
+                    if terms[j : j + n] == tokens:
+                        cut.append((spans[j][1], spans[j + n - 1][2]))
+                        hit = True
+            if hit:
+                forms.extend(form for form_lang, form, _ in entry if form_lang == target)
+        return sorted(set(cut)), list(dict.fromkeys(forms))
 
 
 @lru_cache(maxsize=1)

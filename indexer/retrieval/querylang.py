@@ -29,6 +29,16 @@ def _identifier() -> Any:
     return ident
 
 
+def _spanish_marks(words: list[str]) -> bool:
+    """An opening mark anywhere, or an accent outside proper names: a capitalized word after the
+    first ("Cáceres", "Kekulé's") is a name, and a name does not outvote the question words."""
+    if any(c in "¿¡" for w in words for c in w):
+        return True
+    return any(
+        any(c in _SPANISH_MARKS for c in w.lower()) for i, w in enumerate(words) if i == 0 or not w[:1].isupper()
+    )
+
+
 def detect_query_lang(text: str, min_confidence: float = 0.9, min_words: int = 3) -> QueryLanguage:
     """Classify a query; short or unsure queries are analyzed with both analyzers."""
     words = text.split()
@@ -37,7 +47,7 @@ def detect_query_lang(text: str, min_confidence: float = 0.9, min_words: int = 3
     with _LOCK:
         lang, prob = _identifier().classify(text.lower())
     lang, prob = str(lang), float(prob)
-    if lang == "en" and any(c in _SPANISH_MARKS for c in text.lower()):
+    if lang == "en" and _spanish_marks(words):
         # an accent or an opening mark is near-certain evidence of Spanish
         lang, prob = "es", max(1.0 - prob, 0.9)
     sure = prob >= min_confidence and len(words) >= min_words

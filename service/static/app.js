@@ -69,6 +69,7 @@ function filters(params) {
   const out = { q: params.q };
   for (const name of ["doc_lang", "date_from", "date_to"]) if (params[name]) out[name] = params[name];
   if (params.include_superseded) out.include_superseded = true;
+  if (params.understand === false) out.understand = false;
   return out;
 }
 
@@ -82,7 +83,7 @@ async function run(params) {
   const asking = postJSON("/api/ask", { ...filters(params), k: askHits ? params.k : ASK_DEFAULT_K }, controller.signal);
   const listing = askHits
     ? null
-    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode }, controller.signal);
+    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode, translate_hits: true }, controller.signal);
   try {
     const [ask, list] = await Promise.all([asking, listing]);
     Object.assign(state, { params, ask, hits: list ? list.hits : ask.hits, error: null });
@@ -158,9 +159,17 @@ function render() {
   answer.replaceChildren(...answerCard(state.ask, state.ask.hits));
   answer.classList.toggle("no-answer", !state.ask.answered);
   answer.hidden = false;
-  passages.replaceChildren(...passageList(state.hits, state.ask));
+  passages.replaceChildren(...understoodNote(state.ask.understood), ...passageList(state.hits, state.ask));
   passages.hidden = false;
   announce(t(state.ask.answered ? "announceAnswer" : "announceNoAnswer", { n: state.hits.length }));
+}
+
+/** A date or meeting read in the question, shown as a filter the user can remove. */
+function understoodNote(understood) {
+  if (!understood) return [];
+  const remove = h("button", { type: "button", class: "understood-remove" }, t("understoodRemove"));
+  remove.addEventListener("click", () => run({ ...state.params, understand: false }));
+  return [h("p", { class: "understood" }, t("understood", { text: understood.text }), " ", remove)];
 }
 
 /** The plain-text citation staff paste into a memo: quote, label, source. */
@@ -295,6 +304,11 @@ function hitItem(hit, ask) {
   if (hit.twin) {
     links.push(h("a", { href: docHref(hit.twin.citation.doc_id, hit.twin.passage_id), hreflang: hit.twin.lang }, t(`readIn_${hit.twin.lang}`)));
   }
+  const more = hit.more_from_document;
+  if (more && more.count) {
+    const label = more.count === 1 ? t("moreFromDocOne") : t("moreFromDoc", { n: more.count });
+    links.push(h("a", { href: docHref(hit.doc_id, more.passage_ids[0]), class: "more-from-doc" }, label));
+  }
   const isAnswer = ask && ask.answered && ask.answer && ask.answer.passage_id === hit.passage_id;
   return h(
     "li",
@@ -308,6 +322,14 @@ function hitItem(hit, ask) {
     ),
     h("p", { class: "hit-meta" }, meta, hit.superseded_by ? [" · ", h("span", { class: "badge badge-older" }, t("olderVersion"))] : []),
     h("p", { class: "hit-text", lang: hit.lang }, marked(hit.text, hit.highlights, "term")),
+    hit.machine_translation
+      ? h(
+          "p",
+          { class: "hit-mt", lang: hit.machine_translation.lang },
+          h("span", { class: "mt-label" }, `${hit.machine_translation.label}: `),
+          hit.machine_translation.text,
+        )
+      : null,
     h("p", { class: "hit-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))),
   );
 }

@@ -1,0 +1,34 @@
+"""Dated questions over several communiqués (eval/dated): the bundled corpus plus dated fixtures.
+
+Each question names a date, year, month or meeting ("in February 1995", "the XV BNC"); it is asked
+twice, as written (split `dated`) and with the date removed (split `undated`), both judged by the
+communiqué of the asked date or meeting (and its translation). Kinds: `date`, `meeting`, and
+`context` (the date is only context, e.g. "since 1995": no preference must hide the answer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eval.datasets.commission import read_questions
+from eval.datasets.locate import corpus_dir
+from eval.datasets.types import DatasetError, LabeledSet, Query
+from indexer.ingest.corpus import load_corpus
+
+ROOT = Path(__file__).resolve().parents[1] / "dated"
+
+
+def load_dated(corpus: Path | None = None, root: Path = ROOT) -> LabeledSet:
+    bundled, fixtures = load_corpus(corpus_dir(corpus)), load_corpus(root / "communiques")
+    documents = bundled.documents + fixtures.documents
+    known = {d.doc_id for d in documents}
+    queries: list[Query] = []
+    qrels: dict[str, dict[str, int]] = {}
+    for row in read_questions(root / "questions.jsonl"):
+        missing = [d for d in row["doc_ids"] if d not in known]
+        if missing:
+            raise DatasetError(f"dated question {row['id']}: no document {missing[0]!r}")
+        for qid, text, split in ((row["id"], row["question"], "dated"), (f"{row['id']}-u", row["undated"], "undated")):
+            queries.append(Query(str(qid), str(text), str(row["lang"]), split))
+            qrels[str(qid)] = {d: 1 for d in row["doc_ids"]}
+    notes = [f"corpus: {err}" for err in bundled.errors + fixtures.errors]
+    return LabeledSet("dated", documents, queries, "document", doc_qrels=qrels, notes=notes)

@@ -1,0 +1,80 @@
+"""Hybrid fusion of one query's candidates: the weighted profile for the search, then weighted or RRF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from indexer.retrieval import fusion
+
+if TYPE_CHECKING:
+    from indexer.retrieval.search import Candidates, FusionConfig
+
+__all__ = ["fuse", "fuse_lexical", "lent_by_twin", "profile"]
+
+
+def _reliability(candidates: Candidates) -> float:
+    """How much the translated query's evidence counts: the share of its words the translator knew."""
+    return candidates.translation.known if candidates.translation is not None else 0.0
+
+
+def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]:
+    floors = {"bm25": config.bm25_floor, "translated": config.bm25_floor, "dense": config.dense_floor}
+    return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
+
+
+def profile(candidates: Candidates, config: FusionConfig) -> tuple[tuple[float, float], str, float]:
+    """(bm25/dense weights, normalization, translated-query weight) of weighted fusion for this search:
+    the cross-language profile for a search filtered to the other language whose lexical
+    evidence is the other language's own, the general one otherwise."""
+    if not candidates.translated:
+        return config.weights, config.normalization, 0.0
+    if candidates.filters.doc_lang is None or lent_by_twin(candidates):
+        return config.weights, config.normalization, config.translated_bm25_mixed
+    return config.cross_weights, config.cross_normalization, config.translated_bm25
+
+
+def lent_by_twin(candidates: Candidates) -> bool:
+    """Whether the original query's best lexical evidence was lent by an aligned twin in the
+    query's language: then the search is not truly cross-language, and the general profile
+    (which trusts that evidence) applies."""
+    if not candidates.lexical or not candidates.lent:
+        return False
+    best = max(candidates.lexical.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    return best in candidates.lent
+
+
+def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, float]:
+    """BM25 mode with a translated query: the two lexical lists, weighted as in hybrid fusion."""
+    weights, norm, translated_w = profile(candidates, config)
+    weights_by = {"bm25": weights[0], "translated": translated_w * _reliability(candidates)}
+    scores = {"bm25": candidates.lexical, "translated": candidates.translated}
+    return fusion.weighted(scores, weights_by, {"bm25": candidates.cross}, _normalizers(config, norm))
+
+
+def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int, float]:
+    """Hybrid fusion of one query's candidates: weighted normalized scores, or reciprocal rank fusion."""
+    item_weights = {"bm25": candidates.cross}
+    lexical, dense, translated = candidates.lexical, candidates.dense, candidates.translated
+    reliability = _reliability(candidates)
+    if method == "weighted":
+        (w_bm25, w_dense), norm, translated_w = profile(candidates, config)
+        weights = {"bm25": w_bm25, "dense": w_dense}
+        scores = {"bm25": lexical, "dense": {**dense, **candidates.extra}}
+        if not translated:
+            return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
+        base = sum(weights.values())
+        weights["translated"] = translated_w * reliability
+        scores["translated"] = translated
+        fused = fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
+        # scaled back to the weights' sum without translation: scores keep their range
+        scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
+        return {r: v * scale for r, v in fused.items()}
+    rankings = {
+        "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
+        "dense": [r for r, _ in fusion.top(dense, len(dense))],
+    }
+    weights = {"bm25": config.rrf_weights[0], "dense": config.rrf_weights[1]}
+    if translated:
+        rankings["translated"] = [r for r, _ in fusion.top(translated, len(translated))]
+        weights["translated"] = config.rrf_translated * reliability
+    return fusion.rrf(rankings, weights, config.rrf_k, item_weights)

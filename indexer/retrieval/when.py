@@ -1,0 +1,100 @@
+"""Dates and meetings named in a question ("in February 1995", "en junio de 1998", "the XV BNC").
+
+They become a soft preference for documents of that date or meeting, never a filter: the
+response shows what was understood, and the caller can switch it off (`understand=False`).
+A date after "since", "desde", "before", "after" is a range the question is about, not the
+meeting it asks for, and is ignored."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from indexer.ingest.header import roman_to_int
+
+_LOCK = threading.Lock()
+_MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+_MONTH = rf"(?:{_MONTHS_EN}|{_MONTHS_ES})"
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+# "February 17, 1995" | "17 de febrero de 1995" | "February 1995" | "junio de 1998" | "1995"
+_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>{_YEAR})"
+    rf"|(?P<d2>\d{{1,2}})\s+(?:de\s+)?(?P<m2>{_MONTH})\s+(?:de\s+|del\s+)?(?P<y2>{_YEAR})"
+    rf"|(?P<m3>{_MONTH})\s+(?:de\s+|del\s+|of\s+)?(?P<y3>{_YEAR})"
+    rf"|(?P<y4>{_YEAR}))\b",
+    re.IGNORECASE,
+)
+_RANGE_WORDS = re.compile(
+    r"\b(?:since|desde|before|after|antes\s+de|despu[eé]s\s+de|until|hasta)\s+(?:(?:el|la|the|de|in|en)\s+)*$", re.I
+)
+_MEETING = re.compile(
+    r"\b(?P<roman>[IVXL]{1,6})\s+(?:BNC|CBN|U\.S\.-Mexico\s+Binational|Binational|Comisi[oó]n\s+Binacional|Reuni[oó]n)"
+    r"|\b(?P<num>\d{1,2})(?:st|nd|rd|th|a|ª|o|º)\s+(?:BNC|CBN|Binational|Comisi[oó]n\s+Binacional|meeting|reuni[oó]n)",
+)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What the question says about when: a date range (ISO), or a meeting number, and the words."""
+
+    text: str
+    date_from: str | None = None
+    date_to: str | None = None
+    meeting_number: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _month_number(name: str, lang: str) -> int | None:
+    import dateparser  # the maintained date parser, for month names in either language
+
+    with _LOCK:
+        parsed = dateparser.parse(f"1 {name} 2000", languages=[lang, "es" if lang == "en" else "en"])
+    return parsed.month if parsed else None
+
+
+def _range(m: re.Match[str], lang: str) -> tuple[str, str] | None:
+    g = m.groupdict()
+    year = int(g["y1"] or g["y2"] or g["y3"] or g["y4"])
+    month_name, day = g["m1"] or g["m2"] or g["m3"], g["d1"] or g["d2"]
+    if month_name is None:
+        return f"{year}-01-01", f"{year}-12-31"
+    month = _month_number(month_name, lang)
+    if month is None:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if day is not None and 1 <= int(day) <= last:
+        # a communiqué is dated the meeting's last day: allow the two days after the one named
+        d = int(day)
+        return f"{year}-{month:02d}-{d:02d}", f"{year}-{month:02d}-{min(last, d + 2):02d}"
+    return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last:02d}"
+
+
+def understand(query: str, lang: str) -> Understood | None:
+    """The first meeting ordinal or date the question asks about; None when it names none."""
+    meeting = _MEETING.search(query)
+    if meeting:
+        number = roman_to_int(meeting["roman"]) if meeting["roman"] else int(meeting["num"])
+        if number:
+            return Understood(meeting.group().strip(), meeting_number=number)
+    for m in _DATE.finditer(query):
+        if _RANGE_WORDS.search(query[: m.start()]):
+            continue
+        span = _range(m, lang)
+        if span is not None:
+            return Understood(m.group(), span[0], span[1])
+    return None
+
+
+def matches(understood: Understood, date: str | None, meeting_number: str | None) -> bool:
+    """Whether a document (its ISO date, its meeting number) is of the understood date or meeting."""
+    if understood.meeting_number is not None:
+        return meeting_number is not None and meeting_number == str(understood.meeting_number)
+    if date is None or understood.date_from is None or understood.date_to is None:
+        return False
+    return understood.date_from <= date <= understood.date_to

@@ -1,0 +1,101 @@
+"""Dates and meetings in the question: read in English and Spanish, preferred softly, removable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexer.encoders import Encoder
+from indexer.index.build import build_index
+from indexer.index.snapshot import open_snapshot
+from indexer.ingest.corpus import load_corpus
+from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.when import Understood, matches, understand
+from tests.conftest import CORPUS
+
+DATED = Path(__file__).resolve().parents[1] / "eval" / "dated" / "communiques"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("Where did the Working Group meet in February 1995?", "en", ("1995-02-01", "1995-02-28", None)),
+        ("¿Dónde se reunió el Grupo de Trabajo en febrero de 1995?", "es", ("1995-02-01", "1995-02-28", None)),
+        ("What was signed en junio de 1998?", "es", ("1998-06-01", "1998-06-30", None)),
+        ("What was agreed on November 26, 2002?", "en", ("2002-11-26", "2002-11-28", None)),
+        ("¿Qué se acordó el 26 de noviembre de 2002?", "es", ("2002-11-26", "2002-11-28", None)),
+        ("What did the working group do in 1999?", "en", ("1999-01-01", "1999-12-31", None)),
+        ("What did the XV BNC decide?", "en", (None, None, 15)),
+        ("¿Qué acordó la XIX Comisión Binacional?", "es", (None, None, 19)),
+        ("What did the 16th Binational Commission add?", "en", (None, None, 16)),
+    ],
+)
+def test_dates_and_meetings_are_read(question: str, lang: str, expected: tuple[str | None, str | None, int]) -> None:
+    got = understand(question, lang)
+    assert got is not None and (got.date_from, got.date_to, got.meeting_number) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Since 1995, what has the Working Group tried to improve?",
+        "¿Qué ha mejorado desde 1995?",
+        "border crossing cards",
+    ],
+)
+def test_ranges_and_plain_questions_name_no_date(question: str) -> None:
+    assert understand(question, "en") is None
+
+
+def test_matches_a_document_by_date_or_meeting() -> None:
+    feb95 = Understood("February 1995", "1995-02-01", "1995-02-28")
+    assert matches(feb95, "1995-02-17", None) and not matches(feb95, "1999-05-21", None)
+    assert not matches(feb95, None, None)
+    xv = Understood("XV BNC", meeting_number=15)
+    assert matches(xv, "1998-06-11", "15") and not matches(xv, "1998-06-11", "16")
+
+
+@pytest.fixture(scope="module")
+def dated_searcher(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Searcher:
+    docs = load_corpus(CORPUS).documents + load_corpus(DATED).documents
+    path = tmp_path_factory.mktemp("dated")
+    build_index(docs, path, encoder)
+    return Searcher(open_snapshot(path), encoder)
+
+
+def test_the_asked_meeting_ranks_first_and_the_preference_can_be_removed(dated_searcher: Searcher) -> None:
+    question = "Where did the Working Group meet in February 1995?"
+    result = dated_searcher.search(question, k=5)
+    assert result.understood is not None and result.understood.text == "February 1995"
+    assert result.hits[0].passage.doc_id == "wg-migration-1995-zacatecas-en"
+    plain = dated_searcher.search(question, k=5, filters=SearchFilters(understand=False))
+    assert plain.understood is None
+    assert {h.passage.doc_id for h in plain.hits} >= {h.passage.doc_id for h in result.hits[:1]}  # not filtered
+    off = Searcher(dated_searcher.snapshot, dated_searcher.encoder, FusionConfig(date_boost=0.0))
+    assert [h.passage.passage_id for h in off.search(question, k=5).hits] == [h.passage.passage_id for h in plain.hits]
+
+
+def test_a_date_that_is_only_context_does_not_hide_the_answer(dated_searcher: Searcher) -> None:
+    """The 1995 study's report came out in 1998: the preference for 1995 demotes the answer (from
+    2nd to 4th on eval/dated) but keeps it among the hits, and removing the preference restores it."""
+    question = "When did the researchers present the report of the study launched in Zacatecas in 1995?"
+    result = dated_searcher.search(question, k=10)
+    assert result.understood is not None and result.understood.text == "1995"
+    docs = [h.passage.doc_id for h in result.hits]
+    assert any(d.startswith("bnc-xv-1998") for d in docs)
+    plain = dated_searcher.search(question, k=10, filters=SearchFilters(understand=False))
+    plain_docs = [h.passage.doc_id for h in plain.hits]
+    first = next(i for i, d in enumerate(plain_docs) if d.startswith("bnc-xv-1998"))
+    assert first < next(i for i, d in enumerate(docs) if d.startswith("bnc-xv-1998"))
+
+
+def test_api_shows_the_understood_date_and_takes_understand_false(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "What was agreed in November 2002?", "k": 3}).json()
+    assert body["understood"]["text"] == "November 2002"
+    assert body["understood"]["remove"] == {"understand": False}
+    off = client.get("/api/search", params={"q": "What was agreed in November 2002?", "k": 3, "understand": False})
+    assert off.status_code == 200 and off.json()["understood"] is None
+    asked = client.post("/api/ask", json={"q": "What was agreed in November 2002?"}).json()
+    assert asked["understood"]["date_from"] == "2002-11-01"
