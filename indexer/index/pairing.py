@@ -53,8 +53,10 @@ def alignment_quality(a: np.ndarray, b: np.ndarray) -> tuple[float, list[tuple[l
         sim = float(_unit(a[ia].sum(0)) @ _unit(b[ib].sum(0)))
         if sim >= MIN_SIM:
             kept.append((ia, ib))
-            covered += (len(ia) + len(ib)) * sim
-    return min(1.0, covered / (2 * short)), kept
+            # the shorter document's side of the bead: a 1-2 bead covers one passage of a
+            # one-passage document, not three (which used to score a wrong pair 1.0)
+            covered += len(ia if len(a) <= len(b) else ib) * sim
+    return min(1.0, covered / short), kept
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
