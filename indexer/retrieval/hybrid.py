@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from indexer.retrieval import fusion
 
 if TYPE_CHECKING:
-    from indexer.retrieval.search import Candidates, FusionConfig
+    from indexer.retrieval.stages import Candidates, FusionConfig
 
 __all__ = ["fuse", "fuse_lexical", "lent_by_twin", "profile"]
 

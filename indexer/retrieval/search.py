@@ -1,10 +1,11 @@
-"""Hybrid search over one snapshot: detect language, retrieve, fuse, cite, highlight."""
+"""Hybrid search over one snapshot: detect language, retrieve, fuse, cite, highlight.
+
+The types that cross its stages (options, filters, candidates, result) are in indexer.retrieval.stages
+and importable from here."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
@@ -14,140 +15,38 @@ from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
 from indexer.retrieval.glossary import default_glossary
-from indexer.retrieval.grouping import GROUP_DEPTH, GROUPS, group_by_document
+from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
 from indexer.retrieval.hybrid import fuse, fuse_lexical, lent_by_twin
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.retrieval.querytrans import other_lang, translate_query
-from indexer.retrieval.translate import Translation, Translator, default_translator
-from indexer.retrieval.when import Understood, matches, understand
+from indexer.retrieval.stages import (
+    FUSIONS,
+    MODES,
+    Candidates,
+    FusionConfig,
+    SearchFilters,
+    SearchResult,
+    UnknownSearchOption,
+    check_options,
+)
+from indexer.retrieval.translate import Translator, default_translator
+from indexer.retrieval.twins import collapse_twins, propagate, with_twin_docs
+from indexer.retrieval.when import matches, understand
 from indexer.types import LANGS, SearchHit
 
-Mode = Literal["hybrid", "bm25", "dense"]
-Fusion = Literal["rrf", "weighted"]
-TWIN_DISCOUNT = 0.999  # evidence lent by a twin ranks just below the same evidence found directly
-MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
-FUSIONS: tuple[str, ...] = ("rrf", "weighted")
-
-
-@dataclass(frozen=True)
-class FusionConfig:
-    """Defaults chosen on the XQuAD dev split with `bnc eval --tune` (eval/results/*dev-tune.md).
-
-    Weighted fusion is the default method: mean nDCG@10 over five directions on dev 0.988
-    (RRF k=60: 0.975) with translation links, 0.973 (0.951) without. The RRF settings are the
-    best RRF found (k=30, bm25 weight 0.5): 0.978 / 0.963.
-
-    Query translation, normalization and the cross-language profile: `bnc eval --dataset xquad
-    --no-translations --split dev --tune --tune-translation` (eval/results/xlang/). Same-language
-    and mixed directions: min-max 0.3/0.7 stays. "floor" 0.2/0.8 (dense floor 0.6) was ahead on
-    dev by 0.0009 (mean of en-en, es-es, mixed 0.9884 vs 0.9875) but behind on test (en-en 0.980
-    vs 0.982, es-es 0.975 vs 0.976, mixed 0.978 vs 0.980), and so was Tatoeba (0.977 vs 0.978):
-    a difference that size is noise, and the default is not changed for it. Cross-language: the translated
-    query at 0.2, bm25/dense 0.1/0.9, "floor": en-es 0.977, es-en 0.973 (without translation, old
-    defaults: 0.949, 0.955). Without a language filter (or with twins lending same-language evidence) the translated
-    query only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en
-    0.967 at 0, 0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
-    """
-
-    rrf_k: int = 30
-    rrf_weights: tuple[float, float] = (0.5, 1.0)  # (bm25, dense)
-    weights: tuple[float, float] = (0.3, 0.7)  # (bm25, dense) for the weighted combination
-    cross_lang_bm25: float = 0.3  # lexical evidence on a passage in the other language counts less
-    min_depth: int = 100
-    depth_factor: int = 10
-    glossary: bool = True  # expand lexical queries with bilingual glossary terms
-    glossary_boost: float = 0.5
-    # BM25 on the query's machine translation (indexer.retrieval.translate), on passages in the
-    # other language; its weight is scaled by the share of query words the translator knew
-    translate: bool = True
-    translate_alternatives: bool = False  # every dictionary translation of each word, not only the chosen one
-    translated_bm25: float = 0.2  # weight in weighted fusion, cross-language search (filtered to the other language)
-    # the same without a language filter, or when a twin lends evidence; at 0 the query is not
-    # translated for such searches at all
-    translated_bm25_mixed: float = 0.0
-    rrf_translated: float = 0.25  # weight in RRF
-    normalization: str = "minmax"  # weighted fusion: one of fusion.NORMALIZATIONS
-    bm25_floor: float = 0.0  # fixed floors of the "floor" normalization
-    dense_floor: float = 0.6
-    # a cross-language search with a translated query has its own weighted-fusion profile: the
-    # original query's BM25 matches little in the other language, the translation's a lot more
-    cross_weights: tuple[float, float] = (0.1, 0.9)  # (bm25, dense)
-    cross_normalization: str = "floor"
-    # a date or meeting named in the question (indexer.retrieval.when) multiplies the fused score
-    # of that date's or meeting's documents by 1 + date_boost: a preference, never a filter
-    # (eval/dated, 21 questions, query language detected: the asked communiqué first for 19 at 1.0,
-    # the least boost that reaches 90%; 17 at 0.5, 11 at 0, 20 at 1.5. The one question whose date
-    # is only context sees its answer drop from 2nd to 4th, back to 2nd with understand=False.)
-    date_boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    doc_lang: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    doc_ids: tuple[str, ...] | None = None
-    include_superseded: bool = False  # older versions of a revised document (indexer.index.revisions) too
-    understand: bool = True  # read a date or meeting in the query as a soft preference
-
-    def active(self) -> bool:
-        return any(v is not None for v in (self.doc_lang, self.date_from, self.date_to, self.doc_ids))
-
-
-@dataclass
-class SearchResult:
-    query: str
-    lang: QueryLanguage
-    mode: str
-    fusion: str
-    k: int
-    version: str
-    took_ms: float
-    hits: list[SearchHit] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)  # ms per stage (indexer.laps)
-    translation: Translation | None = None  # the query's machine translation, when lexical search used one
-    group: str = "none"
-    understood: Understood | None = None  # the date or meeting read in the query, preferred in ranking
-    others: dict[str, list[str]] = field(default_factory=dict)  # group=document: passage id -> its document's others
-
-
-class UnknownSearchOption(ValueError):
-    """A mode or fusion method that does not exist; the message lists the ones that do."""
-
-
-def check_options(mode: str, fusion_method: str | None = None, group: str = "none") -> None:
-    if group not in GROUPS:
-        raise UnknownSearchOption(f"unknown group {group!r}: use one of {', '.join(GROUPS)}")
-    if mode not in MODES:
-        raise UnknownSearchOption(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    if fusion_method is not None and fusion_method not in FUSIONS:
-        raise UnknownSearchOption(f"unknown fusion {fusion_method!r}: use one of {', '.join(FUSIONS)}")
-
-
-@dataclass
-class Candidates:
-    """What the retrievers found for one query, before fusion: the input of `rank`.
-
-    Scores are by passage row; twins' evidence is already propagated and filters applied.
-    `extra` holds exact dense similarities of lexical-only candidates (hybrid mode): weighted
-    fusion weighs them and every hit reports them, but they are not dense *retrieval* results."""
-
-    query: str
-    lang: QueryLanguage
-    mode: str
-    k: int
-    filters: SearchFilters
-    lexical: dict[int, float] = field(default_factory=dict)
-    dense: dict[int, float] = field(default_factory=dict)
-    extra: dict[int, float] = field(default_factory=dict)
-    cross: dict[int, float] = field(default_factory=dict)  # per-row weight of other-language lexical evidence
-    translated: dict[int, float] = field(default_factory=dict)  # BM25 of the translated query, target language
-    translation: Translation | None = None
-    understood: Understood | None = None
-    preferred: frozenset[str] = frozenset()  # documents of the understood date or meeting
-    lent: frozenset[int] = frozenset()  # rows whose lexical score an aligned twin lent
+__all__ = [
+    "FUSIONS",
+    "MODES",
+    "Candidates",
+    "FusionConfig",
+    "SearchFilters",
+    "SearchResult",
+    "Searcher",
+    "UnknownSearchOption",
+    "check_options",
+]
 
 
 class Searcher:
@@ -265,7 +164,7 @@ class Searcher:
         snapshot = self.snapshot
         # retrieve over the allowed documents and their translations, so evidence found on a
         # twin (e.g. the Spanish paragraph for a Spanish query) can lift the passage asked for
-        search_docs = None if allowed is None else sorted(self._with_twin_docs(allowed))
+        search_docs = None if allowed is None else sorted(with_twin_docs(self.snapshot, allowed))
         search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
         allowed_set = None if allowed is None else set(allowed)
         hidden = self._hidden(filters)
@@ -280,7 +179,7 @@ class Searcher:
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
             laps.lap("bm25")
-            out.lexical, lent_by = self._propagate(dict(raw), allowed_set, hidden)
+            out.lexical, lent_by = propagate(self.snapshot, dict(raw), allowed_set, hidden)
             out.lent = frozenset(lent_by)
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
@@ -290,7 +189,7 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            out.dense, _ = self._propagate(dict(raw_dense), allowed_set, hidden)
+            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden)
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
@@ -321,7 +220,7 @@ class Searcher:
         # collapsing removes at most one of each aligned pair, so 2k candidates always give k
         ranked = fusion.top(fused, 2 * k)
         if candidates.filters.doc_lang is None:
-            ranked = self._collapse_twins(ranked, candidates.lang.lang, k)
+            ranked = collapse_twins(self.snapshot, ranked, candidates.lang.lang, k)
         return ranked[:k]
 
     def hits(self, candidates: Candidates, ranked: list[tuple[int, float]]) -> list[SearchHit]:
@@ -372,14 +271,9 @@ class Searcher:
         out.translation = translation
         lexical, passages = self.snapshot.lexical, self.snapshot.passages
         raw = lexical.run(lexical.query(translation.text, (target,)), depth, search_docs)
-        out.translated, _ = self._propagate({r: s for r, s in raw if passages.lang(r) == target}, allowed, hidden)
+        in_target = {r: s for r, s in raw if passages.lang(r) == target}
+        out.translated, _ = propagate(self.snapshot, in_target, allowed, hidden)
         laps.lap("bm25_translated")
-
-    def _with_twin_docs(self, doc_ids: list[str]) -> set[str]:
-        out = set(doc_ids)
-        for doc_id in doc_ids:
-            out |= self.snapshot.doc_twins.get(doc_id, set())
-        return out
 
     def _cross_language(
         self, qlang: QueryLanguage, scores: dict[int, float], lent_by: dict[int, int]
@@ -401,52 +295,6 @@ class Searcher:
         if filters.include_superseded or not self.snapshot.superseded_by:
             return set()
         return set(self.snapshot.superseded_by) - set(filters.doc_ids or ())
-
-    def _propagate(
-        self, scores: dict[int, float], allowed: set[str] | None, hidden: set[str] | None = None
-    ) -> tuple[dict[int, float], dict[int, int]]:
-        """A passage scores at least as well as its aligned twin; then keep allowed, visible documents only.
-
-        Returns the scores and, for scores lent by a twin, which row lent them.
-        """
-        twins = self.snapshot.twins
-        out = dict(scores)
-        lent_by: dict[int, int] = {}
-        for row, score in scores.items():
-            lent = score * TWIN_DISCOUNT if score > 0 else score / TWIN_DISCOUNT
-            for twin in twins.get(row, ()):
-                if lent > out.get(twin, float("-inf")):
-                    out[twin] = lent
-                    lent_by[twin] = row
-        if allowed is not None:
-            passages = self.snapshot.passages
-            out = {r: s for r, s in out.items() if passages.doc_id(r) in allowed}
-        if hidden:
-            passages = self.snapshot.passages
-            out = {r: s for r, s in out.items() if passages.doc_id(r) not in hidden}
-        return out, lent_by
-
-    def _collapse_twins(
-        self, ranked: list[tuple[int, float]], lang: str, limit: int | None = None
-    ) -> list[tuple[int, float]]:
-        """Unfiltered results show each aligned pair once, in the asker's language when possible.
-
-        Stops after `limit` results: the rest of the candidates would be cut anyway."""
-        twins = self.snapshot.twins
-        passages = self.snapshot.passages
-        candidates = dict(ranked)
-        seen: set[int] = set()
-        out = []
-        for row, score in ranked:
-            if row in seen:
-                continue
-            group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
-            seen.update(group)
-            pick = row if len(group) == 1 else next((r for r in group if passages.lang(r) == lang), row)
-            out.append((pick, score))
-            if limit is not None and len(out) >= limit:
-                break
-        return out
 
     def _hit(
         self,

@@ -1,0 +1,62 @@
+"""Aligned twins in search: evidence lent across a translation pair, and each pair shown once."""
+
+from __future__ import annotations
+
+from indexer.index.snapshot import IndexSnapshot
+
+TWIN_DISCOUNT = 0.999  # evidence lent by a twin ranks just below the same evidence found directly
+
+
+def with_twin_docs(snapshot: IndexSnapshot, doc_ids: list[str]) -> set[str]:
+    """The documents and their translations."""
+    out = set(doc_ids)
+    for doc_id in doc_ids:
+        out |= snapshot.doc_twins.get(doc_id, set())
+    return out
+
+
+def propagate(
+    snapshot: IndexSnapshot, scores: dict[int, float], allowed: set[str] | None, hidden: set[str] | None = None
+) -> tuple[dict[int, float], dict[int, int]]:
+    """A passage scores at least as well as its aligned twin; then keep allowed, visible documents only.
+
+    Returns the scores and, for scores lent by a twin, which row lent them.
+    """
+    twins = snapshot.twins
+    out = dict(scores)
+    lent_by: dict[int, int] = {}
+    for row, score in scores.items():
+        lent = score * TWIN_DISCOUNT if score > 0 else score / TWIN_DISCOUNT
+        for twin in twins.get(row, ()):
+            if lent > out.get(twin, float("-inf")):
+                out[twin] = lent
+                lent_by[twin] = row
+    passages = snapshot.passages
+    if allowed is not None:
+        out = {r: s for r, s in out.items() if passages.doc_id(r) in allowed}
+    if hidden:
+        out = {r: s for r, s in out.items() if passages.doc_id(r) not in hidden}
+    return out, lent_by
+
+
+def collapse_twins(
+    snapshot: IndexSnapshot, ranked: list[tuple[int, float]], lang: str, limit: int | None = None
+) -> list[tuple[int, float]]:
+    """Unfiltered results show each aligned pair once, in the asker's language when possible.
+
+    Stops after `limit` results: the rest of the candidates would be cut anyway."""
+    twins = snapshot.twins
+    passages = snapshot.passages
+    candidates = dict(ranked)
+    seen: set[int] = set()
+    out = []
+    for row, score in ranked:
+        if row in seen:
+            continue
+        group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
+        seen.update(group)
+        pick = row if len(group) == 1 else next((r for r in group if passages.lang(r) == lang), row)
+        out.append((pick, score))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
