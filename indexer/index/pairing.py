@@ -174,7 +174,8 @@ def link_rows(
         while True:
             links = detect_links(documents, passages, vectors, linked, touched, previous)
             now = {x: y for link in links for x, y in ((link.a, link.b), (link.b, link.a))}
-            moved = {x for x, y in partner.items() if now.get(x) != y} | {x for x, y in now.items() if partner.get(x) != y}
+            moved = {x for x, y in partner.items() if now.get(x) != y}
+            moved |= {x for x, y in now.items() if partner.get(x) != y}
             if moved <= touched:
                 break
             touched |= moved

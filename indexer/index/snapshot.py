@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index import snapshot_files as snap
 from indexer.index.align import twin_map
-from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
 from indexer.index.revisions import Revision
 from indexer.index.sentences import SentenceTable
-from indexer.types import Document
 from indexer.index.vectors import VectorIndex
+from indexer.types import Document
 
 
 @dataclass

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
