@@ -12,11 +12,5 @@ have_pair() {
 if have_pair; then
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends apertium apertium-eng-spa
+bash "$(dirname "$0")/apt-install.sh" --no-install-recommends apertium apertium-eng-spa
 echo hello | apertium eng-spa

@@ -13,11 +13,5 @@ have_langs() {
 if have_langs; then
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
+bash "$(dirname "$0")/apt-install.sh" --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
 tesseract --version | head -1
