@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from service.cli_output import build_summary, print_answer, print_hits
 from service.config import Settings
 
 if TYPE_CHECKING:
@@ -29,17 +30,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "encoder", None):
         overrides["encoder"] = args.encoder
     return Settings(**overrides)
-
-
-def _summary(report: BuildReport) -> str:
-    c = report.changes
-    stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-    return (
-        f"published {report.version} ({'full' if report.full else 'incremental'}): "
-        f"{report.documents} documents (+{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed), "
-        f"{report.passages} passages (+{c.passages_added} / -{c.passages_removed}); "
-        f"vectors: {report.encoded} encoded, {report.reused} reused; {stages}"
-    ) + "".join(f"\n  {r.old} is superseded by {r.new} ({r.how})" for r in report.revisions)
 
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
@@ -79,11 +69,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     except Exception as exc:  # disk full, unreadable cache, encoder failure: say so, keep CURRENT
         print(f"error: the build failed ({type(exc).__name__}: {exc}); the served index is unchanged", file=sys.stderr)
         return 4
-    print(json.dumps(report.to_dict(), indent=2) if args.json else _summary(report))
+    print(json.dumps(report.to_dict(), indent=2) if args.json else build_summary(report))
     if args.watch:
         from service.watch import watch_corpus
 
-        watch_corpus(settings, lambda: print(_summary(run_index(settings, progress=not args.quiet, wait=True))))
+        watch_corpus(settings, lambda: print(build_summary(run_index(settings, progress=not args.quiet, wait=True))))
     return 0
 
 
@@ -119,27 +109,6 @@ def cmd_add(args: argparse.Namespace) -> int:
         elif args.dry_run:
             print("\ndry run: nothing was stored or built (pairs are found by the build)")
     return 1 if any(r.action == "refused" for r in rows) else 0
-
-
-def _print_hits(result: dict[str, Any]) -> None:
-    print(
-        f"{len(result['hits'])} hits for {result['query']!r} (lang {result['lang']} "
-        f"{result['lang_confidence']:.2f}, {result['mode']}, {result['took_ms']:.1f} ms, "
-        f"index {result['index_version']})"
-    )
-    understood = result.get("understood")
-    if understood:
-        print(f"understood: {understood['text']!r} (preferred, not a filter; --no-understand to ignore it)")
-    for hit in result["hits"]:
-        older = f"  (older version; superseded by {hit['superseded_by']})" if hit.get("superseded_by") else ""
-        print(f"\n{hit['rank']:>2}. [{hit['lang']}] {hit['score']:.4f}  {hit['citation']['label']}{older}")
-        print(f"    {hit['text'][:300]}{'…' if len(hit['text']) > 300 else ''}")
-        mt = hit.get("machine_translation")
-        if mt:
-            print(f"    [{mt['lang']}, {mt['label']}] {mt['text'][:300]}")
-        more = hit.get("more_from_document")
-        if more and more["count"]:
-            print(f"    + {more['count']} more from this document")
 
 
 class _UsageError(Exception):
@@ -193,27 +162,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        _print_hits(result)
+        print_hits(result)
     return 0
-
-
-def _print_quote(prefix: str, quote: dict[str, Any]) -> None:
-    print(f"{prefix}[{quote['lang']}] \u201c{quote['text']}\u201d")
-    print(f"    \u2014 {quote['citation']['label']}")
-
-
-def _print_answer(out: dict[str, Any]) -> None:
-    if out["answered"]:
-        print(f"Answer (confidence {out['confidence']:.2f}):")
-        _print_quote("  ", out["answer"])
-        if out["twin"]:
-            _print_quote("  ", out["twin"])
-    else:
-        print(f"No confident answer (confidence {out['confidence']:.2f}).")
-        if out["best_guess"]:
-            _print_quote("  closest sentence: ", out["best_guess"])
-    paragraphs = ", ".join(f"{h['lang']} \u00b6{h['citation']['paragraph']}" for h in out["hits"])
-    print(f"Supporting passages: {paragraphs}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -226,7 +176,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_answer(out)
+        print_answer(out)
     return 0
 
 

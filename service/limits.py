@@ -18,6 +18,8 @@ FORM_OVERHEAD = 64 * 1024  # form fields and multipart boundaries
 def limit_for(method: str, path: str) -> int:
     if method == "POST" and path == "/api/documents/import":
         return MAX_IMPORT_BYTES + FORM_OVERHEAD
+    if path.endswith("/refusals"):  # a small JSON body, like the public routes
+        return PUBLIC_BODY_BYTES
     if method in ("POST", "PUT") and (path == "/api/documents" or path.startswith("/api/documents/")):
         return MAX_UPLOAD_BYTES + FORM_OVERHEAD
     return PUBLIC_BODY_BYTES

@@ -194,3 +194,9 @@ def test_admin_refuses_a_detected_revision(tmp_path: Path, index_dir: Path, enco
     stored = next((corpus / "en").glob(f"{new_id}.txt"))
     assert stored.read_bytes() == _corrected().encode()
     assert "not_revision_of" in stored.with_name(stored.name + ".meta.yaml").read_text()
+
+
+def test_a_refusal_is_a_small_json_body(app: TestClient) -> None:
+    padded = {"kind": "revision", "other": EN_ID, "note": "x" * 20_000}
+    res = app.post(f"/api/documents/{EN_ID}/refusals", json=padded, headers=KEY)
+    assert res.status_code == 413 and res.json()["code"] == "payload_too_large"
