@@ -53,11 +53,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path | None, workers: int = 1, timeout: float = 600) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    index: Path | None, workers: int = 1, timeout: float = 600, encoder: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """`bnc serve` on a free loopback port; returns when /readyz says ready."""
     port = free_port()
     # every request encodes its query (no query-vector LRU), so repeated targets cost what new ones do
     env = {"BNC_QUERY_VECTORS": "0", **os.environ, "BNC_LOG_LEVEL": "warning"}
+    if index:
+        env["BNC_RECONCILE_ON_START"] = "false"  # serve the index as built, not a rebuild from ./corpus
+    if encoder:
+        env["BNC_ENCODER"] = encoder
     cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)]
     if index:
         cmd += ["--index", str(index)]
@@ -81,6 +87,12 @@ def tree_rss(pid: int) -> int:
     """RSS of the server and its worker processes."""
     root = psutil.Process(pid)
     return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes."""
+    root = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
 
 
 def paths(queries: list[str]) -> list[str]:
@@ -152,23 +164,33 @@ def httpx_run(url: str, targets: list[str], clients: int, seconds: float) -> dic
 
 
 def measure(
-    index: Path | None, concurrency: list[int], seconds: float, workers: int = 1, n_queries: int = 200
+    index: Path | None,
+    concurrency: list[int],
+    seconds: float,
+    workers: int = 1,
+    n_queries: int = 200,
+    encoder: str | None = None,
 ) -> dict[str, Any]:
+    """QPS and latency per concurrency level, and the server's CPU time per request (which a
+    busy machine distorts far less than QPS)."""
     targets = paths(query_set(n_queries))
     tool = "wrk" if shutil.which("wrk") else "httpx"
     load = wrk_run if tool == "wrk" else httpx_run
-    proc, url = start_server(index, workers)
+    proc, url = start_server(index, workers, encoder=encoder)
     try:
         rest = tree_rss(proc.pid)
         load(url, targets[-20:], max(concurrency), min(seconds, 5))  # warm the thread pool and caches
         runs = []
         for clients in concurrency:
-            runs.append({"clients": clients} | load(url, targets, clients, seconds))
+            cpu = tree_cpu(proc.pid)
+            run = load(url, targets, clients, seconds)
+            run["cpu_ms_per_request"] = round((tree_cpu(proc.pid) - cpu) * 1000 / max(run["requests"], 1), 2)
+            runs.append({"clients": clients} | run)
         after = tree_rss(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-    return {"tool": tool, "workers": workers, "seconds": seconds, "runs": runs} | {
+    return {"tool": tool, "workers": workers, "encoder": encoder, "seconds": seconds, "runs": runs} | {
         "rss_mb": {"at_rest": mb(rest), "after_load": mb(after)}
     }
 
@@ -185,11 +207,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    headers = ["clients", "requests", "errors", "QPS", "p50 ms", "p95 ms", "p99 ms"]
-    rows = [
-        [r["clients"], r["requests"], r["errors"], r["qps"], r["p50_ms"], r["p95_ms"], r["p99_ms"]]
-        for r in result["runs"]
-    ]
+    headers = ["clients", "requests", "errors", "QPS", "p50 ms", "p95 ms", "p99 ms", "server CPU ms/request"]
+    fields = ["clients", "requests", "errors", "qps", "p50_ms", "p95_ms", "p99_ms", "cpu_ms_per_request"]
+    rows = [[r[f] for f in fields] for r in result["runs"]]
     print(markdown_table(headers, rows))
     print(f"load: {result['tool']}, workers: {args.workers}, server RSS {result['rss_mb']}")
 

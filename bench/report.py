@@ -226,6 +226,14 @@ def render(result: dict[str, Any], out: Path) -> str:
         parts += ["## Query latency in process (k=10; distinct real questions)", query_table(sizes)]
     if result["http"]:
         parts += ["## HTTP: GET /api/search, hybrid, k=10", http_table(result["http"])]
+    if result.get("http_runtimes"):
+        from bench.http_compare import table as runtimes_http_table
+
+        cmp = result["http_runtimes"]
+        parts += [
+            f"## HTTP by encoder runtime and worker count ({cmp['size']}; interleaved; medians of {cmp['rounds']})",
+            runtimes_http_table(cmp["summary"]),
+        ]
     if result["peers"]:
         parts += ["## Side by side (same passages, same vectors, same run)", peers_table(sizes, result["peers"])]
     if "encoder" in result:

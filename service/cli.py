@@ -192,29 +192,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-
-    import uvicorn
-
-    from service.app import create_app
     from service.observability import configure_logging
+    from service.serving import serve
 
     settings = _settings(args)
     configure_logging(settings.log_level)
-    common: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_config": None,  # keep the JSON logging configured above
-        "access_log": False,
-        "timeout_graceful_shutdown": 30,  # SIGTERM: stop accepting, let in-flight requests finish
-    }
-    if args.workers > 1:
-        # each worker process imports the factory and reads its settings from the environment
-        os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
-        os.environ["BNC_ENCODER"] = settings.encoder
-        uvicorn.run("service.app:create_app", factory=True, workers=args.workers, **common)
-    else:
-        uvicorn.run(create_app(settings), **common)
+    serve(settings, args.host, args.port, args.workers)
     return 0
 
 

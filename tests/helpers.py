@@ -67,8 +67,15 @@ def free_port() -> int:
 class LiveServer:
     """A real `uvicorn service.app:create_app` process on a free port, restartable and killable."""
 
-    def __init__(self, index: Path, corpus: Path, env: dict[str, str] | None = None, log: Path | None = None) -> None:
-        self.index, self.corpus, self.extra, self.log = index, corpus, env or {}, log
+    def __init__(
+        self,
+        index: Path,
+        corpus: Path,
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        self.index, self.corpus, self.extra, self.log, self.args = index, corpus, env or {}, log, args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -81,7 +88,7 @@ class LiveServer:
             "BNC_RELOAD_INTERVAL_S": "0.2",
             **self.extra,
         }
-        cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), *self.args]
         err = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stderr=err)
         deadline = time.monotonic() + timeout

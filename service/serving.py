@@ -1,0 +1,59 @@
+"""Run the app under uvicorn: one process, or N worker processes sharing one TCP_NODELAY listener."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+from typing import Any
+
+from service.config import Settings
+
+log = logging.getLogger("bnc.serve")
+
+
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """A bound, inheritable TCP listening socket whose accepted connections get TCP_NODELAY.
+
+    uvicorn's own pre-bound socket (used for --workers > 1) leaves `proto` at 0; accepted
+    sockets inherit it, and asyncio only sets TCP_NODELAY when proto is IPPROTO_TCP. Nagle's
+    algorithm then holds each response body behind the client's delayed ACK: about 40 ms per
+    keep-alive request on Linux (measured: 52 ms against 9 ms per search; Kludex/uvicorn#3149).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Serve until interrupted; SIGTERM stops accepting and lets in-flight requests finish."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from service.app import create_app
+
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,  # keep the JSON logging already configured
+        "access_log": False,
+        "timeout_graceful_shutdown": 30,
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    # each worker process imports the factory and reads its settings from the environment
+    os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
+    os.environ["BNC_ENCODER"] = settings.encoder
+    config = uvicorn.Config("service.app:create_app", factory=True, workers=workers, **common)
+    try:
+        sock = tcp_listener(host, port)
+    except OSError as exc:
+        log.error("cannot listen on %s:%d: %s", host, port, exc)
+        sys.exit(3)
+    log.info("serving on http://%s:%d with %d worker processes", host, sock.getsockname()[1], workers)
+    Multiprocess(config, sockets=[sock]).run()
