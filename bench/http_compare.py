@@ -54,7 +54,7 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     baseline_workers = min(run["workers"] for run in runs)
 
     def median(key: tuple[str, int, int], field: str) -> float:
-        return float(statistics.median(level[field] for level in cells[key]))
+        return round(float(statistics.median(level[field] for level in cells[key])), 2)
 
     def ratio(key: tuple[str, int, int], base: tuple[str, int, int]) -> float | None:
         return round(median(key, "qps") / median(base, "qps"), 2) if base in cells else None
@@ -73,7 +73,7 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "cpu_ms_per_request": median((enc, w, clients), "cpu_ms_per_request"),
                 "errors": sum(level["errors"] for level in levels),
                 "qps_ratio": ratio((enc, w, clients), base),
-                "rss_mb_at_rest": statistics.median(rss[(enc, w)]),
+                "rss_mb_at_rest": round(statistics.median(rss[(enc, w)])),
                 "rounds": len(levels),
             }
         )

