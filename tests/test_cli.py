@@ -41,3 +41,14 @@ def test_index_command_builds_a_snapshot(tmp_path: Path, index_dir: Path, capsys
     report = json.loads(capsys.readouterr().out)
     assert report["documents"] == 2 and report["passages"] == 40 and report["encoded"] == 0
     assert (tmp_path / "CURRENT").read_text().strip() == report["version"]
+
+
+@pytest.mark.slow  # builds the ONNX model and an index from scratch
+def test_index_says_when_it_builds_the_encoder_model_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BNC_MODEL_CACHE", str(tmp_path / "models"))
+    assert main(["index", "--corpus", str(CORPUS), "--index", str(tmp_path / "index")]) == 0
+    err = capsys.readouterr().err
+    assert "building the ONNX encoder model" in err and "first use" in err
+    assert list((tmp_path / "models").glob("*.onnx"))

@@ -148,7 +148,13 @@ def build_index(
                         bar.update(n)
                         check()
 
-                    sentences, _ = build_sentences(passages, encoder, cache, advance_sentences, read_cache=not full)
+                    def sentence_total(n: int) -> None:
+                        bar.total = n
+                        bar.refresh()
+
+                    sentences, _ = build_sentences(
+                        passages, encoder, cache, advance_sentences, read_cache=not full, total=sentence_total
+                    )
                 sentences.save(staging)
             finally:
                 cache.close()

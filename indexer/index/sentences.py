@@ -8,7 +8,7 @@ costs nothing (its text is already cached as a passage).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +66,13 @@ def build_sentences(
     cache: EmbeddingCache | None,
     progress: Progress | None = None,
     read_cache: bool = True,
+    total: Callable[[int], None] | None = None,
 ) -> tuple[SentenceTable, int]:
-    """The table for `passages` (in snapshot row order) and how many sentences had to be encoded."""
+    """The table for `passages` (in snapshot row order) and how many sentences had to be encoded;
+    `total` hears the sentence count once it is known (a progress bar's length)."""
     spans = split_sentences(passages)
     texts = [passages[r].text[s:e] for r, s, e in spans]
+    if total is not None:
+        total(len(texts))
     vectors, encoded = encode_with_cache(encoder, texts, cache, progress, read_cache=read_cache)
     return SentenceTable(spans, vectors.astype(np.float16)), encoded
