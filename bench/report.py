@@ -212,6 +212,21 @@ def _nearest(sizes: dict[int, dict[str, Any]], n: int) -> dict[str, Any] | None:
     return near[0] if near else None
 
 
+def runtime_latency_table(result: dict[str, Any]) -> str:
+    """Hybrid/dense p50 and the encode stage per runtime, with the ratio to the first runtime of each size."""
+    rows: list[list[Any]] = []
+    first: dict[str, float] = {}
+    for r in result["serve_runtimes"]:
+        hybrid = r["queries"]["hybrid"]
+        first.setdefault(r["size"], hybrid["total"]["p50"])
+        total, dense = hybrid["total"], r["queries"]["dense"]["total"]
+        ratio = round(total["p50"] / first[r["size"]], 2)
+        row = [r["size"], r["encoder"], r["encoder_runtime"], total["p50"], total["p95"]]
+        rows.append([*row, hybrid["stages"]["encode"]["p50"], dense["p50"], ratio, r["rss_mb"]["at_rest"]])
+    headers = ["size", "encoder", "runtime", "hybrid p50 ms", "hybrid p95 ms", "encode p50 ms", "dense p50 ms"]
+    return markdown_table([*headers, "hybrid × first", "RSS at rest MB"], rows)
+
+
 def render(result: dict[str, Any], out: Path) -> str:
     sizes = result["sizes"]
     parts = [
@@ -226,6 +241,9 @@ def render(result: dict[str, Any], out: Path) -> str:
         parts += ["## Query latency in process (k=10; distinct real questions)", query_table(sizes)]
     if result["http"]:
         parts += ["## HTTP: GET /api/search, hybrid, k=10", http_table(result["http"])]
+    if result.get("serve_runtimes"):
+        title = "## Query latency in process by encoder runtime (same index, same queries)"
+        parts += [title, runtime_latency_table(result)]
     if result.get("http_runtimes"):
         from bench.http_compare import table as runtimes_http_table
 

