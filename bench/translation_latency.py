@@ -61,8 +61,10 @@ def main() -> None:
         snapshot = open_snapshot(Path(tmp))
         off = Searcher(snapshot, encoder, replace(config, translate=False))
         on = Searcher(snapshot, encoder, config, translator=translator)
-        on.search("warm up the pipelines", k=1)  # process start-up is paid once per server, not per search
-        on.search("calentar los procesos", k=1)
+        # process start-up is paid once per server, not per search: start both directions' pipelines
+        # (a search must be filtered to the other language to translate at all)
+        on.search("warm up the pipelines", k=1, filters=SearchFilters(doc_lang="es"))
+        on.search("calentar los procesos", k=1, filters=SearchFilters(doc_lang="en"))
         cases = []
         for q in queries:
             lang = off.detect(q).lang

@@ -101,7 +101,9 @@ def _run(args: argparse.Namespace, started: float) -> int:
     if args.answers:
         return _answers(args, labeled, ix, directions or list(labeled.directions), started)
     if args.tune:
-        summary = tune(labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation)
+        summary = tune(
+            labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation, base=config
+        )
         print(render(summary))
         name = f"{labeled.name}-{args.split or 'all'}"
         for path in write_tune(summary, args.out, name, args.json):
