@@ -7,7 +7,7 @@ the translation, FusionConfig.translated_bm25_mixed = 0). Query vectors are enco
 front so the difference is the translation and its BM25 alone. Prints the added
 p50/p95 per search (paired per query) and the per-stage laps (indexer.retrieval.laps).
 
-Usage: python -m bench.translation_latency [--n 200]
+Usage: python -m bench.translation_latency [--n 200] [--fusion-set bm25_translation=full ...]
 """
 
 from __future__ import annotations
@@ -16,21 +16,24 @@ import argparse
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.queries import query_set
 from bench.table import markdown_table, percentile
+from eval.cli import fusion_config
 from eval.engine import index_documents
 from indexer.encoders import load_encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
 from indexer.retrieval.querytrans import other_lang
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.retrieval.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("detect", "analyze", "bm25", "translate", "bm25_translated", "encode", "ann", "fusion", "hits")
+STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "encode", "ann")
+STAGES += ("translate_full", "encode_translated", "ann_translated", "fusion", "hits")
 
 
 def _timed(searcher: Searcher, query: str, filters: SearchFilters) -> tuple[float, dict[str, float]]:
@@ -42,7 +45,11 @@ def _timed(searcher: Searcher, query: str, filters: SearchFilters) -> tuple[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200, help="distinct queries (commission, then XQuAD)")
+    parser.add_argument(
+        "--fusion-set", action="append", default=[], metavar="KEY=VALUE", help="a FusionConfig field of the 'on' run"
+    )
     args = parser.parse_args()
+    config = fusion_config(args.fusion_set)
     queries = query_set(args.n)
     docs = load_corpus(ROOT / "corpus").documents
     encoder = load_encoder()
@@ -52,10 +59,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
-        off = Searcher(snapshot, encoder, FusionConfig(translate=False))
-        on = Searcher(snapshot, encoder, translator=translator)
-        on.search("warm up the pipelines", k=1)  # process start-up is paid once per server, not per search
-        on.search("calentar los procesos", k=1)
+        off = Searcher(snapshot, encoder, replace(config, translate=False))
+        on = Searcher(snapshot, encoder, config, translator=translator)
+        # process start-up is paid once per server, not per search: start both directions' pipelines
+        # (a search must be filtered to the other language to translate at all)
+        on.search("warm up the pipelines", k=1, filters=SearchFilters(doc_lang="es"))
+        on.search("calentar los procesos", k=1, filters=SearchFilters(doc_lang="en"))
         cases = []
         for q in queries:
             lang = off.detect(q).lang

@@ -13,6 +13,7 @@ from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.parser import CACHE_DIR, RESULTS_DIR, add_eval_parser
 from eval.runner import MODES
 from indexer.encoders import DEFAULT_ENCODER
+from indexer.retrieval.crosslang import BM25_TRANSLATIONS, DENSE_TRANSLATIONS
 from indexer.retrieval.fusion import NORMALIZATIONS
 from indexer.retrieval.search import FusionConfig
 
@@ -49,6 +50,9 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
             value = raw.strip()
             if key.endswith("normalization") and value not in NORMALIZATIONS:
                 raise DatasetError(f"--fusion-set normalization: use one of {', '.join(NORMALIZATIONS)}")
+            choices = {"bm25_translation": BM25_TRANSLATIONS, "dense_translation": DENSE_TRANSLATIONS}.get(key)
+            if choices and value not in choices:
+                raise DatasetError(f"--fusion-set {key}: use one of {', '.join(choices)}")
         else:
             value = type(current)(float(raw)) if isinstance(current, int) else float(raw)
         cfg = replace(cfg, **{key: value})
@@ -97,7 +101,9 @@ def _run(args: argparse.Namespace, started: float) -> int:
     if args.answers:
         return _answers(args, labeled, ix, directions or list(labeled.directions), started)
     if args.tune:
-        summary = tune(labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation)
+        summary = tune(
+            labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation, base=config
+        )
         print(render(summary))
         name = f"{labeled.name}-{args.split or 'all'}"
         for path in write_tune(summary, args.out, name, args.json):

@@ -13,6 +13,7 @@ FUSION_ONLY = (
     "rrf_weights",
     "weights",
     "translated_bm25",
+    "translated_dense",
     "cross_weights",
     "cross_normalization",
     "rrf_translated",

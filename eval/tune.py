@@ -66,8 +66,8 @@ class TuneRow:
         return {"overall": round(self.overall, 4), "scores": self.scores}
 
 
-def first_stage() -> list[Candidate]:
-    base = FusionConfig()
+def first_stage(base: FusionConfig | None = None) -> list[Candidate]:
+    base = base or FusionConfig()
     rrf = [
         Candidate("hybrid-rrf", replace(base, rrf_k=k, rrf_weights=w, cross_lang_bm25=x))
         for k, w, x in itertools.product(RRF_K, RRF_WEIGHTS, CROSS)
@@ -164,18 +164,21 @@ def tune(
     directions: Sequence[str] | None = None,
     progress: bool = False,
     translation_only: bool = False,
+    base: FusionConfig | None = None,
 ) -> dict[str, Any]:
     """Three stages: a grid over fusion settings, candidate depth around each method's best, then
     the translated query's weight and the normalization; `translation_only` runs the last one
-    around the current defaults (one retrieval pass instead of nine)."""
+    around the current defaults (one retrieval pass instead of nine). `base` (default: FusionConfig())
+    is the setting every candidate starts from (`bnc eval --tune --fusion-set ...`)."""
+    base = base or FusionConfig()
     dirs = [d for d in (directions or labeled.directions) if d in labeled.directions]
     started = time.perf_counter()
     prime_queries(ix, labeled, progress)
     sweep = Sweep(labeled, ix, dirs)
-    stage = sorted(first_stage(), key=lambda c: repr(retrieval_key(c.config)))  # one search pass per key
+    stage = sorted(first_stage(base), key=lambda c: repr(retrieval_key(c.config)))  # one search pass per key
     rows: list[TuneRow] = []
     with tqdm(total=len(stage) + 2 * (len(DEPTHS) - 1), desc="tune", unit="setting", disable=not progress) as bar:
-        reference = [sweep.score(Candidate(m, FusionConfig())) for m in METHODS]
+        reference = [sweep.score(Candidate(m, base)) for m in METHODS]
         rows += reference if translation_only else []
         for cand in [] if translation_only else stage:
             rows.append(sweep.score(cand))

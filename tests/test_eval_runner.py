@@ -176,6 +176,9 @@ def test_tuning_grid_is_bounded_and_groups_by_retrieval() -> None:
     assert len({retrieval_key(c.config) for c in stage}) == 3  # one search pass per cross-language weight
     more = depth_stage([stage[0]])
     assert len(more) == 3 and all(retrieval_key(c.config) != retrieval_key(stage[0].config) for c in more)
+    # `bnc eval --tune --fusion-set ...`: every candidate starts from the given setting
+    based = first_stage(FusionConfig(bm25_translation="lexical"))
+    assert len(based) == len(stage) and {c.config.bm25_translation for c in based} == {"lexical"}
 
 
 def test_commission_answers_are_scored(commission: LabeledSet, commission_index: EvalIndex) -> None:

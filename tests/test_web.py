@@ -318,3 +318,32 @@ def test_empty_results_no_answer_and_advanced_settings(page: Any) -> None:
     assert sent == {"q": "border security", "doc_lang": "es", "k": 8, "mode": "bm25", "translate_hits": True}
     expect(page.locator("#passages li.hit")).to_have_count(8)
     assert set(page.locator("#passages li.hit .badge").all_text_contents()) == {"ESSpanish"}
+
+
+def test_one_result_per_communique_groups_the_list_and_survives_a_reload(page: Any) -> None:
+    page.goto("/")
+    page.get_by_label("Your question").fill("border security")
+    page.get_by_text("Advanced").click()
+    expect(page.get_by_label("One result per communiqué")).not_to_be_checked()  # the default list is ungrouped
+    page.get_by_label("One result per communiqué").check()
+    with page.expect_request("**/api/search") as searched:
+        page.get_by_role("button", name="Ask").click()
+    sent = json.loads(searched.value.post_data)
+    assert sent == {"q": "border security", "k": 5, "mode": "hybrid", "translate_hits": True, "group": "document"}
+    # the bundled corpus is one communiqué in two languages: one result, the rest behind its link
+    expect(page.locator("#passages li.hit")).to_have_count(1)
+    more = page.locator("#passages li.hit a.more-from-doc")
+    expect(more).to_have_text(re.compile(r"^\d+ more from this communiqué$"))
+    assert "group=document" in page.url
+
+    page.reload()
+    expect(page.locator("#passages li.hit")).to_have_count(1)
+    expect(page.get_by_label("One result per communiqué")).to_be_checked()
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_label("Un resultado por comunicado")).to_be_checked()
+    expect(page.locator("#passages li.hit a.more-from-doc")).to_contain_text("más de este comunicado")
+
+    page.get_by_label("Un resultado por comunicado").uncheck()
+    page.get_by_role("button", name="Preguntar").click()
+    expect(page.locator("#passages li.hit")).to_have_count(5)  # ungrouped again: passages, several per communiqué
+    expect(page.locator("#passages li.hit a.more-from-doc")).to_have_count(0)

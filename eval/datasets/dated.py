@@ -3,7 +3,10 @@
 Each question names a date, year, month or meeting ("in February 1995", "the XV BNC"); it is asked
 twice, as written (split `dated`) and with the date removed (split `undated`), both judged by the
 communiqué of the asked date or meeting (and its translation). Kinds: `date`, `meeting`, and
-`context` (the date is only context, e.g. "since 1995": no preference must hide the answer)."""
+`context` (the date is only context, e.g. "since 1995": no preference must hide the answer).
+
+`heldout.jsonl` holds other questions over the same communiqués, written after `date_boost` was
+chosen on questions.jsonl and never used to tune it: splits `heldout` and `heldout-undated`."""
 
 from __future__ import annotations
 
@@ -23,12 +26,15 @@ def load_dated(corpus: Path | None = None, root: Path = ROOT) -> LabeledSet:
     known = {d.doc_id for d in documents}
     queries: list[Query] = []
     qrels: dict[str, dict[str, int]] = {}
-    for row in read_questions(root / "questions.jsonl"):
-        missing = [d for d in row["doc_ids"] if d not in known]
-        if missing:
-            raise DatasetError(f"dated question {row['id']}: no document {missing[0]!r}")
-        for qid, text, split in ((row["id"], row["question"], "dated"), (f"{row['id']}-u", row["undated"], "undated")):
-            queries.append(Query(str(qid), str(text), str(row["lang"]), split))
-            qrels[str(qid)] = {d: 1 for d in row["doc_ids"]}
+    files = (("questions.jsonl", "dated", "undated"), ("heldout.jsonl", "heldout", "heldout-undated"))
+    for name, dated, undated in files:
+        path = root / name
+        for row in read_questions(path) if path.exists() else []:
+            missing = [d for d in row["doc_ids"] if d not in known]
+            if missing:
+                raise DatasetError(f"dated question {row['id']}: no document {missing[0]!r}")
+            for qid, text, split in ((row["id"], row["question"], dated), (f"{row['id']}-u", row["undated"], undated)):
+                queries.append(Query(str(qid), str(text), str(row["lang"]), split))
+                qrels[str(qid)] = {d: 1 for d in row["doc_ids"]}
     notes = [f"corpus: {err}" for err in bundled.errors + fixtures.errors]
     return LabeledSet("dated", documents, queries, "document", doc_qrels=qrels, notes=notes)

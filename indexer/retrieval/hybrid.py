@@ -19,6 +19,7 @@ def _reliability(candidates: Candidates) -> float:
 
 def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]:
     floors = {"bm25": config.bm25_floor, "translated": config.bm25_floor, "dense": config.dense_floor}
+    floors["dense_translated"] = config.dense_floor
     return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
 
 
@@ -60,6 +61,9 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         (w_bm25, w_dense), norm, translated_w = profile(candidates, config)
         weights = {"bm25": w_bm25, "dense": w_dense}
         scores = {"bm25": lexical, "dense": {**dense, **candidates.extra}}
+        if candidates.dense_translated:
+            weights["dense_translated"] = config.translated_dense
+            scores["dense_translated"] = candidates.dense_translated
         if not translated:
             return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         base = sum(weights.values())
@@ -77,4 +81,8 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
     if translated:
         rankings["translated"] = [r for r, _ in fusion.top(translated, len(translated))]
         weights["translated"] = config.rrf_translated * reliability
+    if candidates.dense_translated:
+        dense_translated = candidates.dense_translated
+        rankings["dense_translated"] = [r for r, _ in fusion.top(dense_translated, len(dense_translated))]
+        weights["dense_translated"] = config.translated_dense
     return fusion.rrf(rankings, weights, config.rrf_k, item_weights)

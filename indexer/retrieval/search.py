@@ -14,13 +14,13 @@ from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
+from indexer.retrieval.crosslang import translated_bm25, translated_dense
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
-from indexer.retrieval.hybrid import fuse, fuse_lexical, lent_by_twin
+from indexer.retrieval.hybrid import fuse, fuse_lexical
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
-from indexer.retrieval.querytrans import other_lang, translate_query
 from indexer.retrieval.stages import (
     FUSIONS,
     MODES,
@@ -183,17 +183,19 @@ class Searcher:
             out.lent = frozenset(lent_by)
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
-            self._translated(out, depth, search_docs, allowed_set, hidden, laps)
+            translated_bm25(snapshot, self.config, self.translator, out, depth, search_docs, allowed_set, hidden, laps)
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(query)
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
             out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden)
+            args = (out, depth, search_rows, allowed_set, hidden, laps)
+            translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
-            missing = [r for r in {**out.lexical, **out.translated} if r not in out.dense]
+            missing = [r for r in {**out.lexical, **out.translated, **out.dense_translated} if r not in out.dense]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
         return out
 
@@ -245,35 +247,6 @@ class Searcher:
             for d in self.snapshot.documents.values()
             if matches(understood, d.date, d.meta.get("meeting_number"))
         )
-
-    def _translated(
-        self,
-        out: Candidates,
-        depth: int,
-        search_docs: list[str] | None,
-        allowed: set[str] | None,
-        hidden: set[str],
-        laps: Laps,
-    ) -> None:
-        """BM25 of the query's translation, analyzed as the other language, on passages in that
-        language: when the search may reach them (no language filter, or a filter on that language)."""
-        target = other_lang(out.lang.lang)
-        if not self.config.translate or out.filters.doc_lang not in (None, target):
-            return
-        if not self.config.translated_bm25_mixed and (out.filters.doc_lang is None or lent_by_twin(out)):
-            return  # its evidence would weigh nothing: spare the translation
-        glossary = default_glossary() if self.config.glossary else None
-        kind = "alternatives" if self.config.translate_alternatives else "lexical"
-        translation = translate_query(out.query, out.lang.lang, target, self.translator, glossary, kind)
-        laps.lap("translate")
-        if translation is None or not translation.text:
-            return
-        out.translation = translation
-        lexical, passages = self.snapshot.lexical, self.snapshot.passages
-        raw = lexical.run(lexical.query(translation.text, (target,)), depth, search_docs)
-        in_target = {r: s for r, s in raw if passages.lang(r) == target}
-        out.translated, _ = propagate(self.snapshot, in_target, allowed, hidden)
-        laps.lap("bm25_translated")
 
     def _cross_language(
         self, qlang: QueryLanguage, scores: dict[int, float], lent_by: dict[int, int]

@@ -24,6 +24,7 @@ function readForm() {
     mode: $("mode").value,
     k: Number.isFinite(k) ? Math.min(100, Math.max(1, k)) : ASK_DEFAULT_K,
     include_superseded: $("superseded").checked,
+    group: $("group").checked ? "document" : "none",
   };
   if (!q) return { error: "errEmptyQuery", focus: "q" };
   if (params.date_from && params.date_to && params.date_from > params.date_to) return { error: "errDates", focus: "date-from" };
@@ -38,7 +39,9 @@ function writeForm(params) {
   $("mode").value = params.mode || "hybrid";
   $("k").value = String(params.k || ASK_DEFAULT_K);
   $("superseded").checked = Boolean(params.include_superseded);
+  $("group").checked = params.group === "document";
   if ((params.mode && params.mode !== "hybrid") || (params.k && params.k !== ASK_DEFAULT_K) || params.include_superseded) $("advanced").open = true;
+  if (params.group === "document") $("advanced").open = true;
 }
 
 function paramsFromUrl() {
@@ -53,6 +56,7 @@ function paramsFromUrl() {
     mode: ["hybrid", "bm25", "dense"].includes(url.get("mode")) ? url.get("mode") : "hybrid",
     k: Number.isFinite(k) ? k : ASK_DEFAULT_K,
     include_superseded: url.get("include_superseded") === "true",
+    group: url.get("group") === "document" ? "document" : "none",
   };
 }
 
@@ -62,6 +66,7 @@ function urlFor(params) {
   if (params.mode !== "hybrid") url.set("mode", params.mode);
   if (params.k !== ASK_DEFAULT_K) url.set("k", String(params.k));
   if (params.include_superseded) url.set("include_superseded", "true");
+  if (params.group === "document") url.set("group", "document");
   return `/?${url.toString()}`;
 }
 
@@ -79,11 +84,13 @@ async function run(params) {
   const controller = new AbortController();
   inflight = controller;
   setLoading(true);
-  const askHits = params.mode === "hybrid" && params.k <= ASK_MAX_K;
+  // one result per communiqué: the list comes from /api/search with group=document
+  const grouped = params.group === "document";
+  const askHits = params.mode === "hybrid" && params.k <= ASK_MAX_K && !grouped;
   const asking = postJSON("/api/ask", { ...filters(params), k: askHits ? params.k : ASK_DEFAULT_K }, controller.signal);
-  const listing = askHits
-    ? null
-    : postJSON("/api/search", { ...filters(params), k: params.k, mode: params.mode, translate_hits: true }, controller.signal);
+  const listBody = { ...filters(params), k: params.k, mode: params.mode, translate_hits: true };
+  if (grouped) listBody.group = "document";
+  const listing = askHits ? null : postJSON("/api/search", listBody, controller.signal);
   try {
     const [ask, list] = await Promise.all([asking, listing]);
     Object.assign(state, { params, ask, hits: list ? list.hits : ask.hits, error: null });
