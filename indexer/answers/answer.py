@@ -228,9 +228,13 @@ class Answerer:
         question_like = is_question(question)
         confidence = self.model.probability(confidence_features(scored, question_like, partner is not None, shares))
         phrase = None
-        found = answer_phrase(quote.text, question, kind)
-        if found is not None:
-            phrase = (quote.char_start + found.start, quote.char_start + found.end)
+        # in a joined quote the best sentence is searched first: its neighbour is there in case it holds
+        # the answer, and its numbers or names are otherwise only distractors
+        for where in ([best.served, quote] if partner is not None else [quote]):
+            found = answer_phrase(where.text, question, kind)
+            if found is not None:
+                phrase = (where.char_start + found.start, where.char_start + found.end)
+                break
         # a keyword search (`SENTRI`) asks nothing a sentence could answer: its hits are the reply, and no
         # answer card is shown however well a sentence matches the word (the confidence is still reported)
         answered = question_like and confidence >= self.threshold
