@@ -230,7 +230,7 @@ class Answerer:
         phrase = None
         # in a joined quote the best sentence is searched first: its neighbour is there in case it holds
         # the answer, and its numbers or names are otherwise only distractors
-        for where in ([best.served, quote] if partner is not None else [quote]):
+        for where in [best.served, quote] if partner is not None else [quote]:
             found = answer_phrase(where.text, question, kind)
             if found is not None:
                 phrase = (where.char_start + found.start, where.char_start + found.end)
