@@ -16,7 +16,7 @@ from eval.engine import EvalIndex
 from eval.runner import queries_for
 from indexer.answers.answer import Answerer
 from indexer.answers.answer_type import FACTOID, is_question
-from indexer.answers.scoring import AnswerModel
+from indexer.answers.scoring import AnswerModel, default_model
 from indexer.retrieval.search import SearchFilters
 
 ANSWER_COLUMNS = (
@@ -33,6 +33,7 @@ ANSWER_COLUMNS = (
     "phrase_em",
     "phrase_f1",
     "ece",
+    "quote_chars",
 )
 DERIVED_EVERY = 3  # every third XQuAD question is also asked with its article filtered out
 
@@ -87,6 +88,8 @@ def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str
     extra = {
         "texts": [c.reader.text for c in answer.candidates],
         "langs": [c.reader.passage.lang for c in answer.candidates],
+        "passages": [c.reader.passage.passage_id for c in answer.candidates],
+        "indices": [c.index for c in answer.candidates],
     }
     return Record(
         name,
@@ -108,6 +111,14 @@ def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str
     )
 
 
+def calibrated_for(model: AnswerModel | None, set_name: str) -> AnswerModel:
+    """The model with the calibration fitted for this set: the commission's own for the commission set,
+    the pooled one (XQuAD dev and commission dev) for anything else."""
+    model = model or default_model()
+    name = "commission" if set_name.startswith("commission") else "pooled"
+    return model.for_source(name) if name == model.calibration or name in model.calibrations else model
+
+
 def collect(
     labeled: LabeledSet,
     ix: EvalIndex,
@@ -117,7 +128,7 @@ def collect(
     derived_every: int = DERIVED_EVERY,
 ) -> list[Record]:
     """Ask every question in every direction; XQuAD questions also with their article filtered out."""
-    answerer = Answerer(ix.searcher(), model)
+    answerer = Answerer(ix.searcher(), calibrated_for(model, labeled.name))
     all_docs = [d.doc_id for d in labeled.documents]
     derive = labeled.level == "document" and derived_every > 0
     out: list[Record] = []
@@ -164,6 +175,7 @@ def summarize(records: Sequence[Record]) -> dict[str, Any]:
         "ece": round(ece([r.confidence for r in records], [float(r.contains) for r in records]), 4)
         if records
         else None,
+        "quote_chars": round(float(np.mean([len(r.quote) for r in ans])), 1) if ans else None,
     }
 
 
@@ -199,6 +211,8 @@ def render_answers(name: str, rows: dict[str, dict[str, Any]]) -> str:
         f"asked with their whole article filtered out, every {DERIVED_EVERY}rd question); phrase_em / phrase_f1: "
         "SQuAD-style exact match and token F1 of the marked answer phrase (the whole quote when none is marked) "
         "against the gold answer, on factoid questions (date, number, person, place, instrument); ece: expected "
-        "calibration error (10 bins) of the confidence as P(quote contains the answer), over every question asked.",
+        "calibration error (10 bins) of the confidence as P(quote contains the answer), over every question asked; "
+        "quote_chars: mean length of the quote (one sentence, or two adjacent ones when the scorer cannot tell "
+        "them apart).",
     ]
     return "\n".join(lines) + "\n"

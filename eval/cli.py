@@ -164,7 +164,7 @@ def _train(args: argparse.Namespace, started: float) -> int:
     """Collect candidate features on both dev halves, fit, write the model (never reads a test half)."""
     import json
 
-    from eval.answer_train import train
+    from eval.answer_train import render_curve, train
     from eval.answers import collect
     from indexer.answers.scoring import MODEL_PATH, hand_model
 
@@ -179,8 +179,19 @@ def _train(args: argparse.Namespace, started: float) -> int:
     model, report = train(records)
     out = args.model_out or MODEL_PATH
     out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+    curve = report.pop("curve")
+    curve_commission = report.pop("curve_commission")
     print(json.dumps(report, indent=2))
-    print(f"wrote {out}; total {time.perf_counter() - started:.1f} s")
+    args.out.mkdir(parents=True, exist_ok=True)
+    curve_path = args.out / "answers-dev-operating-curve.md"
+    n_ans = sum(r.kind == "answerable" and len(r.labels) > 0 for r in records)
+    n_un = sum(r.kind != "answerable" and len(r.labels) > 0 for r in records)
+    c_ans = sum(r.kind == "answerable" and r.extra["set"] == "commission dev" for r in records)
+    c_un = sum(r.kind != "answerable" and r.extra["set"] == "commission dev" for r in records)
+    text = render_curve(curve, model.for_source("pooled").threshold, n_ans, n_un, "pooled")
+    text += "\n" + render_curve(curve_commission, model.threshold, c_ans, c_un, "commission")
+    curve_path.write_text(text, encoding="utf-8")
+    print(f"wrote {out} and {curve_path}; total {time.perf_counter() - started:.1f} s")
     return 0
 
 

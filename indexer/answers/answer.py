@@ -9,9 +9,7 @@ Nothing is generated: the quote is always the document's own sentence(s).
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,13 +17,22 @@ import numpy as np
 from indexer.answers.answer_type import (
     FACTOID,
     answer_phrase,
-    fold,
     has_answer_phrase,
     is_question,
     question_type,
     question_words,
 )
-from indexer.answers.scoring import CONFIDENCE_FEATURES, SENTENCE_FEATURES, AnswerModel, default_model
+from indexer.answers.features import (
+    Raw,
+    bigram_share,
+    confidence_vector,
+    finish,
+    join_partner,
+    opens_with_anaphor,
+    softmax_shares,
+    tokens,
+)
+from indexer.answers.scoring import AnswerModel, default_model
 from indexer.answers.sentence_source import SentenceSource
 from indexer.index.analysis import analyze
 from indexer.retrieval.citations import cite
@@ -34,6 +41,7 @@ from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
 THRESHOLD = 0.5  # the shipped model's own threshold replaces this; kept for the page's wording
+JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
@@ -120,7 +128,7 @@ class Answerer:
         rows = [self.searcher.snapshot.rows[h.passage.passage_id] for h in result.hits]
         passage_cos = self.searcher.snapshot.vectors.score_rows(qvec, rows)
         top_score = max((h.score for h in result.hits), default=1.0) or 1.0
-        raw: list[_Raw] = []
+        raw: list[Raw] = []
         qwords = question_words(question)
         for hit, row in zip(result.hits, rows, strict=True):
             # read the passage in the asker's language when its twin exists: sentence scores are
@@ -137,24 +145,52 @@ class Answerer:
             for i, (quote, sim) in enumerate(zip(quotes, sims, strict=True)):
                 twin = twins[int(aligned[i])] if aligned is not None else None
                 served, other = (quote, twin) if reader is hit.passage or twin is None else (twin, quote)
-                tokens = _tokens(quote.text, reader.lang)
+                toks = tokens(quote.text, reader.lang)
                 typed = has_answer_phrase(quote.text, qwords, kind)
                 f = {
                     "cos": float(sim),
-                    "overlap": len(terms & tokens) / len(terms) if terms else 0.0,
-                    "bigrams": _bigram_share(question, quote.text),
+                    "overlap": len(terms & toks) / len(terms) if terms else 0.0,
+                    "bigrams": bigram_share(question, quote.text),
                     "type_match": float(typed),
                     "type_miss": float(kind in FACTOID and not typed),
                     "position": i / len(quotes),
                     "first": float(i == 0),
+                    "anaphor": opens_with_anaphor(quote.text),
                     "length": math.log1p(len(quote.text)),
                     "passage_rank_inv": 1.0 / hit.rank,
                     "passage_score": hit.score / top_score,
                     "passage_cos": passage_cos.get(row, 0.0),
                     "twin_cos": float(twin_vecs[int(aligned[i])] @ qvec) if aligned is not None else float(sim),
                 }
-                raw.append(_Raw(quote, served, other, i, f, tokens, terms, first_of_passage, len(quotes)))
-        return _finish(raw)
+                raw.append(Raw(quote, served, other, i, f, toks, terms, first_of_passage, len(quotes)))
+        return [Candidate(r.quote, r.served, r.twin, r.index, row) for r, row in zip(raw, finish(raw), strict=True)]
+
+    def _joined(self, scored: list[Candidate]) -> tuple[Quote, Quote | None, int] | None:
+        """The best sentence and its near-scoring neighbour as one exact span (and the same for their
+        twins when those are adjacent too); None when no neighbour is close or the served quotes are not
+        contiguous in one passage."""
+        j = join_partner(
+            [c.logit for c in scored],
+            [c.reader.passage.passage_id for c in scored],
+            [c.index for c in scored],
+            JOIN_MARGIN,
+        )
+        if j is None:
+            return None
+        span = self._contiguous(scored[0].served, scored[j].served)
+        if span is None:
+            return None
+        a, b = scored[0].twin, scored[j].twin
+        twin = self._contiguous(a, b) if a is not None and b is not None else None
+        return span, twin or a, j
+
+    def _contiguous(self, a: Quote, b: Quote) -> Quote | None:
+        if a.passage.passage_id != b.passage.passage_id:
+            return None
+        first, second = sorted((a, b), key=lambda q: q.char_start)
+        if first.char_start == second.char_start:
+            return first
+        return self._span(first.passage, first.char_start, second.char_end) if _adjacent(first, second) else None
 
     def ask(
         self,
@@ -177,18 +213,28 @@ class Answerer:
             ),
             key=lambda c: -c.logit,
         )
-        confidence = self.model.probability(confidence_features(scored, is_question(question)))
         best = scored[0]
         quote, twin = best.served, best.twin
         more: list[Quote] = []
+        partner = None
         if kind in LIST_TYPES:
             passage, start, end, more = list_answer(scored)
             quote = self._span(passage, start, end)
-        phrase = None
-        found = answer_phrase(quote.text, question, kind)
-        if found is not None:
-            phrase = (quote.char_start + found.start, quote.char_start + found.end)
+        else:
+            pair = self._joined(scored)
+            if pair is not None:
+                quote, twin, partner = pair
+        shares = softmax_shares([c.logit for c in scored], 0, partner)
         question_like = is_question(question)
+        confidence = self.model.probability(confidence_features(scored, question_like, partner is not None, shares))
+        phrase = None
+        # in a joined quote the best sentence is searched first: its neighbour is there in case it holds
+        # the answer, and its numbers or names are otherwise only distractors
+        for where in [best.served, quote] if partner is not None else [quote]:
+            found = answer_phrase(where.text, question, kind)
+            if found is not None:
+                phrase = (where.char_start + found.start, where.char_start + found.end)
+                break
         # a keyword search (`SENTRI`) asks nothing a sentence could answer: its hits are the reply, and no
         # answer card is shown however well a sentence matches the word (the confidence is still reported)
         answered = question_like and confidence >= self.threshold
@@ -198,89 +244,12 @@ class Answerer:
         )
 
 
-@dataclass
-class _Raw:
-    quote: Quote
-    served: Quote
-    twin: Quote | None
-    index: int
-    f: dict[str, float]
-    tokens: frozenset[str]
-    terms: set[str]
-    start: int  # where this sentence's passage begins in the candidate list
-    count: int  # sentences in the passage
-
-
-_WORD = re.compile(r"\w+")
-
-
-@functools.lru_cache(maxsize=50_000)
-def _tokens(text: str, lang: str) -> frozenset[str]:
-    """A sentence's analyzed terms; cached, since the same sentences come back for many questions."""
-    return frozenset(analyze(text, lang))
-
-
-def _bigram_share(question: str, sentence: str) -> float:
-    qw = _WORD.findall(fold(question))
-    pairs = set(itertools.pairwise(qw))
-    if not pairs:
-        return 0.0
-    sw = _WORD.findall(fold(sentence))
-    return len(pairs & set(itertools.pairwise(sw))) / len(pairs)
-
-
-def _finish(raw: list[_Raw]) -> list[Candidate]:
-    """Features relative to the other candidates: gaps to the best, rarity-weighted overlap, neighbours."""
-    if not raw:
-        return []
-    n = len(raw)
-    terms = set().union(*(r.terms for r in raw))
-    # a question term found in few candidate sentences tells them apart; one found in all tells nothing
-    idf = {t: math.log((n + 1) / (sum(t in r.tokens for r in raw) + 0.5)) for t in terms}
-    for r in raw:
-        total = sum(idf[t] for t in r.terms) or 1.0
-        r.f["idf_overlap"] = sum(idf[t] for t in r.terms if t in r.tokens) / total
-    best = {name: max(r.f[name] for r in raw) for name in ("cos", "overlap", "idf_overlap", "bigrams")}
-    order = sorted(range(n), key=lambda j: -raw[j].f["cos"])
-    cos_rank = {j: k + 1 for k, j in enumerate(order)}
-    out = []
-    for j, r in enumerate(raw):
-        f = r.f
-        for name, top in best.items():
-            f[f"{name}_gap"] = f[name] - top
-        f["cos_rank_inv"] = 1.0 / cos_rank[j]
-        # the answer often sits next to the sentence that restates the question ("He is also the oldest ...")
-        prev = raw[j - 1] if r.index > 0 else None
-        nxt = raw[j + 1] if r.index + 1 < r.count else None
-        f["prev_cos"] = prev.f["cos"] if prev else 0.0
-        f["next_cos"] = nxt.f["cos"] if nxt else 0.0
-        f["prev_idf_overlap"] = prev.f["idf_overlap"] if prev else 0.0
-        f["next_idf_overlap"] = nxt.f["idf_overlap"] if nxt else 0.0
-        f["cos_x_type"] = f["cos"] * f["type_match"]
-        f["idf_x_type"] = f["idf_overlap"] * f["type_match"]
-        out.append(Candidate(r.quote, r.served, r.twin, r.index, np.array([f[name] for name in SENTENCE_FEATURES])))
-    return out
-
-
-def confidence_features(scored: list[Candidate], question: bool) -> np.ndarray:
+def confidence_features(
+    scored: list[Candidate], question: bool, joined: bool = False, shares: tuple[float, float] = (1.0, 1.0)
+) -> np.ndarray:
     """Question-level features (CONFIDENCE_FEATURES order) from candidates sorted by logit."""
-    return confidence_vector(np.stack([c.features for c in scored[:2]]), [c.logit for c in scored[:2]], question)
-
-
-def confidence_vector(features: np.ndarray, logits: list[float], question: bool) -> np.ndarray:
-    """The same from the feature rows and logits of the best (and second best) sentence."""
-    second = logits[1] if len(logits) > 1 else logits[0] - 5.0
-    f = dict(zip(SENTENCE_FEATURES, features[0], strict=True))
-    values = {
-        "top_logit": logits[0],
-        "logit_gap": logits[0] - second,
-        "top_cos": f["cos"],
-        "top_overlap": f["overlap"],
-        "is_question": float(question),
-        "factoid_found": f["type_match"],
-        "top_passage_cos": f["passage_cos"],
-    }
-    return np.array([values[name] for name in CONFIDENCE_FEATURES])
+    top = scored[:2]
+    return confidence_vector(np.stack([c.features for c in top]), [c.logit for c in top], question, joined, shares)
 
 
 def list_answer(scored: list[Candidate]) -> tuple[Passage, int, int, list[Quote]]:

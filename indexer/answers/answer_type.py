@@ -54,12 +54,16 @@ _COMPILED = tuple((t, re.compile(p)) for t, p in _RULES)
 
 
 def question_type(question: str) -> str:
-    """The answer type asked for; "other" when no rule applies (and for keyword queries)."""
+    """The answer type asked for; "other" when no rule applies (and for keyword queries). When several
+    rules match, the one matching earliest wins ("¿Cuántos años tenía ... cuando ganó?" asks a number);
+    on a tie the more specific rule (listed first) does."""
     folded = fold(question)
-    for kind, pattern in _COMPILED:
-        if pattern.search(folded):
-            return kind
-    return "other"
+    best: tuple[int, int, str] | None = None
+    for order, (kind, pattern) in enumerate(_COMPILED):
+        m = pattern.search(folded)
+        if m and (best is None or (m.start(), order) < best[:2]):
+            best = (m.start(), order, kind)
+    return best[2] if best else "other"
 
 
 _QUESTION_WORD = re.compile(
@@ -91,11 +95,13 @@ _NUMWORDS = (
     "|cuarenta|cincuenta|cien|ciento|cientos|mil|millones|millon|docena"
 )
 _NUMBER = re.compile(
-    rf"(?i)(US)?[$€£]?\s?\b\d[\d,.]*(\s?(%|percent|por ciento|millones|million|billion|mil|thousand|km|kilometers"
-    rf"|kilómetros|miles|metros|meters|years|años|days|días|people|personas))?"
+    rf"(?i)(US)?[$€£]?\s?\b\d{{1,3}}(?: \d{{3}})+\b|(US)?[$€£]?\s?\b\d[\d,.]*(\s?(%|percent\b|por ciento\b"
+    rf"|(?:millones|million|billion|mil|thousand|km|kilometers|kilómetros|miles|metros|meters|years|años|days|días"
+    rf"|people|personas|square miles|millas cuadradas|km2|hectares|hectáreas)\b))?"
     rf"|\b({_NUMWORDS})( ({_NUMWORDS}))*\b"
 )
-_CAP = r"[A-ZÁÉÍÓÚÑÜ][\w'’.\-]*"
+# a period inside ("U.S"), after an initial or a title ("William E. Simon", "St. Louis"), never a sentence end
+_CAP = r"(?:[A-ZÁÉÍÓÚÑÜ]\.(?= )|(?:St|Mr|Mrs|Ms|Dr|Jr|Sr|Sra|Mt|Ft)\.(?= )|[A-ZÁÉÍÓÚÑÜ](?:[\w'’\-]|\.(?=\w))*)"
 _LINK = r"(?: (?:of|the|and|for|de|del|la|las|los|y|el|para|on|en)){0,2}"
 _NAME = re.compile(rf"\b{_CAP}(?:{_LINK} {_CAP})*")
 _INSTRUMENT = re.compile(
@@ -129,92 +135,15 @@ def typed_phrases(sentence: str, kind: str) -> tuple[Phrase, ...]:
 
 
 # capitalised only because they start a sentence or clause: never the start of a name
-_LEAD = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "to",
-        "of",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "there",
-        "when",
-        "while",
-        "after",
-        "before",
-        "during",
-        "since",
-        "although",
-        "however",
-        "but",
-        "and",
-        "also",
-        "as",
-        "if",
-        "no",
-        "not",
-        "many",
-        "most",
-        "some",
-        "one",
-        "el",
-        "la",
-        "los",
-        "las",
-        "un",
-        "una",
-        "unos",
-        "unas",
-        "en",
-        "de",
-        "del",
-        "desde",
-        "durante",
-        "tras",
-        "antes",
-        "después",
-        "cuando",
-        "aunque",
-        "sin",
-        "pero",
-        "y",
-        "también",
-        "como",
-        "si",
-        "no",
-        "su",
-        "sus",
-        "este",
-        "esta",
-        "estos",
-        "estas",
-        "ese",
-        "esa",
-        "por",
-        "para",
-        "con",
-        "según",
-        "al",
-    ]
+_EN_LEAD = (
+    "the a an in on at by for from to of this that these those his her its their it he she they we there "
+    "when while after before during since although however but and also as if no not many most some one"
 )
+_ES_LEAD = (
+    "el la los las un una unos unas en de del desde durante tras antes después cuando aunque sin pero y "
+    "también como si no su sus este esta estos estas ese esa por para con según al"
+)
+_LEAD = frozenset(f"{_EN_LEAD} {_ES_LEAD}".split())
 
 
 def _unlead(p: Phrase) -> Phrase | None:
@@ -271,6 +200,7 @@ def answer_phrase(sentence: str, question: str, kind: str) -> Phrase | None:
         return None
     qwords = question_words(question)
     anchors = [(m.start(), m.end()) for m in _WORD.finditer(sentence) if fold(m.group(0)) in qwords]
+    head = _counted_noun(question) if kind == "number" else None
     best: tuple[float, Phrase] | None = None
     for phrase in typed_phrases(sentence, kind):
         words = [fold(w) for w in _WORD.findall(phrase.text)]
@@ -283,6 +213,37 @@ def answer_phrase(sentence: str, question: str, kind: str) -> Phrase | None:
         distance = min(gaps, default=len(sentence))
         share = len(new) / max(len(words), 1)
         cost = distance / max(len(sentence), 1) - 0.1 * share - 0.3 * min(len(new), 4) / 4
+        if head and _counts(sentence, phrase, head):
+            cost -= HEAD_BONUS
         if best is None or cost < best[0]:
             best = (cost, phrase)
-    return best[1] if best else None
+    if best is None:
+        return None
+    return _year_only(best[1]) if kind == "date" and _ASKS_YEAR.search(fold(question)) else best[1]
+
+
+HEAD_BONUS = 0.3  # a number right before the noun the question counts ("how many households" -> "68,511 households")
+_HOW_MANY = re.compile(r"\b(?:how many|cuant[oa]s)\s+(?:de\s+)?(\w+)")
+
+
+def _counted_noun(question: str) -> str | None:
+    m = _HOW_MANY.search(fold(question))
+    return m.group(1)[:5] if m and len(m.group(1)) > 2 else None
+
+
+def _counts(sentence: str, phrase: Phrase, head: str) -> bool:
+    """The phrase is followed, within two words, by a word starting like the counted noun."""
+    after = _WORD.findall(fold(sentence[phrase.end : phrase.end + 40]))[:2]
+    return any(w.startswith(head) or (len(w) > 3 and head.startswith(w[:4])) for w in after)
+
+
+_ASKS_YEAR = re.compile(r"\b(what|which|in what|in which|que|cual|en que|en cual) (year|ano)\b")
+_YEAR_IN = re.compile(rf"\b{_YEAR}\b")
+
+
+def _year_only(phrase: Phrase) -> Phrase:
+    """ "7 de enero de 1943" -> "1943" when the question asks for the year."""
+    m = _YEAR_IN.search(phrase.text)
+    if m is None or m.group(0) == phrase.text:
+        return phrase
+    return Phrase(phrase.start + m.start(), phrase.start + m.end(), m.group(0))

@@ -2,16 +2,16 @@
 
 `bnc eval --answers --train` fits them with scikit-learn on dev halves only (XQuAD dev articles, the
 commission set's dev half) and writes `indexer/data/answer_model.json`: standardisation, logistic
-regression coefficients for sentences, the same for the question-level confidence, and isotonic points
-mapping that to the probability that the quote contains the answer. At run time it is a dot product
-and an interpolation.
+boosted trees (flat node arrays) or logistic regression coefficients for sentences, logistic regression
+for the question-level confidence, and isotonic points mapping that to the probability that the quote
+contains the answer. At run time it is a walk of small trees, a dot product and an interpolation.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,14 @@ SENTENCE_FEATURES = (
     "passage_score",  # fused score of the passage, divided by the top one's
     "passage_cos",  # question-passage cosine
     "twin_cos",  # cosine of the question with the aligned sentence in the other language (else cos)
+    "rarest_hit",  # the question's rarest term (among the candidates) is in the sentence
+    "novel",  # share of the sentence's terms that are not the question's
+    "anaphor",  # the sentence opens with "this", "it", "esto", ... (it continues the previous one)
+    "anaphor_x_prev_idf",
+    "prev_type_match",
+    "next_type_match",
+    "cos_rank_in_passage",  # 1 / rank of the cosine among the sentences of its own passage
+    "idf_overlap_rank_in_passage",
 )
 CONFIDENCE_FEATURES = (
     "top_logit",  # the best sentence's scorer logit
@@ -53,6 +61,9 @@ CONFIDENCE_FEATURES = (
     "is_question",  # a question rather than a keyword query
     "factoid_found",  # factoid question and an answer phrase was marked
     "top_passage_cos",
+    "joined",  # the quote is the best sentence and its neighbour (indexer.answers.features.join_partner)
+    "top_share",  # softmax share of the best sentence's logit among all candidates
+    "quote_share",  # the same for the quoted sentences (best and joined neighbour)
 )
 
 
@@ -85,13 +96,89 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class Trees:
+    """Boosted regression trees as flat arrays (trees x nodes): a sample goes left when its feature is at
+    or below the threshold; the logit is the base plus the leaf values. Walked for all trees at once."""
+
+    feature: np.ndarray  # int, -1 at leaves
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    base: float
+    depth: int
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(x)
+        t = np.arange(len(self.feature))[:, None]
+        node = np.zeros((len(self.feature), len(x)), dtype=np.int64)
+        rows = np.arange(len(x))[None, :]
+        for _ in range(self.depth):
+            f = self.feature[t, node]
+            leaf = f < 0
+            go_left = x[rows, np.where(leaf, 0, f)] <= self.threshold[t, node]
+            node = np.where(leaf, node, np.where(go_left, self.left[t, node], self.right[t, node]))
+        return self.value[t, node].sum(axis=0) + self.base
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Trees:
+        trees = d["trees"]
+        width = max(len(tr["feature"]) for tr in trees)
+
+        def pad(key: str, fill: float, dtype: Any) -> np.ndarray:
+            return np.array([tr[key] + [fill] * (width - len(tr[key])) for tr in trees], dtype=dtype)
+
+        return cls(
+            pad("feature", -1, np.int64),
+            pad("threshold", 0.0, np.float64),
+            pad("left", 0, np.int64),
+            pad("right", 0, np.int64),
+            pad("value", 0.0, np.float64),
+            float(d["base"]),
+            int(d["depth"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        trees = []
+        for i in range(len(self.feature)):
+            n = int((self.left[i] > 0).sum() * 2 + 1)  # a full binary tree: internal nodes x 2 + 1
+            trees.append(
+                {
+                    "feature": [int(v) for v in self.feature[i, :n]],
+                    "threshold": [round(float(v), 6) for v in self.threshold[i, :n]],
+                    "left": [int(v) for v in self.left[i, :n]],
+                    "right": [int(v) for v in self.right[i, :n]],
+                    "value": [round(float(v), 6) for v in self.value[i, :n]],
+                }
+            )
+        return {"kind": "trees", "base": round(self.base, 6), "depth": self.depth, "trees": trees}
+
+
+def _sentence_model(d: dict[str, Any]) -> Linear | Trees:
+    return Trees.from_dict(d) if d.get("kind") == "trees" else Linear.from_dict(d)
+
+
+@dataclass(frozen=True)
 class AnswerModel:
-    sentence: Linear
+    sentence: Linear | Trees
     confidence: Linear
     iso_x: np.ndarray  # isotonic points: confidence-model probability -> P(quote contains the answer)
     iso_y: np.ndarray
     threshold: float  # calibrated probability at which an answer is shown
     info: dict[str, Any]
+    # other calibrations of the same confidence model, by source: name -> (iso_x, iso_y, threshold); the
+    # fields above are the default one (the commission's own, for the communiqués the service serves)
+    calibrations: dict[str, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
+    calibration: str = "pooled"  # the name of the calibration in iso_x / iso_y / threshold
+
+    def for_source(self, name: str) -> AnswerModel:
+        """The same scorer with the calibration fitted for `name` (e.g. "pooled" for XQuAD)."""
+        if name == self.calibration:
+            return self
+        if name not in self.calibrations:
+            raise KeyError(f"no calibration {name!r}: have {self.calibration}, {', '.join(self.calibrations)}")
+        x, y, t = self.calibrations[name]
+        return replace(self, iso_x=x, iso_y=y, threshold=t, calibration=name)
 
     def sentence_logits(self, features: np.ndarray) -> np.ndarray:
         return self.sentence.logit(features)
@@ -105,13 +192,19 @@ class AnswerModel:
         d = json.loads(path.read_text(encoding="utf-8"))
         if tuple(d["sentence_features"]) != SENTENCE_FEATURES or tuple(d["confidence_features"]) != CONFIDENCE_FEATURES:
             raise ValueError(f"{path} was trained on other features: retrain with `bnc eval --answers --train`")
+        others = {
+            name: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64), float(c["threshold"]))
+            for name, c in d.get("calibrations", {}).items()
+        }
         return cls(
-            Linear.from_dict(d["sentence"]),
+            _sentence_model(d["sentence"]),
             Linear.from_dict(d["confidence"]),
             np.asarray(d["isotonic"]["x"], dtype=np.float64),
             np.asarray(d["isotonic"]["y"], dtype=np.float64),
             float(d["threshold"]),
             dict(d.get("info", {})),
+            others,
+            str(d.get("calibration", "pooled")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +215,11 @@ class AnswerModel:
             "confidence": self.confidence.to_dict(),
             "isotonic": {"x": [round(float(v), 6) for v in self.iso_x], "y": [round(float(v), 6) for v in self.iso_y]},
             "threshold": round(self.threshold, 4),
+            "calibration": self.calibration,
+            "calibrations": {
+                name: {"x": [round(float(v), 6) for v in x], "y": [round(float(v), 6) for v in y], "threshold": t}
+                for name, (x, y, t) in self.calibrations.items()
+            },
             "info": self.info,
         }
 
