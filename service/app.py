@@ -24,6 +24,7 @@ from service.openapi import install_openapi
 from service.routes import admin, api_docs, ask, document_view, documents, export, health, pages, passages, search
 from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
+from service.serving import watch_supervisor
 from service.writes import DocumentWrites
 
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watch_supervisor()  # only in a worker of `serve --workers N`
         await run_in_threadpool(engine.start)
         if settings.reconcile_on_start and settings.corpus.is_dir():
             # a write acknowledged before a crash may not be indexed yet: one build compares the

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
+import time
 from typing import Any
 
 from service.config import Settings
 
 log = logging.getLogger("bnc.serve")
+SUPERVISOR_ENV = "BNC_SUPERVISOR_PID"  # set for the worker processes of `serve --workers N`
 
 
 def tcp_listener(host: str, port: int) -> socket.socket:
@@ -27,6 +31,28 @@ def tcp_listener(host: str, port: int) -> socket.socket:
     sock.bind((host, port))
     sock.set_inheritable(True)
     return sock
+
+
+def watch_supervisor(interval_s: float = 1.0) -> threading.Thread | None:
+    """In a worker of `serve --workers N`: shut down gracefully once the supervisor is gone.
+
+    Killed with SIGKILL (an OOM kill, `kill -9`), uvicorn's supervisor leaves its workers running
+    on the inherited socket, still answering with an index nothing manages any more; a worker
+    notices it was re-parented and sends itself SIGTERM (uvicorn's graceful shutdown).
+    """
+    pid = os.environ.get(SUPERVISOR_ENV, "")
+    if not pid.isdigit() or os.getppid() != int(pid):
+        return None  # not a worker process (or its supervisor is already gone: the loop below would not start)
+
+    def watch() -> None:
+        while os.getppid() == int(pid):
+            time.sleep(interval_s)
+        log.warning("the supervisor (pid %s) is gone; this worker shuts down", pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=watch, name="supervisor-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
@@ -49,6 +75,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # each worker process imports the factory and reads its settings from the environment
     os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
     os.environ["BNC_ENCODER"] = settings.encoder
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())
     config = uvicorn.Config("service.app:create_app", factory=True, workers=workers, **common)
     try:
         sock = tcp_listener(host, port)

@@ -1,4 +1,4 @@
-"""The listener behind `bnc serve --workers N`: accepted connections get TCP_NODELAY, workers answer."""
+"""`bnc serve --workers N`: accepted connections get TCP_NODELAY, workers answer, and stop with their supervisor."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from indexer.encoders import Encoder
@@ -60,6 +61,13 @@ def test_two_worker_processes_serve_searches_on_kept_alive_connections(
             for q in ("border crossing cards", "tarjetas de cruce", "consular protection"):
                 r = http.get("/api/search", params={"q": q, "k": 3})
                 assert r.status_code == 200 and r.json()["hits"], r.text
+        assert server.proc is not None
+        workers = [p for p in psutil.Process(server.proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+        assert len(workers) == 2
+        server.kill()  # SIGKILL: the supervisor gets no chance to stop its workers
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, "workers kept serving after their supervisor was killed"
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{server.url}/readyz", timeout=5)
     finally:
         server.stop()
-    assert server.proc is None
