@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from service.cli_output import build_summary, print_answer, print_hits
+from service.cli_output import build_summary, print_answer, print_hits, say_model_builds
 from service.config import Settings
 
 if TYPE_CHECKING:
@@ -310,27 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _say_model_builds(args: argparse.Namespace) -> None:
-    """One-shot commands configure no logging; the first-use build of the ONNX model (seconds)
-    should still say what it is doing, on stderr. `serve` and `mcp` log it themselves."""
-    import logging
-
-    if args.func in (cmd_serve, cmd_mcp) or getattr(args, "quiet", False):
-        return
-
-    class Stderr(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            print(self.format(record), file=sys.stderr)  # the stderr of now, not of the first call
-
-    log = logging.getLogger("bnc.encoder")
-    if not any(type(h).__name__ == "Stderr" for h in log.handlers):
-        log.addHandler(Stderr())
-        log.setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _say_model_builds(args)
+    if args.func not in (cmd_serve, cmd_mcp) and not getattr(args, "quiet", False):
+        say_model_builds()  # `serve` and `mcp` configure logging, and log it themselves
     try:
         return int(args.func(args))
     except _UsageError as exc:

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from indexer.index.build import BuildReport
+
+
+class _Stderr(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)  # the stderr of now, not of the first call
+
+
+def say_model_builds() -> None:
+    """One-shot commands configure no logging; the first-use build of the ONNX model (seconds)
+    should still say what it is doing, on stderr."""
+    log = logging.getLogger("bnc.encoder")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
+        log.setLevel(logging.INFO)
 
 
 def build_summary(report: BuildReport) -> str:
