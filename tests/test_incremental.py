@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
+
+import numpy as np
 
 from indexer.encoders import Encoder
 from indexer.index.build import build_index
@@ -66,3 +69,40 @@ def test_incremental_build_encodes_only_changes_and_matches_full(
     assert _results(inc, encoder) == _results(full, encoder)
     assert open_snapshot(full).manifest["counts"] == open_snapshot(inc).manifest["counts"]
     assert EN_DOC in open_snapshot(inc).documents
+
+
+def test_add_only_build_extends_the_graph_and_equals_a_fresh_build(
+    tmp_path: Path, index_dir: Path, corpus_docs: list[Document], encoder: Encoder
+) -> None:
+    inc = seeded_index(tmp_path / "inc", index_dir)
+    build_index(corpus_docs, inc, encoder, exact_max=10)
+    first = open_snapshot(inc)
+    # sorts before the bundled communiqués: every previous row moves down three places
+    early = dataclasses.replace(_health(), doc_id="bnc-aa-2003-health-en")
+    docs = [*corpus_docs, early]
+    added = build_index(docs, inc, encoder, exact_max=10)
+    assert added.encoded == 3
+    grown = open_snapshot(inc)
+    assert grown.manifest["vectors"]["kind"] == "hnsw-fp16"
+    assert (grown.path / "vector_order.npy").is_file()  # the previous graph was extended, not rebuilt
+    assert grown.rows[first.passages.passage_ids[0]] == 3
+
+    fresh = tmp_path / "fresh"
+    (fresh / "cache").mkdir(parents=True)
+    shutil.copy(inc / "cache" / "embeddings.sqlite", fresh / "cache" / "embeddings.sqlite")
+    assert build_index(docs, fresh, encoder, exact_max=10).encoded == 0
+    rebuilt = open_snapshot(fresh)
+    assert not (rebuilt.path / "vector_order.npy").exists()
+    assert np.array_equal(grown.vectors.vectors(), rebuilt.vectors.vectors())
+    assert grown.sentences is not None and rebuilt.sentences is not None
+    assert np.array_equal(grown.sentences.spans, rebuilt.sentences.spans)  # reused rows renumbered
+    assert np.array_equal(grown.sentences.vectors, rebuilt.sentences.vectors)
+    assert _results(inc, encoder) == _results(fresh, encoder)  # filtered queries use faiss ids through the order
+    q = encoder.encode_queries(["tuberculosis screening"])[0]
+    rows = grown.doc_rows[early.doc_id]
+    assert grown.vectors.score_rows(q, rows) == rebuilt.vectors.score_rows(q, rows)
+
+    # a removal rebuilds the graph: row order and faiss order are one again
+    build_index(corpus_docs, inc, encoder, exact_max=10)
+    assert not (open_snapshot(inc).path / "vector_order.npy").exists()
+    assert np.array_equal(open_snapshot(inc).vectors.vectors(), first.vectors.vectors())

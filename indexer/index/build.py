@@ -24,13 +24,15 @@ from indexer.index.previous import (
     Changes,
     Previous,
     changes_since,
+    extended_vectors,
     fingerprint,
     load_previous,
+    previous_rows,
     record_digest,
     served_first_seen,
 )
 from indexer.index.revisions import Revision, detect_revisions
-from indexer.index.sentences import build_sentences
+from indexer.index.sentences import SENTENCE_SPLIT, build_sentences
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
@@ -152,8 +154,17 @@ def build_index(
                         bar.total = n
                         bar.refresh()
 
+                    reuse = None
+                    if prev.sentences is not None:  # unchanged passages keep their sentences and vectors
+                        reuse = (prev.sentences, previous_rows(prev, passages, set(unchanged)))
                     sentences, _ = build_sentences(
-                        passages, encoder, cache, advance_sentences, read_cache=not full, total=sentence_total
+                        passages,
+                        encoder,
+                        cache,
+                        advance_sentences,
+                        read_cache=not full,
+                        total=sentence_total,
+                        reuse=reuse,
                     )
                 sentences.save(staging)
             finally:
@@ -176,7 +187,10 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
-            vindex = VectorIndex(build_vectors(vectors, exact_max))
+            # an add-only build inserts into the served HNSW graph instead of building it again
+            vindex = extended_vectors(prev, passages, vectors, exact_max, only_added=not drop) or VectorIndex(
+                build_vectors(vectors, exact_max)
+            )
             vindex.save(staging / "vectors.faiss")
             timings["vectors"] = time.perf_counter() - t0
 
@@ -200,7 +214,7 @@ def build_index(
                 "splitter": {"max_words": MAX_WORDS},
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
-                "sentences": {"count": len(sentences)},
+                "sentences": {"count": len(sentences), "split": SENTENCE_SPLIT},
                 "documents": {
                     d.doc_id: {
                         "sha256": d.sha256,

@@ -16,7 +16,8 @@ from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
 from indexer.index.embcache import text_key
 from indexer.index.lexical import LEXICAL_FORMAT
-from indexer.index.vectors import VectorIndex
+from indexer.index.sentences import SENTENCE_SPLIT, SentenceTable
+from indexer.index.vectors import VectorIndex, extend_vectors, index_kind
 from indexer.types import Document, Passage
 
 
@@ -45,6 +46,8 @@ class Previous:
     records: dict[str, str] = field(default_factory=dict)  # doc_id -> record digest
     superseded: set[str] = field(default_factory=set)
     same_encoder: bool = False  # vectors and pairs were loaded: they can be reused
+    vector_index: VectorIndex | None = None  # the served vectors, when same_encoder
+    sentences: SentenceTable | None = None  # the served sentence table, when same_encoder and split alike
 
     @property
     def passage_ids(self) -> set[str]:
@@ -74,10 +77,43 @@ def load_previous(index_dir: Path, encoder: Encoder) -> Previous:
     prev.superseded = {r["old"] for r in manifest.get("revisions", [])}
     if manifest["encoder"]["id"] == encoder.id:
         prev.same_encoder = True
-        vectors = VectorIndex.load(path / "vectors.faiss").vectors()
+        prev.vector_index = VectorIndex.load(path / "vectors.faiss")
+        vectors = prev.vector_index.vectors()
         prev.vectors = {text_key(p.text): vectors[i] for i, p in enumerate(passages)}
         prev.pairs = snap.pair_rows(path)
+        if manifest.get("sentences", {}).get("split") == SENTENCE_SPLIT:
+            prev.sentences = SentenceTable.load(path)
     return prev
+
+
+def previous_rows(prev: Previous, passages: list[Passage], unchanged: set[str]) -> np.ndarray:
+    """Per row of `passages`, its row in the previous snapshot when its document is unchanged, else -1."""
+    old_row: dict[str, int] = {}
+    for ps in prev.passages.values():
+        for p in ps:
+            old_row[p.passage_id] = len(old_row)
+    return np.array([old_row.get(p.passage_id, -1) if p.doc_id in unchanged else -1 for p in passages], np.int64)
+
+
+def extended_vectors(
+    prev: Previous, passages: list[Passage], vectors: np.ndarray, exact_max: int, only_added: bool
+) -> VectorIndex | None:
+    """The previous HNSW graph with the new passages' vectors inserted, when the build only adds
+    documents (`only_added`) and stays above `exact_max`; None when the index must be built afresh."""
+    served = prev.vector_index
+    if not only_added or served is None or len(passages) <= exact_max or index_kind(served.index) == "flat":
+        return None
+    row_of = {p.passage_id: r for r, p in enumerate(passages)}
+    try:
+        rows_of_previous = np.array([row_of[p.passage_id] for ps in prev.passages.values() for p in ps], np.int64)
+    except KeyError:  # a previous passage is gone after all: no reuse
+        return None
+    if len(rows_of_previous) != served.size:
+        return None
+    is_new = np.ones(len(passages), dtype=bool)
+    is_new[rows_of_previous] = False
+    added_rows = np.flatnonzero(is_new).astype(np.int64)
+    return extend_vectors(served, rows_of_previous, vectors[added_rows], added_rows)
 
 
 def first_seen_of(manifest: dict[str, Any]) -> dict[str, str]:
