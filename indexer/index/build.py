@@ -17,6 +17,7 @@ from indexer.encoders import Encoder, runtime_of
 from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
+from indexer.index.doc_mt import DocTranslator, default_doc_translator, translate_passages
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.links import pair_rows_for
@@ -97,6 +98,8 @@ def build_index(
     wait_for_lock: bool = False,
     keep: int = KEEP_SNAPSHOTS,
     cancelled: Callable[[], bool] | None = None,
+    doc_translator: DocTranslator | None = None,
+    doc_mt: bool = True,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -104,6 +107,10 @@ def build_index(
     embedding cache. `full=True` ignores both and encodes everything again. `cancelled` is polled
     between stages and encoder batches; when it says so the build raises BuildCancelled, leaving
     CURRENT as it was and the vectors encoded so far in the cache.
+
+    `doc_mt`: translate every passage into the other language for cross-language BM25
+    (indexer.index.doc_mt; `doc_translator`, default the process-wide Apertium one). Without
+    Apertium the snapshot is built without it, and says so in its manifest.
     """
 
     def check(_done: int = 0) -> None:
@@ -176,6 +183,15 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
+            only_added = prev.path is not None and not drop
+            translator = (doc_translator or default_doc_translator()) if doc_mt else None
+            with tqdm(total=len(passages), desc="translate", unit="passage", disable=not progress) as bar:
+                extend = {p.doc_id for p in passages if p.doc_id not in unchanged} if only_added else None
+                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, bar.update)
+            timings["doc_mt"] = time.perf_counter() - t0
+
+            check()
+            t0 = time.perf_counter()
             vindex = VectorIndex(build_vectors(vectors, exact_max))
             vindex.save(staging / "vectors.faiss")
             timings["vectors"] = time.perf_counter() - t0
@@ -213,6 +229,7 @@ def build_index(
                     for d in documents
                 },
                 "revisions": [r.to_dict() for r in revisions],
+                "doc_mt": mt_entry,
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)

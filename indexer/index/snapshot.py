@@ -36,6 +36,7 @@ class IndexSnapshot:
     superseded_by: dict[str, str] = field(default_factory=dict)  # doc_id -> its next newer version
     supersedes: dict[str, str] = field(default_factory=dict)  # doc_id -> the version it replaced
     sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
+    doc_mt: LexicalIndex | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -101,7 +102,15 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         detected_links=_links(pairs),
         revisions=[Revision(**r) for r in manifest.get("revisions", [])],
         sentences=SentenceTable.load(path),
+        doc_mt=_doc_mt(path, manifest, rows),
     )
+
+
+def _doc_mt(path: Path, manifest: dict[str, Any], rows: dict[str, int]) -> LexicalIndex | None:
+    entry = manifest.get("doc_mt") or {}
+    if not entry.get("available") or not (path / str(entry.get("index"))).is_dir():
+        return None
+    return LexicalIndex(path / str(entry["index"]), rows)
 
 
 def _twins(rows: dict[str, int], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:
