@@ -18,6 +18,7 @@ from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 from indexer.retrieval.translate import Pipe, Translator
 from indexer.types import Document
+from tests.helpers import seeded_index
 
 needs_apertium = pytest.mark.skipif(
     not doc_mt.default_doc_translator().available(), reason="Apertium not installed (.ci/apertium-setup.sh)"
@@ -41,8 +42,10 @@ class CountingTranslator(doc_mt.DocTranslator):
 
 
 @pytest.fixture(scope="module")
-def unlinked(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Document], encoder: Encoder) -> Searcher:
-    path = tmp_path_factory.mktemp("unlinked-doc-mt")
+def unlinked(
+    tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Document], encoder: Encoder, index_dir: Path
+) -> Searcher:
+    path = seeded_index(tmp_path_factory.mktemp("unlinked-doc-mt"), index_dir)
     build_index(index_documents(corpus_docs, link_translations=False), path, encoder)
     return Searcher(open_snapshot(path), encoder)
 
@@ -71,8 +74,9 @@ def test_every_passage_is_translated_at_build_and_the_manifest_says_by_what(inde
 
 @needs_apertium
 def test_an_incremental_add_translates_only_the_new_passages(
-    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder
+    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, index_dir: Path
 ) -> None:
+    tmp_path = seeded_index(tmp_path, index_dir)
     en, es = sorted(corpus_docs, key=lambda d: d.lang)[:2]
     translator = CountingTranslator()
     build_index([en], tmp_path, encoder, doc_translator=translator)
@@ -97,10 +101,11 @@ def test_an_incremental_add_translates_only_the_new_passages(
 
 
 def test_without_apertium_the_build_skips_it_says_so_once_and_search_works(
-    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, caplog: pytest.LogCaptureFixture, index_dir: Path
 ) -> None:
     missing = doc_mt.DocTranslator(datadir=tmp_path / "no-apertium")
     docs = index_documents(corpus_docs, link_translations=False)
+    seeded_index(tmp_path, index_dir)
     with caplog.at_level(logging.WARNING, logger="indexer.index.doc_mt"):
         build_index(docs, tmp_path / "index", encoder, doc_translator=missing)
         build_index(docs, tmp_path / "index", encoder, doc_translator=missing)
@@ -114,9 +119,10 @@ def test_without_apertium_the_build_skips_it_says_so_once_and_search_works(
 
 
 def test_a_translator_that_hangs_times_out_and_the_passages_go_untranslated(
-    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, caplog: pytest.LogCaptureFixture, index_dir: Path
 ) -> None:
-    stuck = doc_mt.DocTranslator(timeout_s=0.2)
+    tmp_path = seeded_index(tmp_path, index_dir)
+    stuck = doc_mt.DocTranslator(timeout_s=0.2, per_word_s=0.0)
     stuck._available = True
     stuck._identity = {"engine": "stuck"}
     for pair in ("eng-spa", "spa-eng"):  # pipelines that never answer stand in for a stuck Apertium

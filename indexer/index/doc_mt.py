@@ -45,9 +45,16 @@ class DocTranslator:
     """Full Apertium translation of passages, one persistent pipeline per direction, batched and bounded
     by a timeout; a bounded in-process memo by text means repeated builds translate nothing twice."""
 
-    def __init__(self, datadir: Path = DATADIR, timeout_s: float = TIMEOUT_S, memo_size: int = MEMO_SIZE) -> None:
+    def __init__(
+        self,
+        datadir: Path = DATADIR,
+        timeout_s: float = TIMEOUT_S,
+        memo_size: int = MEMO_SIZE,
+        per_word_s: float = TIMEOUT_PER_WORD_S,
+    ) -> None:
         self.datadir = datadir
         self.timeout_s = timeout_s
+        self.per_word_s = per_word_s
         self.memo_size = memo_size
         self._pipes: dict[str, Pipe] = {}
         self._memo: OrderedDict[tuple[str, str], str] = OrderedDict()
@@ -105,7 +112,7 @@ class DocTranslator:
         if pipe is None:
             pipe = self._pipes.setdefault(pair, Pipe(pair, self.datadir, self.timeout_s))
         words = sum(len(t.split()) for t in texts)
-        pipe.timeout_s = self.timeout_s + TIMEOUT_PER_WORD_S * words
+        pipe.timeout_s = self.timeout_s + self.per_word_s * words
         try:
             parts = pipe.translate_many(texts, SEP)
         except (OSError, TimeoutError) as exc:
