@@ -13,7 +13,7 @@ from eval.engine import index_documents
 from indexer.encoders import Encoder
 from indexer.index import doc_mt
 from indexer.index import snapshot_files as snap
-from indexer.index.build import build_index
+from indexer.index.build import build_index, up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 from indexer.retrieval.translate import Pipe, Translator
@@ -116,6 +116,9 @@ def test_without_apertium_the_build_skips_it_says_so_once_and_search_works(
     searcher = Searcher(snapshot, encoder, translator=Translator(datadir=tmp_path / "no-apertium"))
     result = searcher.search(QUERY, k=5, filters=TO_ES)
     assert result.hits and result.translation is None
+    # once Apertium is installed, the index is no longer up to date: one rebuild adds the translations
+    expected = None if doc_mt.default_doc_translator().available() else snapshot.version
+    assert up_to_date(tmp_path / "index", docs, encoder) == expected
 
 
 def test_a_translator_that_hangs_times_out_and_the_passages_go_untranslated(

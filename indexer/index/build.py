@@ -267,6 +267,8 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         return None
     if manifest.get("encoder", {}).get("id") != encoder.id or "sentences" not in manifest:
         return None  # built before sentence vectors: one rebuild adds them
+    if not (manifest.get("doc_mt") or {}).get("available") and default_doc_translator().available():
+        return None  # built without passage translations, and Apertium is here now: one rebuild adds them
     served = {
         d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
     }

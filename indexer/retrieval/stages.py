@@ -32,9 +32,13 @@ class FusionConfig:
     vs 0.982, es-es 0.975 vs 0.976, mixed 0.978 vs 0.980), and so was Tatoeba (0.977 vs 0.978):
     a difference that size is noise, and the default is not changed for it. Cross-language: the translated
     query at 0.2, bm25/dense 0.1/0.9, "floor": en-es 0.977, es-en 0.973 (without translation, old
-    defaults: 0.949, 0.955). Without a language filter (or with twins lending same-language evidence) the translated
-    query only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en
-    0.967 at 0, 0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
+    defaults: 0.949, 0.955). Session 3, with the passages' translations (doc_mt_bm25): z-score, bm25/dense
+    0.05/0.95, translated query 0.3, doc_mt 0.2, the best 3x3x3-smoothed point of the doc_mt stage of
+    the tune (eval/results/xlang3/tune-dev): en-es 0.977, es-en 0.977 (the doc_mt weight axis, grid means
+    over translated weight x bm25/dense split: 0.964 at 0, 0.970 at 0.2).
+    Without a language filter (or with twins lending same-language evidence) the translated query
+    only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en 0.967 at 0,
+    0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
     """
 
     rrf_k: int = 30
