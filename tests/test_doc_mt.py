@@ -15,6 +15,7 @@ from indexer.index import doc_mt
 from indexer.index import snapshot_files as snap
 from indexer.index.build import build_index, up_to_date
 from indexer.index.snapshot import open_snapshot
+from indexer.retrieval.quote_mt import translate_hits
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
 from indexer.retrieval.translate import Pipe, Translator
 from indexer.types import Document
@@ -36,7 +37,7 @@ class CountingTranslator(doc_mt.DocTranslator):
 
     def translate(
         self, texts: Sequence[str], source: str, progress: Callable[[int], object] | None = None
-    ) -> list[str]:
+    ) -> list[tuple[str, float]]:
         self.asked += list(texts)
         return super().translate(texts, source, progress)
 
@@ -144,7 +145,7 @@ def test_many_passages_in_one_write_come_back_one_for_one() -> None:
     translator = doc_mt.DocTranslator()
     texts = ["La Comisión se reunió en Zacatecas.", "", "Los delegados acordaron un programa [nuevo]."] * 40
     try:
-        out = translator.translate(texts, "es")
+        out = [text for text, _ in translator.translate(texts, "es")]
     finally:
         translator.close()
     assert len(out) == len(texts) and out[1] == ""
@@ -183,3 +184,26 @@ def test_its_weight_moves_the_ranking_and_off_ranks_as_without_it(unlinked: Sear
     cands = heavy.retrieve(QUERY, 10, "hybrid", "en", TO_ES)
     best = max(cands.doc_mt.items(), key=lambda kv: kv[1])[0]
     assert _ids(heavy)[0] == unlinked.snapshot.passages.passage_ids[best]
+
+
+@needs_apertium
+def test_the_unofficial_translation_of_a_hit_comes_from_the_build_and_needs_no_translator(
+    unlinked: Searcher, tmp_path: Path
+) -> None:
+    result = unlinked.search(QUERY, k=5, mode="hybrid", lang="en", filters=TO_ES)
+    stored = unlinked.snapshot.doc_mt_texts
+    assert stored is not None and result.hits
+    missing = Translator(datadir=tmp_path)  # no Apertium at query time
+    assert translate_hits(result, missing) == {}
+    kept = translate_hits(result, missing, stored)
+    assert set(kept) == {h.passage.passage_id for h in result.hits}  # all Spanish, none with a twin
+    live = Translator()
+    try:
+        for hit in result.hits[:2]:
+            got = kept[hit.passage.passage_id]
+            assert (got.source, got.target) == ("es", "en") and got.text != hit.passage.text
+            # the same full pipeline over the same text as a query-time translation
+            now = live.translate(hit.passage.text, "es", "en", kind="full")
+            assert now is not None and now.text == got.text
+    finally:
+        live.close()

@@ -57,7 +57,7 @@ class DocTranslator:
         self.per_word_s = per_word_s
         self.memo_size = memo_size
         self._pipes: dict[str, Pipe] = {}
-        self._memo: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._memo: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
         self._available: bool | None = None
         self._identity: dict[str, Any] | None = None
@@ -91,8 +91,9 @@ class DocTranslator:
 
     def translate(
         self, texts: Sequence[str], source: str, progress: Callable[[int], object] | None = None
-    ) -> list[str]:
-        """`texts` (all in `source`) in the other language, in order; "" where translation failed."""
+    ) -> list[tuple[str, float]]:
+        """`texts` (all in `source`) in the other language, in order, each with the share of its words
+        the translator knew; ("", 0.0) where translation failed."""
         target = OTHER[source]
         out = [self._memo.get((source, text_key(t))) for t in texts]
         todo = [i for i, t in enumerate(out) if t is None]
@@ -100,14 +101,14 @@ class DocTranslator:
             progress(len(texts) - len(todo))
         for batch in _batches([texts[i] for i in todo], BATCH_WORDS):
             done = self._batch([texts[todo[i]] for i in batch], PAIRS[(source, target)])
-            for i, text in zip(batch, done, strict=True):
-                out[todo[i]] = text
-                self._remember(source, texts[todo[i]], text)
+            for i, translated in zip(batch, done, strict=True):
+                out[todo[i]] = translated
+                self._remember(source, texts[todo[i]], translated)
             if progress:
                 progress(len(batch))
-        return [t or "" for t in out]
+        return [t or ("", 0.0) for t in out]
 
-    def _batch(self, texts: list[str], pair: str) -> list[str]:
+    def _batch(self, texts: list[str], pair: str) -> list[tuple[str, float]]:
         pipe = self._pipes.get(pair)
         if pipe is None:
             pipe = self._pipes.setdefault(pair, Pipe(pair, self.datadir, self.timeout_s))
@@ -119,11 +120,11 @@ class DocTranslator:
             if len(texts) > 1 and not isinstance(exc, TimeoutError):
                 return [t for text in texts for t in self._batch([text], pair)]  # one by one, once
             log.warning("document translation %s failed for %d passages: %s", pair, len(texts), exc)
-            return [""] * len(texts)
-        return [parse(p)[0] for p in parts]
+            return [("", 0.0)] * len(texts)
+        return [parse(p) for p in parts]
 
-    def _remember(self, source: str, text: str, translation: str) -> None:
-        if not translation:
+    def _remember(self, source: str, text: str, translation: tuple[str, float]) -> None:
+        if not translation[0]:
             return  # a failure is retried by the next build
         with self._lock:
             self._memo[(source, text_key(text))] = translation
@@ -169,7 +170,7 @@ class StoredTranslations:
     """The previous snapshot's translations, by (source text key, target language)."""
 
     identity: dict[str, Any] | None
-    texts: dict[tuple[str, str], str]
+    texts: dict[tuple[str, str], tuple[str, float]]  # (text, share of words the translator knew)
     path: Path | None  # its doc_mt index, when it has one
 
 
@@ -180,7 +181,7 @@ def load_stored(snapshot: Path | None) -> StoredTranslations:
         entry = snap.read_manifest(snapshot, verify=False).get("doc_mt") or {}
     except snap.SnapshotError:
         return StoredTranslations(None, {}, None)
-    texts = {(r["key"], r["lang"]): r["text"] for r in snap.iter_jsonl(snapshot / FILE)}
+    texts = {(r["key"], r["lang"]): (r["text"], float(r.get("known", 1.0))) for r in snap.iter_jsonl(snapshot / FILE)}
     index = snapshot / DIR if entry.get("format") == FORMAT and (snapshot / DIR).is_dir() else None
     return StoredTranslations(entry.get("translator"), texts, index)
 
@@ -211,9 +212,9 @@ def translate_passages(
         for i, text in zip(todo, translator.translate([passages[i].text for i in todo], source, progress), strict=True):
             texts[i] = text
     rows = [
-        {"pid": p.passage_id, "doc_id": p.doc_id, "key": k[0], "lang": k[1], "text": t}
+        {"pid": p.passage_id, "doc_id": p.doc_id, "key": k[0], "lang": k[1], "text": t[0], "known": t[1]}
         for p, k, t in zip(passages, keys, texts, strict=True)
-        if t
+        if t and t[0]
     ]
     snap.write_jsonl(staging / FILE, rows)
     reuse_index = stored.path if known and extend is not None else None
@@ -224,7 +225,7 @@ def translate_passages(
         extend_translated(reuse_index, staging / DIR, add)
     else:
         build_translated(rows, staging / DIR)
-    missing = [p.passage_id for p, t in zip(passages, texts, strict=True) if not t]
+    missing = [p.passage_id for p, t in zip(passages, texts, strict=True) if not t or not t[0]]
     return {
         "available": True,
         "translator": identity,
@@ -238,3 +239,21 @@ def translate_passages(
         "reused": sum(1 for k in keys if k in known),
         "seconds": round(time.perf_counter() - started, 3),
     }
+
+
+class StoredTexts:
+    """One snapshot's passage translations by passage id, read from FILE on first use (an unofficial
+    machine translation of a hit then needs no translator at query time)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._rows: dict[str, tuple[str, str, float]] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, passage_id: str) -> tuple[str, str, float] | None:
+        """(target language, text, share of words known) of the passage's translation, or None."""
+        with self._lock:
+            if self._rows is None:
+                rows = snap.iter_jsonl(self.path)
+                self._rows = {r["pid"]: (r["lang"], r["text"], float(r.get("known", 1.0))) for r in rows}
+        return self._rows.get(passage_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -73,16 +74,16 @@ def extend_lexical(previous: Path, path: Path, add: Sequence[Passage]) -> None:
     writer.wait_merging_threads()
 
 
-def _add_translated(writer: tantivy.IndexWriter, rows: Iterable[dict[str, str]]) -> None:
+def _add_translated(writer: tantivy.IndexWriter, rows: Iterable[Mapping[str, Any]]) -> None:
     for row in rows:
         doc = tantivy.Document()
-        doc.add_text("pid", row["pid"])
-        doc.add_text("doc_id", row["doc_id"])
-        doc.add_text(f"text_{row['lang']}", row["text"])  # only the target language's analyzer
+        doc.add_text("pid", str(row["pid"]))
+        doc.add_text("doc_id", str(row["doc_id"]))
+        doc.add_text(f"text_{row['lang']}", str(row["text"]))  # only the target language's analyzer
         writer.add_document(doc)
 
 
-def build_translated(rows: Sequence[dict[str, str]], path: Path) -> None:
+def build_translated(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     """An index of passages' machine translations (indexer.index.doc_mt rows: pid, doc_id, lang, text),
     each under the analyzer of the language it was translated into; read with LexicalIndex."""
     path.mkdir(parents=True, exist_ok=True)
@@ -94,7 +95,7 @@ def build_translated(rows: Sequence[dict[str, str]], path: Path) -> None:
     writer.wait_merging_threads()
 
 
-def extend_translated(previous: Path, path: Path, add: Sequence[dict[str, str]]) -> None:
+def extend_translated(previous: Path, path: Path, add: Sequence[Mapping[str, Any]]) -> None:
     """`build_translated`'s index derived from `previous` plus `add`, as `extend_lexical` does."""
     writer = _derive(previous, path)
     _add_translated(writer, add)
