@@ -4,7 +4,8 @@ Each query is searched with translation off and on, filtered to the other langua
 bundled corpus indexed without its translation link (as in `bnc eval --no-translations`: no twin
 lends evidence, so every search translates; unfiltered searches and searches a twin answers skip
 the translation, FusionConfig.translated_bm25_mixed = 0). Query vectors are encoded once up
-front so the difference is the translation and its BM25 alone. Prints the added
+front so the difference is the translation and its BM25 alone, plus the BM25 of the query over the
+passages' build-time translations (indexer.index.doc_mt; "off" runs without either). Prints the added
 p50/p95 per search (paired per query) and the per-stage laps (indexer.retrieval.laps).
 
 Usage: python -m bench.translation_latency [--n 200] [--fusion-set bm25_translation=full ...]
@@ -32,7 +33,7 @@ from indexer.retrieval.search import Searcher, SearchFilters
 from indexer.retrieval.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "encode", "ann")
+STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "bm25_doc_mt", "encode", "ann")
 STAGES += ("translate_full", "encode_translated", "ann_translated", "fusion", "hits")
 
 
@@ -59,7 +60,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
-        off = Searcher(snapshot, encoder, replace(config, translate=False))
+        # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
+        off = Searcher(snapshot, encoder, replace(config, translate=False, doc_mt=False))
         on = Searcher(snapshot, encoder, config, translator=translator)
         # process start-up is paid once per server, not per search: start both directions' pipelines
         # (a search must be filtered to the other language to translate at all)

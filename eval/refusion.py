@@ -14,6 +14,8 @@ FUSION_ONLY = (
     "weights",
     "translated_bm25",
     "translated_dense",
+    "doc_mt_bm25",
+    "rrf_doc_mt",
     "cross_weights",
     "cross_normalization",
     "rrf_translated",
@@ -21,6 +23,7 @@ FUSION_ONLY = (
     "bm25_floor",
     "dense_floor",
     "date_boost",
+    "context_date_boost",
 )
 
 

@@ -30,6 +30,7 @@ DEPTHS = ((3, 30), (5, 50), (10, 100), (30, 300))  # (depth_factor, min_depth)
 TRANSLATED = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)  # weight of the translated query's BM25
 CROSS_WEIGHTS = ((0.0, 1.0), (0.05, 0.95), *WEIGHTS)
 RRF_TRANSLATED = (0.0, 0.25, 0.5, 1.0)
+DOC_MT = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)  # weight of the query's BM25 over the passages' translations
 NORMS = (("minmax", 0.0), ("floor", 0.6), ("floor", 0.7), ("floor", 0.8), ("zscore", 0.0))  # (name, dense floor)
 METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
 
@@ -43,9 +44,11 @@ class Candidate:
         c = self.config
         tail = f"cross={c.cross_lang_bm25} depth={max(c.depth_factor * TUNE_K, c.min_depth)}"
         if self.mode == "hybrid-rrf":
-            return f"rrf k={c.rrf_k} w={c.rrf_weights[0]:g}/{c.rrf_weights[1]:g} tr={c.rrf_translated:g} {tail}"
+            weights = f"w={c.rrf_weights[0]:g}/{c.rrf_weights[1]:g} tr={c.rrf_translated:g} mt={c.rrf_doc_mt:g}"
+            return f"rrf k={c.rrf_k} {weights} {tail}"
         norm = c.normalization + (f"({c.dense_floor:g})" if c.normalization == "floor" else "")
-        return f"weighted w={c.weights[0]:g}/{c.weights[1]:g} tr={c.translated_bm25:g} {norm} {tail}"
+        weights = f"w={c.weights[0]:g}/{c.weights[1]:g} cw={c.cross_weights[0]:g}/{c.cross_weights[1]:g}"
+        return f"weighted {weights} tr={c.translated_bm25:g} mt={c.doc_mt_bm25:g} {norm} {tail}"
 
 
 @dataclass
@@ -112,6 +115,20 @@ def translation_stage(best: Sequence[Candidate]) -> list[Candidate]:
                 cross_weights=w,
             )
             out.append(Candidate(cand.mode, cfg))
+    return [c for c in out if c not in best]
+
+
+def doc_mt_stage(best: Sequence[Candidate]) -> list[Candidate]:
+    """The weight of the query's BM25 over the passages' machine translations (an index built with
+    them), swept with the translated query's weight and the cross-language bm25/dense split around
+    the best setting of each fusion method (its normalization kept)."""
+    out = []
+    for cand in best:
+        if cand.mode == "hybrid-rrf":
+            out += [Candidate(cand.mode, replace(cand.config, rrf_doc_mt=t)) for t in RRF_TRANSLATED]
+            continue
+        for d, t, w in itertools.product(DOC_MT, TRANSLATED, CROSS_WEIGHTS):
+            out.append(Candidate(cand.mode, replace(cand.config, doc_mt_bm25=d, translated_bm25=t, cross_weights=w)))
     return [c for c in out if c not in best]
 
 
@@ -193,6 +210,13 @@ def tune(
         for cand in stage3:
             rows.append(sweep.score(cand))
             bar.update(1)
+        if ix.snapshot.doc_mt is not None and base.doc_mt:
+            best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
+            stage4 = doc_mt_stage([b.candidate for b in best])
+            bar.total += len(stage4)
+            for cand in stage4:
+                rows.append(sweep.score(cand))
+                bar.update(1)
     rows.sort(key=lambda r: -r.overall)
     per_direction = {d: max(rows, key=lambda r: r.scores[d][MAIN_METRIC]).to_dict() for d in dirs}
     return {

@@ -34,7 +34,7 @@ def run_search(searcher: Searcher, body: SearchCreate) -> dict[str, Any]:
     )
     out = result_to_dict(result)
     if body.translate_hits:
-        add_machine_translations(out, translate_hits(result, searcher.translator))
+        add_machine_translations(out, translate_hits(result, searcher.translator, searcher.snapshot.doc_mt_texts))
     return out
 
 

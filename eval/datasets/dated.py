@@ -6,7 +6,9 @@ communiqué of the asked date or meeting (and its translation). Kinds: `date`, `
 `context` (the date is only context, e.g. "since 1995": no preference must hide the answer).
 
 `heldout.jsonl` holds other questions over the same communiqués, written after `date_boost` was
-chosen on questions.jsonl and never used to tune it: splits `heldout` and `heldout-undated`."""
+chosen on questions.jsonl and never used to tune it: splits `heldout` and `heldout-undated`.
+`context-dev.jsonl` is the dev set of the rule for dates that are only context (kind `context`,
+plus `date` questions worded alike, where the date is asked): splits `context-dev`, `context-dev-undated`."""
 
 from __future__ import annotations
 
@@ -26,7 +28,11 @@ def load_dated(corpus: Path | None = None, root: Path = ROOT) -> LabeledSet:
     known = {d.doc_id for d in documents}
     queries: list[Query] = []
     qrels: dict[str, dict[str, int]] = {}
-    files = (("questions.jsonl", "dated", "undated"), ("heldout.jsonl", "heldout", "heldout-undated"))
+    files = (
+        ("questions.jsonl", "dated", "undated"),
+        ("heldout.jsonl", "heldout", "heldout-undated"),
+        ("context-dev.jsonl", "context-dev", "context-dev-undated"),
+    )
     for name, dated, undated in files:
         path = root / name
         for row in read_questions(path) if path.exists() else []:

@@ -17,6 +17,7 @@ from indexer.encoders import Encoder, runtime_of
 from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
+from indexer.index.doc_mt import DocTranslator, default_doc_translator, translate_passages
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.links import pair_rows_for
@@ -99,6 +100,8 @@ def build_index(
     wait_for_lock: bool = False,
     keep: int = KEEP_SNAPSHOTS,
     cancelled: Callable[[], bool] | None = None,
+    doc_translator: DocTranslator | None = None,
+    doc_mt: bool = True,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -106,6 +109,10 @@ def build_index(
     embedding cache. `full=True` ignores both and encodes everything again. `cancelled` is polled
     between stages and encoder batches; when it says so the build raises BuildCancelled, leaving
     CURRENT as it was and the vectors encoded so far in the cache.
+
+    `doc_mt`: translate every passage into the other language for cross-language BM25
+    (indexer.index.doc_mt; `doc_translator`, default the process-wide Apertium one). Without
+    Apertium the snapshot is built without it, and says so in its manifest.
     """
 
     def check(_done: int = 0) -> None:
@@ -187,6 +194,15 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
+            only_added = prev.path is not None and not drop
+            translator = (doc_translator or default_doc_translator()) if doc_mt else None
+            with tqdm(total=len(passages), desc="translate", unit="passage", disable=not progress) as bar:
+                extend = {p.doc_id for p in passages if p.doc_id not in unchanged} if only_added else None
+                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, bar.update)
+            timings["doc_mt"] = time.perf_counter() - t0
+
+            check()
+            t0 = time.perf_counter()
             # an add-only build inserts into the served HNSW graph instead of building it again
             vindex = extended_vectors(prev, passages, vectors, exact_max, only_added=not drop) or VectorIndex(
                 build_vectors(vectors, exact_max)
@@ -227,6 +243,7 @@ def build_index(
                     for d in documents
                 },
                 "revisions": [r.to_dict() for r in revisions],
+                "doc_mt": mt_entry,
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
@@ -264,6 +281,8 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         return None
     if manifest.get("encoder", {}).get("id") != encoder.id or "sentences" not in manifest:
         return None  # built before sentence vectors: one rebuild adds them
+    if not (manifest.get("doc_mt") or {}).get("available") and default_doc_translator().available():
+        return None  # built without passage translations, and Apertium is here now: one rebuild adds them
     served = {
         d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
     }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -49,9 +50,9 @@ def build_lexical(passages: Sequence[Passage], path: Path) -> None:
     writer.wait_merging_threads()
 
 
-def extend_lexical(previous: Path, path: Path, add: Sequence[Passage]) -> None:
-    """Derive a new index from `previous` without touching it: hard-link its immutable segment
-    files, then add passages in a new segment (scores stay identical to a full build)."""
+def _derive(previous: Path, path: Path) -> tantivy.IndexWriter:
+    """A writer on a new index derived from `previous` without touching it: its immutable segment
+    files hard-linked, meta.json copied."""
     path.mkdir(parents=True, exist_ok=True)
     for src in previous.iterdir():
         if src.is_file() and not src.name.startswith("."):
@@ -61,8 +62,43 @@ def extend_lexical(previous: Path, path: Path, add: Sequence[Passage]) -> None:
     os.remove(path / "meta.json.tmp")
     index = tantivy.Index.open(str(path))
     register_analyzers(index)
-    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+
+
+def extend_lexical(previous: Path, path: Path, add: Sequence[Passage]) -> None:
+    """Derive a new index from `previous` without touching it: hard-link its immutable segment
+    files, then add passages in a new segment (scores stay identical to a full build)."""
+    writer = _derive(previous, path)
     _add(writer, add)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _add_translated(writer: tantivy.IndexWriter, rows: Iterable[Mapping[str, Any]]) -> None:
+    for row in rows:
+        doc = tantivy.Document()
+        doc.add_text("pid", str(row["pid"]))
+        doc.add_text("doc_id", str(row["doc_id"]))
+        doc.add_text(f"text_{row['lang']}", str(row["text"]))  # only the target language's analyzer
+        writer.add_document(doc)
+
+
+def build_translated(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """An index of passages' machine translations (indexer.index.doc_mt rows: pid, doc_id, lang, text),
+    each under the analyzer of the language it was translated into; read with LexicalIndex."""
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(path))
+    register_analyzers(index)
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    _add_translated(writer, rows)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def extend_translated(previous: Path, path: Path, add: Sequence[Mapping[str, Any]]) -> None:
+    """`build_translated`'s index derived from `previous` plus `add`, as `extend_lexical` does."""
+    writer = _derive(previous, path)
+    _add_translated(writer, add)
     writer.commit()
     writer.wait_merging_threads()
 

@@ -9,6 +9,7 @@ from typing import Any
 from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index import snapshot_files as snap
 from indexer.index.align import twin_map
+from indexer.index.doc_mt import FILE, StoredTexts
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
 from indexer.index.revisions import Revision
@@ -36,6 +37,8 @@ class IndexSnapshot:
     superseded_by: dict[str, str] = field(default_factory=dict)  # doc_id -> its next newer version
     supersedes: dict[str, str] = field(default_factory=dict)  # doc_id -> the version it replaced
     sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
+    doc_mt: LexicalIndex | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
+    doc_mt_texts: StoredTexts | None = None  # those translations' text, read on first use
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -87,6 +90,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     pairs = snap.pair_rows(path)
     if vectors.size != len(passages):
         raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")
+    doc_mt = _doc_mt(path, manifest, rows)
     return IndexSnapshot(
         version=version,
         path=path,
@@ -101,7 +105,16 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         detected_links=_links(pairs),
         revisions=[Revision(**r) for r in manifest.get("revisions", [])],
         sentences=SentenceTable.load(path),
+        doc_mt=doc_mt,
+        doc_mt_texts=StoredTexts(path / FILE) if doc_mt is not None else None,
     )
+
+
+def _doc_mt(path: Path, manifest: dict[str, Any], rows: dict[str, int]) -> LexicalIndex | None:
+    entry = manifest.get("doc_mt") or {}
+    if not entry.get("available") or not (path / str(entry.get("index"))).is_dir():
+        return None
+    return LexicalIndex(path / str(entry["index"]), rows)
 
 
 def _twins(rows: dict[str, int], pairs: list[dict[str, Any]]) -> dict[int, list[int]]:

@@ -1,4 +1,4 @@
-"""Evidence from the query's machine translation: BM25 of it in the other language, and (opt-in) its dense vector."""
+"""Cross-language evidence: BM25 of the query's translation and of the query over the passages' translations; dense."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from indexer.index.snapshot import IndexSnapshot
     from indexer.retrieval.stages import Candidates, FusionConfig
 
-__all__ = ["BM25_TRANSLATIONS", "DENSE_TRANSLATIONS", "translated_bm25", "translated_dense", "truly_cross"]
+__all__ = [
+    "BM25_TRANSLATIONS",
+    "DENSE_TRANSLATIONS",
+    "doc_mt_bm25",
+    "translated_bm25",
+    "translated_dense",
+    "truly_cross",
+]
 
 # FusionConfig.bm25_translation: what the translated BM25 searches (target lemmas, or the full MT text)
 BM25_TRANSLATIONS: tuple[str, ...] = ("lexical", "full")
@@ -109,3 +116,27 @@ def translated_dense(
     out.dense_translated, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("ann_translated")
     return vec
+
+
+def doc_mt_bm25(
+    snapshot: IndexSnapshot,
+    config: FusionConfig,
+    out: Candidates,
+    depth: int,
+    search_docs: list[str] | None,
+    allowed: set[str] | None,
+    hidden: set[str],
+    laps: Laps,
+) -> None:
+    """BM25 of the original query, analyzed in its own language, over the machine translations into
+    that language of the other language's passages (made at build time: no translator needed here)."""
+    target = other_lang(out.lang.lang)
+    if not config.doc_mt or snapshot.doc_mt is None or out.filters.doc_lang not in (None, target):
+        return
+    if not config.doc_mt_bm25_mixed and not truly_cross(out):
+        return
+    index, passages = snapshot.doc_mt, snapshot.passages
+    raw = index.run(index.query(out.query, (out.lang.lang,)), depth, search_docs)
+    in_target = {r: s for r, s in raw if passages.lang(r) == target}
+    out.doc_mt, _ = propagate(snapshot, in_target, allowed, hidden)
+    laps.lap("bm25_doc_mt")

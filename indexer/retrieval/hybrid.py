@@ -9,7 +9,7 @@ from indexer.retrieval import fusion
 if TYPE_CHECKING:
     from indexer.retrieval.stages import Candidates, FusionConfig
 
-__all__ = ["fuse", "fuse_lexical", "lent_by_twin", "profile"]
+__all__ = ["doc_mt_weight", "fuse", "fuse_lexical", "lent_by_twin", "profile"]
 
 
 def _reliability(candidates: Candidates) -> float:
@@ -20,6 +20,7 @@ def _reliability(candidates: Candidates) -> float:
 def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]:
     floors = {"bm25": config.bm25_floor, "translated": config.bm25_floor, "dense": config.dense_floor}
     floors["dense_translated"] = config.dense_floor
+    floors["doc_mt"] = config.bm25_floor
     return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
 
 
@@ -27,11 +28,20 @@ def profile(candidates: Candidates, config: FusionConfig) -> tuple[tuple[float, 
     """(bm25/dense weights, normalization, translated-query weight) of weighted fusion for this search:
     the cross-language profile for a search filtered to the other language whose lexical
     evidence is the other language's own, the general one otherwise."""
-    if not candidates.translated:
+    if not candidates.translated and not candidates.doc_mt:
         return config.weights, config.normalization, 0.0
-    if candidates.filters.doc_lang is None or lent_by_twin(candidates):
+    if not _cross(candidates):
         return config.weights, config.normalization, config.translated_bm25_mixed
     return config.cross_weights, config.cross_normalization, config.translated_bm25
+
+
+def _cross(candidates: Candidates) -> bool:
+    return candidates.filters.doc_lang is not None and not lent_by_twin(candidates)
+
+
+def doc_mt_weight(candidates: Candidates, config: FusionConfig) -> float:
+    """Weight of the query's BM25 over the passages' machine translations, in this search's profile."""
+    return config.doc_mt_bm25 if _cross(candidates) else config.doc_mt_bm25_mixed
 
 
 def lent_by_twin(candidates: Candidates) -> bool:
@@ -49,6 +59,8 @@ def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, floa
     weights, norm, translated_w = profile(candidates, config)
     weights_by = {"bm25": weights[0], "translated": translated_w * _reliability(candidates)}
     scores = {"bm25": candidates.lexical, "translated": candidates.translated}
+    if candidates.doc_mt:
+        weights_by["doc_mt"], scores["doc_mt"] = doc_mt_weight(candidates, config), candidates.doc_mt
     return fusion.weighted(scores, weights_by, {"bm25": candidates.cross}, _normalizers(config, norm))
 
 
@@ -64,11 +76,14 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         if candidates.dense_translated:
             weights["dense_translated"] = config.translated_dense
             scores["dense_translated"] = candidates.dense_translated
-        if not translated:
+        if not translated and not candidates.doc_mt:
             return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         base = sum(weights.values())
-        weights["translated"] = translated_w * reliability
-        scores["translated"] = translated
+        if translated:
+            weights["translated"] = translated_w * reliability
+            scores["translated"] = translated
+        if candidates.doc_mt:
+            weights["doc_mt"], scores["doc_mt"] = doc_mt_weight(candidates, config), candidates.doc_mt
         fused = fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         # scaled back to the weights' sum without translation: scores keep their range
         scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
@@ -85,4 +100,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         dense_translated = candidates.dense_translated
         rankings["dense_translated"] = [r for r, _ in fusion.top(dense_translated, len(dense_translated))]
         weights["dense_translated"] = config.translated_dense
+    if candidates.doc_mt:
+        rankings["doc_mt"] = [r for r, _ in fusion.top(candidates.doc_mt, len(candidates.doc_mt))]
+        weights["doc_mt"] = config.rrf_doc_mt
     return fusion.rrf(rankings, weights, config.rrf_k, item_weights)

@@ -14,7 +14,7 @@ from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
-from indexer.retrieval.crosslang import translated_bm25, translated_dense
+from indexer.retrieval.crosslang import doc_mt_bm25, translated_bm25, translated_dense
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
@@ -138,7 +138,7 @@ class Searcher:
         took_ms = round(took, 2)
         result = SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, took_ms, hits, stages)
         result.translation = candidates.translation
-        result.understood = candidates.understood
+        result.understood = candidates.understood if date_boost(candidates, self.config) else None
         if group == "document":
             ids = self.snapshot.passages.passage_ids
             result.group = group
@@ -184,6 +184,7 @@ class Searcher:
             out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
             translated_bm25(snapshot, self.config, self.translator, out, depth, search_docs, allowed_set, hidden, laps)
+            doc_mt_bm25(snapshot, self.config, out, depth, search_docs, allowed_set, hidden, laps)
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(query)
             laps.lap("encode")
@@ -195,7 +196,9 @@ class Searcher:
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
-            missing = [r for r in {**out.lexical, **out.translated, **out.dense_translated} if r not in out.dense]
+            missing = [
+                r for r in {**out.lexical, **out.translated, **out.dense_translated, **out.doc_mt} if r not in out.dense
+            ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
         return out
 
@@ -208,7 +211,7 @@ class Searcher:
         re-ranks one retrieval under many settings this way."""
         check_options(candidates.mode, fusion_method)
         cfg = config or self.config
-        if candidates.mode == "bm25" and candidates.translated:
+        if candidates.mode == "bm25" and (candidates.translated or candidates.doc_mt):
             fused = fuse_lexical(candidates, cfg)
         elif candidates.mode == "bm25":
             fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
@@ -216,8 +219,8 @@ class Searcher:
             fused = candidates.dense
         else:
             fused = fuse(candidates, fusion_method, cfg)
-        if candidates.preferred and cfg.date_boost:
-            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + cfg.date_boost
+        if candidates.preferred and date_boost(candidates, cfg):
+            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates, cfg)
             fused = {r: s * boost if doc_id(r) in candidates.preferred else s for r, s in fused.items()}
         # collapsing removes at most one of each aligned pair, so 2k candidates always give k
         ranked = fusion.top(fused, 2 * k)
@@ -297,6 +300,12 @@ class Searcher:
             twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
             superseded_by=self.snapshot.superseded_by.get(passage.doc_id),
         )
+
+
+def date_boost(candidates: Candidates, config: FusionConfig) -> float:
+    """The preference for the understood date's documents: weaker (or none) when the date is only context."""
+    understood = candidates.understood
+    return config.context_date_boost if understood is not None and understood.context else config.date_boost
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:

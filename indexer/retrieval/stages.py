@@ -32,9 +32,13 @@ class FusionConfig:
     vs 0.982, es-es 0.975 vs 0.976, mixed 0.978 vs 0.980), and so was Tatoeba (0.977 vs 0.978):
     a difference that size is noise, and the default is not changed for it. Cross-language: the translated
     query at 0.2, bm25/dense 0.1/0.9, "floor": en-es 0.977, es-en 0.973 (without translation, old
-    defaults: 0.949, 0.955). Without a language filter (or with twins lending same-language evidence) the translated
-    query only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en
-    0.967 at 0, 0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
+    defaults: 0.949, 0.955). Session 3, with the passages' translations (doc_mt_bm25): z-score, bm25/dense
+    0.05/0.95, translated query 0.3, doc_mt 0.2, the best 3x3x3-smoothed point of the doc_mt stage of
+    the tune (eval/results/xlang3/tune-dev): en-es 0.977, es-en 0.977 (the doc_mt weight axis, grid means
+    over translated weight x bm25/dense split: 0.964 at 0, 0.970 at 0.2).
+    Without a language filter (or with twins lending same-language evidence) the translated query
+    only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en 0.967 at 0,
+    0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
     """
 
     rrf_k: int = 30
@@ -54,7 +58,7 @@ class FusionConfig:
     # all 48 settings of a grid around the cross-language profile (median +0.0014; at the profile
     # 0.9767 vs 0.9750), for +2.6 ms cold p50 per cross-language search (lexical: +1.1 ms)
     bm25_translation: str = "full"
-    translated_bm25: float = 0.2  # weight in weighted fusion, cross-language search (filtered to the other language)
+    translated_bm25: float = 0.3  # weight in weighted fusion, cross-language search (filtered to the other language)
     # the same without a language filter, or when a twin lends evidence; at 0 the query is not
     # translated for such searches at all
     translated_bm25_mixed: float = 0.0
@@ -64,20 +68,32 @@ class FusionConfig:
     dense_floor: float = 0.6
     # a cross-language search with a translated query has its own weighted-fusion profile: the
     # original query's BM25 matches little in the other language, the translation's a lot more
-    cross_weights: tuple[float, float] = (0.1, 0.9)  # (bm25, dense)
-    cross_normalization: str = "floor"
+    cross_weights: tuple[float, float] = (0.05, 0.95)  # (bm25, dense)
+    cross_normalization: str = "zscore"
     # dense evidence from the query's full translation, truly cross-language searches only
     # (indexer.retrieval.crosslang): "full" encodes the translation as a second dense query,
     # fused at weight translated_dense. A second encoding costs more than the latency budget
     # and adds nothing measurable in hybrid search on XQuAD dev, so it is "off" by default.
     dense_translation: str = "off"
     translated_dense: float = 0.5
+    # BM25 of the original query over the passages' machine translations into its language, made
+    # at build time (indexer.index.doc_mt): `doc_mt` retrieves it (when the snapshot has them),
+    # fused at doc_mt_bm25 in a truly cross-language search; doc_mt_bm25_mixed elsewhere (at 0 it is
+    # not retrieved there at all)
+    doc_mt: bool = True
+    doc_mt_bm25: float = 0.2
+    doc_mt_bm25_mixed: float = 0.0
+    rrf_doc_mt: float = 0.25
     # a date or meeting named in the question (indexer.retrieval.when) multiplies the fused score
     # of that date's or meeting's documents by 1 + date_boost: a preference, never a filter
     # (eval/dated, 21 questions, query language detected: the asked communiqué first for 19 at 1.0,
     # the least boost that reaches 90%; 17 at 0.5, 11 at 0, 20 at 1.5. The one question whose date
     # is only context sees its answer drop from 2nd to 4th, back to 2nd with understand=False.)
     date_boost: float = 1.0
+    # the boost when the date is only context: inside a clause describing a noun ("the campaign
+    # launched in June 1998", indexer.retrieval.when.is_context); at 0 nothing is preferred and
+    # the response shows no understood date
+    context_date_boost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,7 @@ class Candidates:
     cross: dict[int, float] = field(default_factory=dict)  # per-row weight of other-language lexical evidence
     translated: dict[int, float] = field(default_factory=dict)  # BM25 of the translated query, target language
     dense_translated: dict[int, float] = field(default_factory=dict)  # dense retrieval of the full translation
+    doc_mt: dict[int, float] = field(default_factory=dict)  # BM25 of the query over passages' translations
     translation: Translation | None = None
     understood: Understood | None = None
     preferred: frozenset[str] = frozenset()  # documents of the understood date or meeting

@@ -3,7 +3,10 @@
 They become a soft preference for documents of that date or meeting, never a filter: the
 response shows what was understood, and the caller can switch it off (`understand=False`).
 A date after "since", "desde", "before", "after" is a range the question is about, not the
-meeting it asks for, and is ignored."""
+meeting it asks for, and is ignored. A date inside a clause that describes a noun ("the campaign
+launched in June 1998", "the study that began in 1995", "el programa que comenzó en 1998", "los
+mecanismos creados en 1996") dates that earlier event, not the answer: it is read as context
+(`Understood.context`), and a later date in the question that is not context is preferred to it."""
 
 from __future__ import annotations
 
@@ -31,6 +34,23 @@ _DATE = re.compile(
 _RANGE_WORDS = re.compile(
     r"\b(?:since|desde|before|after|antes\s+de|despu[eé]s\s+de|until|hasta)\s+(?:(?:el|la|the|de|in|en)\s+)*$", re.I
 )
+# the clause before a date that makes it context: a relative pronoun and its verb ("that began",
+# "que comenzó", "que se firmó"), or a participle right after a noun ("campaign launched",
+# "estudio iniciado"); then at most a few words ("in Zacatecas") up to the date's preposition
+_AUX_EN = r"(?:am|is|are|was|were|be|been|being|has|have|had|get|got|gets|as|and|or|not|did|do|does)"
+_AUX_ES = r"(?:fue|fueron|es|son|era|eran|ha|han|había|habían|sido|está|están|estaba|se|y|o|no|como)"
+_PARTICIPLE_EN = r"(?:[a-z]+ed|begun|held|made|set|built|signed|won|begun|written|taken|given|seen|run)"
+_PARTICIPLE_ES = r"(?:[a-záéíóúñ]+(?:ado|ada|ados|adas|ido|ida|idos|idas|ído|ída))"
+_CLAUSE_TAIL = (
+    r"(?:\s+[^\W\d][\w'’.-]*){0,4}?\s+(?:in|on|of|during|en|de|durante|el|la)\s+(?:(?:the|el|la|de|del)\s+)*$"
+)
+_CONTEXT = re.compile(
+    rf"(?:\b(?:that|which|who|whom|que|cual|cuales|quien|quienes)\s+(?:(?:se|lo|la|le|was|were|had|has|have)\s+)*[\w'’]+"
+    rf"|\b(?!{_AUX_EN}\b|{_AUX_ES}\b)[\w'’-]+\s+(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES}))"
+    rf"{_CLAUSE_TAIL}",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(r"^(?:which|what|who|whom|whose|qu[eé]|cu[aá]l(?:es)?|qui[eé]n(?:es)?)\b", re.I)
 _MEETING = re.compile(
     r"\b(?P<roman>[IVXL]{1,6})\s+(?:BNC|CBN|U\.S\.-Mexico\s+Binational|Binational|Comisi[oó]n\s+Binacional|Reuni[oó]n)"
     r"|\b(?P<num>\d{1,2})(?:st|nd|rd|th|a|ª|o|º)\s+(?:BNC|CBN|Binational|Comisi[oó]n\s+Binacional|meeting|reuni[oó]n)",
@@ -45,9 +65,12 @@ class Understood:
     date_from: str | None = None
     date_to: str | None = None
     meeting_number: int | None = None
+    context: bool = False  # the date dates an event the question mentions, not the answer (kept out of to_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("context")
+        return out
 
 
 def _month_number(name: str, lang: str) -> int | None:
@@ -82,13 +105,29 @@ def understand(query: str, lang: str) -> Understood | None:
         number = roman_to_int(meeting["roman"]) if meeting["roman"] else int(meeting["num"])
         if number:
             return Understood(meeting.group().strip(), meeting_number=number)
+    context: Understood | None = None
     for m in _DATE.finditer(query):
-        if _RANGE_WORDS.search(query[: m.start()]):
+        before = query[: m.start()]
+        if _RANGE_WORDS.search(before):
             continue
         span = _range(m, lang)
-        if span is not None:
+        if span is None:
+            continue
+        if not is_context(before):
             return Understood(m.group(), span[0], span[1])
-    return None
+        context = context or Understood(m.group(), span[0], span[1], context=True)
+    return context
+
+
+def is_context(before: str) -> bool:
+    """Whether the words before a date put it in a clause describing a noun (see the module's note).
+
+    Only the current clause counts: text before the last comma or question opener is not looked at."""
+    clauses = re.split(r"[,;:]", before)
+    clause = clauses[-1].lstrip(" ¿¡")
+    if len(clauses) == 1:  # the question's own first word ("Which", "¿Qué") is not a relative pronoun
+        clause = _QUESTION_WORD.sub("", clause)
+    return bool(_CONTEXT.search(clause))
 
 
 def matches(understood: Understood, date: str | None, meeting_number: str | None) -> bool:
