@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
 from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
 from indexer.answers.features import confidence_vector, join_partner, softmax_shares
@@ -37,13 +38,37 @@ def _fit_linear(x: np.ndarray, y: np.ndarray, c: float) -> Linear:
     return Linear(scaler.mean_.copy(), scale, lr.coef_[0].copy(), float(lr.intercept_[0]))
 
 
+def fit_soft_linear(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Linear:
+    """Logistic regression on soft labels in [0, 1]: each row once as a positive weighted y, once as a
+    negative weighted 1 - y."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    z = (x - scaler.mean_) / scale
+    both = np.concatenate([np.ones(len(y)), np.zeros(len(y))])
+    lr = LogisticRegression(C=c, max_iter=3000).fit(np.concatenate([z, z]), both, sample_weight=np.r_[y, 1 - y])
+    return Linear(scaler.mean_.copy(), scale, lr.coef_[0].copy(), float(lr.intercept_[0]))
+
+
 def fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
     """Gradient boosting (scikit-learn), exported to flat node arrays through the public `tree_` of each
     stage, and checked against scikit-learn's own decision function."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     gbc = GradientBoostingClassifier(**TREES).fit(x, y)
-    stages = [est.tree_ for est in gbc.estimators_[:, 0]]
+    prior = float(gbc.init_.class_prior_[1])
+    trees = export_trees(gbc, math.log(prior / (1 - prior)))
+    probe = x[:: max(len(x) // 2000, 1)]
+    if not np.allclose(trees.logit(probe), gbc.decision_function(probe), atol=1e-6):
+        raise AssertionError("exported trees disagree with scikit-learn")
+    return trees
+
+
+def export_trees(gbm: Any, base: float) -> Trees:
+    """A fitted scikit-learn GradientBoosting model's stages as flat node arrays (public `tree_` only)."""
+    stages = [est.tree_ for est in gbm.estimators_[:, 0]]
     width = max(t.node_count for t in stages)
     shape = (len(stages), width)
     feature, left, right = (np.full(shape, -1, np.int64), np.zeros(shape, np.int64), np.zeros(shape, np.int64))
@@ -54,14 +79,9 @@ def fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
         feature[i, :k] = np.where(leaf, -1, t.feature[:k])
         threshold[i, :k] = t.threshold[:k]
         left[i, :k], right[i, :k] = np.where(leaf, 0, t.children_left[:k]), np.where(leaf, 0, t.children_right[:k])
-        value[i, :k] = t.value[:k, 0, 0] * gbc.learning_rate
-    prior = float(gbc.init_.class_prior_[1])
+        value[i, :k] = t.value[:k, 0, 0] * gbm.learning_rate
     depth = int(max(t.max_depth for t in stages)) + 1
-    trees = Trees(feature, threshold, left, right, value, math.log(prior / (1 - prior)), depth)
-    probe = x[:: max(len(x) // 2000, 1)]
-    if not np.allclose(trees.logit(probe), gbc.decision_function(probe), atol=1e-6):
-        raise AssertionError("exported trees disagree with scikit-learn")
-    return trees
+    return Trees(feature, threshold, left, right, value, base, depth)
 
 
 def question_rows(
@@ -196,8 +216,17 @@ def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
         "commission": f"isotonic on the commission dev half's {int(own.sum())} question rows; default for the service",
         "pooled": f"isotonic on all {len(qy)} dev question rows (XQuAD dev and commission dev); used for XQuAD",
     }
+    phrase = None
+    info["phrase"] = "the rule-based picker (indexer.answers.answer_type.answer_phrase)"
+    if PHRASE_SCORER != "rule":
+        examples = phrase_examples(records)
+        phrase = fit_phrase(examples.x, examples.f1, PHRASE_SCORER)
+        info["phrase"] = (
+            f"{PHRASE_SCORER} ({PHRASE_TREES if PHRASE_SCORER == 'trees' else 'soft-label LogisticRegression'}) "
+            f"on {len(examples.x)} dev sentences holding the gold answer of a factoid question, labels = token F1"
+        )
     model = AnswerModel(
-        sentence, confidence, c_x, c_y, c_threshold, info, {"pooled": (iso_x, iso_y, threshold)}, "commission"
+        sentence, confidence, c_x, c_y, c_threshold, info, {"pooled": (iso_x, iso_y, threshold)}, "commission", phrase
     )
     curve = operating_curve(calibrated, qy, answerable)
     return model, {

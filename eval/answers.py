@@ -90,6 +90,9 @@ def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str
         "langs": [c.reader.passage.lang for c in answer.candidates],
         "passages": [c.reader.passage.passage_id for c in answer.candidates],
         "indices": [c.index for c in answer.candidates],
+        "served": [c.served.text for c in answer.candidates],
+        "served_langs": [c.served.passage.lang for c in answer.candidates],
+        "translation": answer.search.translation.text if answer.search.translation else "",
     }
     return Record(
         name,

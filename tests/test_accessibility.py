@@ -28,7 +28,7 @@ axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 VIEWS = {
     "search": "/",
-    "answer": "/?q=How+many+border+crossing+cards+were+issued%3F",
+    "answer": "/?q=How+many+border+crossing+cards+have+been+issued%3F",  # tests.test_web.HOW_MANY
     "no-answer": "/?q=what+is+the+weather+on+mars",
     "document": f"/documents/{ES_DOC}?passage=",
 }

@@ -123,4 +123,5 @@ def test_question_types_phrases_units_and_years() -> None:
     year = answer_phrase("Tesla murió el 7 de enero de 1943 en Nueva York.", "¿En qué año murió Tesla?", "date")
     assert year is not None and year.text == "1943"
     model = AnswerModel.load()
-    assert 0.5 < model.threshold < 0.9
+    # .93 with 18 near-miss unanswerable questions per commission half (their false answers must stay <= 5%)
+    assert 0.5 < model.threshold < 0.95

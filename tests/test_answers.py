@@ -93,8 +93,13 @@ def test_glossary_lifts_queries_the_text_words_differently(searcher: Searcher) -
     assert hits[0].passage.ordinal in (11, 12)  # synchronized Port-of-Entry hours; the Smart POE
 
 
+# the answered path of the API and CLI; the plain WHEN_ENDED_EN scores .91, under the commission threshold
+# (.92 since the calibration was refitted with 18 near-miss unanswerable questions per half; issue 16)
+COMPLETED_EN = "When was the Border Crossing Card replacement program completed?"
+
+
 def test_ask_api_and_cli(client: TestClient, index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    res = client.post("/api/ask", json={"q": WHEN_ENDED_EN})
+    res = client.post("/api/ask", json={"q": COMPLETED_EN})
     assert res.status_code == 200
     body = res.json()
     assert body["answered"] and "September 30, 2002" in body["answer"]["text"]
@@ -103,7 +108,7 @@ def test_ask_api_and_cli(client: TestClient, index_dir: Path, capsys: pytest.Cap
     assert none["answered"] is False and none["message"] == "no confident answer" and none["answer"] is None
     assert client.post("/api/ask", json={"q": ""}).status_code == 422
     assert client.post("/api/ask", json={"q": "x", "k": 21}).status_code == 422
-    assert main(["ask", WHEN_ENDED_EN, "--index", str(index_dir), "--json"]) == 0
+    assert main(["ask", COMPLETED_EN, "--index", str(index_dir), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["answer"]["text"] == body["answer"]["text"]
 

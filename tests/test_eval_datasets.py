@@ -33,9 +33,9 @@ def xquad(shared: Path) -> LabeledSet:
 def test_commission_counts_and_labels() -> None:
     labeled = load_commission()
     assert len(labeled.documents) == 2
-    assert len(labeled.queries) == 140
-    assert Counter(q.lang for q in labeled.queries) == {"en": 74, "es": 66}
-    assert len(labeled.span_labels) == 128  # 12 unanswerable questions carry no labels
+    assert len(labeled.queries) == 164
+    assert Counter(q.lang for q in labeled.queries) == {"en": 86, "es": 78}
+    assert len(labeled.span_labels) == 128  # 36 unanswerable questions carry no labels
     assert labeled.level == "passage"
 
 

@@ -35,7 +35,8 @@ def test_ask_encodes_the_question_once_and_filters_reuse_it(searcher: Searcher, 
     s = Searcher(searcher.snapshot, counting, query_vectors=QueryVectors(capacity=8))
     question = "¿Cuántas tarjetas de cruce fronterizo se emitieron?"
     answer = Answerer(s).ask(question)
-    assert answer.answered and counting.queries == [question]
+    # (not answered since issue 16's commission threshold rose to .93: the quote is there all the same)
+    assert answer.quote is not None and counting.queries == [question]
     s.search(question, k=5, filters=SearchFilters(doc_lang="en"))
     s.search(question, k=20)
     assert counting.queries == [question]

@@ -16,6 +16,7 @@ import numpy as np
 
 from indexer.answers.answer_type import (
     FACTOID,
+    Phrase,
     answer_phrase,
     has_answer_phrase,
     is_question,
@@ -32,6 +33,7 @@ from indexer.answers.features import (
     softmax_shares,
     tokens,
 )
+from indexer.answers.phrases import best_phrase
 from indexer.answers.scoring import AnswerModel, default_model
 from indexer.answers.sentence_source import SentenceSource
 from indexer.index.analysis import analyze
@@ -165,6 +167,15 @@ class Answerer:
                 raw.append(Raw(quote, served, other, i, f, toks, terms, first_of_passage, len(quotes)))
         return [Candidate(r.quote, r.served, r.twin, r.index, row) for r, row in zip(raw, finish(raw), strict=True)]
 
+    def phrase(self, sentence: str, question: str, kind: str) -> Phrase | None:
+        """The answer phrase in a quoted sentence: the learned span ranker when the model has one, else the
+        rule-based picker; only for factoid questions (a date, number, name, place or instrument)."""
+        if kind not in FACTOID:
+            return None
+        if self.model.phrase is None:
+            return answer_phrase(sentence, question, kind)
+        return best_phrase(sentence, question, kind, self.model.phrase.logit)
+
     def _joined(self, scored: list[Candidate]) -> tuple[Quote, Quote | None, int] | None:
         """The best sentence and its near-scoring neighbour as one exact span (and the same for their
         twins when those are adjacent too); None when no neighbour is close or the served quotes are not
@@ -231,7 +242,7 @@ class Answerer:
         # in a joined quote the best sentence is searched first: its neighbour is there in case it holds
         # the answer, and its numbers or names are otherwise only distractors
         for where in [best.served, quote] if partner is not None else [quote]:
-            found = answer_phrase(where.text, question, kind)
+            found = self.phrase(where.text, question, kind)
             if found is not None:
                 phrase = (where.char_start + found.start, where.char_start + found.end)
                 break

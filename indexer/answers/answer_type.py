@@ -200,7 +200,7 @@ def answer_phrase(sentence: str, question: str, kind: str) -> Phrase | None:
         return None
     qwords = question_words(question)
     anchors = [(m.start(), m.end()) for m in _WORD.finditer(sentence) if fold(m.group(0)) in qwords]
-    head = _counted_noun(question) if kind == "number" else None
+    head = counted_noun(question) if kind == "number" else None
     best: tuple[float, Phrase] | None = None
     for phrase in typed_phrases(sentence, kind):
         words = [fold(w) for w in _WORD.findall(phrase.text)]
@@ -213,7 +213,7 @@ def answer_phrase(sentence: str, question: str, kind: str) -> Phrase | None:
         distance = min(gaps, default=len(sentence))
         share = len(new) / max(len(words), 1)
         cost = distance / max(len(sentence), 1) - 0.1 * share - 0.3 * min(len(new), 4) / 4
-        if head and _counts(sentence, phrase, head):
+        if head and counts_noun(sentence, phrase, head):
             cost -= HEAD_BONUS
         if best is None or cost < best[0]:
             best = (cost, phrase)
@@ -226,12 +226,12 @@ HEAD_BONUS = 0.3  # a number right before the noun the question counts ("how man
 _HOW_MANY = re.compile(r"\b(?:how many|cuant[oa]s)\s+(?:de\s+)?(\w+)")
 
 
-def _counted_noun(question: str) -> str | None:
+def counted_noun(question: str) -> str | None:
     m = _HOW_MANY.search(fold(question))
     return m.group(1)[:5] if m and len(m.group(1)) > 2 else None
 
 
-def _counts(sentence: str, phrase: Phrase, head: str) -> bool:
+def counts_noun(sentence: str, phrase: Phrase, head: str) -> bool:
     """The phrase is followed, within two words, by a word starting like the counted noun."""
     after = _WORD.findall(fold(sentence[phrase.end : phrase.end + 40]))[:2]
     return any(w.startswith(head) or (len(w) > 3 and head.startswith(w[:4])) for w in after)

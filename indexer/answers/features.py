@@ -150,5 +150,10 @@ def confidence_vector(
         "joined": float(joined),
         "top_share": shares[0],
         "quote_share": shares[1],
+        # near misses (the right topic, not the fact asked for) match the question as well as answers do;
+        # what they lack is the asked type, or the question's rarest term
+        "top_type_miss": f["type_miss"],
+        "top_idf_overlap": f["idf_overlap"],
+        "top_rarest_hit": f["rarest_hit"],
     }
     return np.array([values[name] for name in CONFIDENCE_FEATURES])

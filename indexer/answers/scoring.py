@@ -64,6 +64,9 @@ CONFIDENCE_FEATURES = (
     "joined",  # the quote is the best sentence and its neighbour (indexer.answers.features.join_partner)
     "top_share",  # softmax share of the best sentence's logit among all candidates
     "quote_share",  # the same for the quoted sentences (best and joined neighbour)
+    "top_type_miss",  # a factoid question and the best sentence holds no phrase of the asked type
+    "top_idf_overlap",  # the best sentence's rarity-weighted share of the question's terms
+    "top_rarest_hit",  # the question's rarest term is in the best sentence
 )
 
 
@@ -170,6 +173,8 @@ class AnswerModel:
     # fields above are the default one (the commission's own, for the communiqués the service serves)
     calibrations: dict[str, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
     calibration: str = "pooled"  # the name of the calibration in iso_x / iso_y / threshold
+    # the answer-phrase ranker over candidate spans (indexer.answers.phrases); None: the rule-based picker
+    phrase: Linear | Trees | None = None
 
     def for_source(self, name: str) -> AnswerModel:
         """The same scorer with the calibration fitted for `name` (e.g. "pooled" for XQuAD)."""
@@ -196,6 +201,13 @@ class AnswerModel:
             name: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64), float(c["threshold"]))
             for name, c in d.get("calibrations", {}).items()
         }
+        phrase = None
+        if "phrase" in d:
+            from indexer.answers.phrases import PHRASE_FEATURES
+
+            if tuple(d["phrase_features"]) != PHRASE_FEATURES:
+                raise ValueError(f"{path}: the phrase ranker was trained on other features: retrain")
+            phrase = _sentence_model(d["phrase"])
         return cls(
             _sentence_model(d["sentence"]),
             Linear.from_dict(d["confidence"]),
@@ -205,6 +217,7 @@ class AnswerModel:
             dict(d.get("info", {})),
             others,
             str(d.get("calibration", "pooled")),
+            phrase,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,7 +234,14 @@ class AnswerModel:
                 for name, (x, y, t) in self.calibrations.items()
             },
             "info": self.info,
-        }
+        } | self._phrase_dict()
+
+    def _phrase_dict(self) -> dict[str, Any]:
+        if self.phrase is None:
+            return {}
+        from indexer.answers.phrases import PHRASE_FEATURES
+
+        return {"phrase_features": list(PHRASE_FEATURES), "phrase": self.phrase.to_dict()}
 
 
 def default_model() -> AnswerModel:
