@@ -13,6 +13,7 @@ FUSION_ONLY = (
     "rrf_weights",
     "weights",
     "translated_bm25",
+    "translated_bm25_lexical",
     "translated_dense",
     "doc_mt_bm25",
     "rrf_doc_mt",

@@ -128,3 +128,20 @@ def test_the_tuner_sweeps_its_weight_one_retrieval_pass_per_weight() -> None:
     # the weight gates retrieval (at 0 nothing is searched): not a fusion-only setting
     assert retrieval_key(replace(base, doc_mt_dense=0.0)) != retrieval_key(base)
     assert retrieval_key(replace(base, rrf_doc_mt_dense=1.0)) == retrieval_key(base)
+
+
+@needs_apertium
+def test_bm25_mode_weighs_the_translated_query_by_its_own_setting(pair: tuple[Searcher, Searcher]) -> None:
+    searcher = pair[0]
+    snapshot, encoder = searcher.snapshot, searcher.encoder
+
+    def bm25_ids(cfg: FusionConfig) -> list[str]:
+        hits = Searcher(snapshot, encoder, cfg).search(QUERY, k=10, mode="bm25", filters=TO_ES).hits
+        return [h.passage.passage_id for h in hits]
+
+    base = FusionConfig()
+    assert bm25_ids(replace(base, translated_bm25=50.0)) == bm25_ids(base)  # hybrid's weight: not used here
+    cands = searcher.retrieve(QUERY, 10, "bm25", "en", TO_ES)
+    assert cands.translated
+    best = max(cands.translated.items(), key=lambda kv: kv[1])[0]
+    assert bm25_ids(replace(base, translated_bm25_lexical=50.0))[0] == snapshot.passages.passage_ids[best]

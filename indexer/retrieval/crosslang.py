@@ -164,9 +164,10 @@ def doc_mt_dense(
     if not (config.doc_mt_dense if truly_cross(out) else config.doc_mt_dense_mixed):
         return  # its evidence would weigh nothing: spare the search
     passages = snapshot.passages
-    candidates = range(len(passages)) if search_rows is None else search_rows
-    rows = [r for r in candidates if passages.lang(r) == target]
-    raw = index.search(qvec, depth, rows)
+    # the rows the main dense search may reach, kept to the target language afterwards: selecting the
+    # target language's rows up front would cost a pass over every row per search on a large archive
+    raw = index.search(qvec, depth, search_rows)
     # an untranslated passage holds a zero vector: similarity exactly 0, not evidence
-    out.doc_mt_dense, _ = propagate(snapshot, {r: s for r, s in raw if s != 0.0}, allowed, hidden)
+    in_target = {r: s for r, s in raw if s != 0.0 and passages.lang(r) == target}
+    out.doc_mt_dense, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("ann_doc_mt")

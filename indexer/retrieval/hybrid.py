@@ -63,6 +63,8 @@ def lent_by_twin(candidates: Candidates) -> bool:
 def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, float]:
     """BM25 mode with a translated query: the two lexical lists, weighted as in hybrid fusion."""
     weights, norm, translated_w = profile(candidates, config)
+    if _cross(candidates):
+        translated_w = config.translated_bm25_lexical
     weights_by = {"bm25": weights[0], "translated": translated_w * _reliability(candidates)}
     scores = {"bm25": candidates.lexical, "translated": candidates.translated}
     if candidates.doc_mt:
