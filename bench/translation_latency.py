@@ -5,8 +5,10 @@ bundled corpus indexed without its translation link (as in `bnc eval --no-transl
 lends evidence, so every search translates; unfiltered searches and searches a twin answers skip
 the translation, FusionConfig.translated_bm25_mixed = 0). Query vectors are encoded once up
 front so the difference is the translation and its BM25 alone, plus the BM25 of the query over the
-passages' build-time translations (indexer.index.doc_mt; "off" runs without either). Prints the added
-p50/p95 per search (paired per query) and the per-stage laps (indexer.retrieval.laps).
+passages' build-time translations (indexer.index.doc_mt) and the query's vector against those
+translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of them). Prints the added
+p50/p95 per search (paired per query), what the translations' vectors alone add (on against on with
+doc_mt_dense=0), and the per-stage laps (indexer.retrieval.laps).
 
 Usage: python -m bench.translation_latency [--n 200] [--fusion-set bm25_translation=full ...]
 """
@@ -34,7 +36,7 @@ from indexer.retrieval.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "bm25_doc_mt", "encode", "ann")
-STAGES += ("translate_full", "encode_translated", "ann_translated", "fusion", "hits")
+STAGES += ("ann_doc_mt", "translate_full", "encode_translated", "ann_translated", "fusion", "hits")
 
 
 def _timed(searcher: Searcher, query: str, filters: SearchFilters) -> tuple[float, dict[str, float]]:
@@ -61,8 +63,9 @@ def main() -> None:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
         # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
-        off = Searcher(snapshot, encoder, replace(config, translate=False, doc_mt=False))
+        off = Searcher(snapshot, encoder, replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0))
         on = Searcher(snapshot, encoder, config, translator=translator)
+        no_vectors = Searcher(snapshot, encoder, replace(config, doc_mt_dense=0.0), translator=translator)
         # process start-up is paid once per server, not per search: start both directions' pipelines
         # (a search must be filtered to the other language to translate at all)
         on.search("warm up the pipelines", k=1, filters=SearchFilters(doc_lang="es"))
@@ -77,11 +80,15 @@ def main() -> None:
         # then hits the three alike, and the differences are paired
         base: list[float] = []
         timed: dict[str, list[tuple[float, dict[str, float]]]] = {"cold": [], "warm": []}
+        without: dict[str, list[float]] = {"cold": [], "warm": []}  # on, with doc_mt_dense = 0
         for q, f in cases:
             base.append(_timed(off, q, f)[0])
             translator.clear_cache()
             timed["cold"].append(_timed(on, q, f))
             timed["warm"].append(_timed(on, q, f))
+            translator.clear_cache()
+            without["cold"].append(_timed(no_vectors, q, f)[0])
+            without["warm"].append(_timed(no_vectors, q, f)[0])
         rows, laps = [], {}
         for phase, runs in timed.items():
             added = [t - b for (t, _), b in zip(runs, base, strict=True)]
@@ -98,6 +105,12 @@ def main() -> None:
                 ]
             )
             laps[phase] = {s: statistics.median(st.get(s, 0.0) for _, st in runs) for s in STAGES}
+        for phase, runs in timed.items():
+            added = [t - b for (t, _), b in zip(runs, without[phase], strict=True)]
+            p50_off, p50_on = statistics.median(without[phase]), statistics.median(t for t, _ in runs)
+            row = [f"translation vectors alone, cache {phase}", f"{p50_off:.2f}", f"{p50_on:.2f}"]
+            row += [f"{p50_on - p50_off:.2f}", f"{statistics.median(added):.2f}", f"{percentile(added, 0.95):.2f}"]
+            rows.append([*row, len(cases)])
         translator.close()
     head = ["run", "p50 off ms", "p50 on ms", "on - off p50 ms", "added p50 ms (paired)", "added p95 ms", "searches"]
     print(markdown_table(head, rows))

@@ -7,15 +7,17 @@ from dataclasses import replace
 from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchFilters
 
 # only these act inside fusion alone; every other FusionConfig field (cross-language weight,
-# depth, glossary) is applied before fusion and needs a real retrieval pass
+# depth, glossary, doc_mt_dense: at 0 it is not retrieved) is applied before fusion and needs a real retrieval pass
 FUSION_ONLY = (
     "rrf_k",
     "rrf_weights",
     "weights",
     "translated_bm25",
+    "translated_bm25_lexical",
     "translated_dense",
     "doc_mt_bm25",
     "rrf_doc_mt",
+    "rrf_doc_mt_dense",
     "cross_weights",
     "cross_normalization",
     "rrf_translated",

@@ -31,6 +31,7 @@ TRANSLATED = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)  # weight of the translated que
 CROSS_WEIGHTS = ((0.0, 1.0), (0.05, 0.95), *WEIGHTS)
 RRF_TRANSLATED = (0.0, 0.25, 0.5, 1.0)
 DOC_MT = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)  # weight of the query's BM25 over the passages' translations
+DOC_MT_DENSE = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)  # weight of the query's vector against the translations' vectors
 NORMS = (("minmax", 0.0), ("floor", 0.6), ("floor", 0.7), ("floor", 0.8), ("zscore", 0.0))  # (name, dense floor)
 METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
 
@@ -48,7 +49,7 @@ class Candidate:
             return f"rrf k={c.rrf_k} {weights} {tail}"
         norm = c.normalization + (f"({c.dense_floor:g})" if c.normalization == "floor" else "")
         weights = f"w={c.weights[0]:g}/{c.weights[1]:g} cw={c.cross_weights[0]:g}/{c.cross_weights[1]:g}"
-        return f"weighted {weights} tr={c.translated_bm25:g} mt={c.doc_mt_bm25:g} {norm} {tail}"
+        return f"weighted {weights} tr={c.translated_bm25:g} mt={c.doc_mt_bm25:g} md={c.doc_mt_dense:g} {norm} {tail}"
 
 
 @dataclass
@@ -130,6 +131,20 @@ def doc_mt_stage(best: Sequence[Candidate]) -> list[Candidate]:
         for d, t, w in itertools.product(DOC_MT, TRANSLATED, CROSS_WEIGHTS):
             out.append(Candidate(cand.mode, replace(cand.config, doc_mt_bm25=d, translated_bm25=t, cross_weights=w)))
     return [c for c in out if c not in best]
+
+
+def doc_mt_dense_stage(best: Sequence[Candidate]) -> list[Candidate]:
+    """The weight of the query's vector against the passages' translations' vectors (an index built
+    with them), swept with the translated query's weight and the cross-language bm25/dense split
+    around the best weighted setting (its normalization and doc_mt weight kept). The weight gates
+    retrieval (at 0 nothing is searched), so each weight is one retrieval pass."""
+    out = []
+    for cand in best:
+        if cand.mode != "hybrid-weighted":
+            continue
+        for m, t, w in itertools.product(DOC_MT_DENSE, TRANSLATED, CROSS_WEIGHTS):
+            out.append(Candidate(cand.mode, replace(cand.config, doc_mt_dense=m, translated_bm25=t, cross_weights=w)))
+    return sorted((c for c in out if c not in best), key=lambda c: c.config.doc_mt_dense)
 
 
 class Sweep:
@@ -215,6 +230,13 @@ def tune(
             stage4 = doc_mt_stage([b.candidate for b in best])
             bar.total += len(stage4)
             for cand in stage4:
+                rows.append(sweep.score(cand))
+                bar.update(1)
+        if ix.snapshot.doc_mt_vectors is not None:
+            best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
+            stage5 = doc_mt_dense_stage([b.candidate for b in best])
+            bar.total += len(stage5)
+            for cand in stage5:
                 rows.append(sweep.score(cand))
                 bar.update(1)
     rows.sort(key=lambda r: -r.overall)

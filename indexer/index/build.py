@@ -18,6 +18,7 @@ from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
 from indexer.index.doc_mt import DocTranslator, default_doc_translator, translate_passages
+from indexer.index.doc_mt_vectors import build_doc_mt_vectors
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.links import pair_rows_for
@@ -102,6 +103,7 @@ def build_index(
     cancelled: Callable[[], bool] | None = None,
     doc_translator: DocTranslator | None = None,
     doc_mt: bool = True,
+    doc_mt_vectors: bool = True,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -112,7 +114,9 @@ def build_index(
 
     `doc_mt`: translate every passage into the other language for cross-language BM25
     (indexer.index.doc_mt; `doc_translator`, default the process-wide Apertium one). Without
-    Apertium the snapshot is built without it, and says so in its manifest.
+    Apertium the snapshot is built without it, and says so in its manifest. `doc_mt_vectors`: also
+    encode those translations as passages into a second vector index (indexer.index.doc_mt_vectors),
+    for cross-language dense evidence; it costs one more passage encoding per passage.
     """
 
     def check(_done: int = 0) -> None:
@@ -203,6 +207,28 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
+            with tqdm(total=len(passages), desc="encode translations", unit="passage", disable=not progress) as bar:
+
+                def advance_mt(n: int) -> None:
+                    bar.update(n)
+                    check()
+
+                mt_vectors_entry = build_doc_mt_vectors(
+                    passages,
+                    staging,
+                    prev,
+                    encoder,
+                    index_dir / "cache" / "embeddings.sqlite",
+                    enabled=doc_mt_vectors,
+                    full=full,
+                    exact_max=exact_max,
+                    only_added=not drop,
+                    progress=advance_mt,
+                )
+            timings["doc_mt_vectors"] = time.perf_counter() - t0
+
+            check()
+            t0 = time.perf_counter()
             # an add-only build inserts into the served HNSW graph instead of building it again
             vindex = extended_vectors(prev, passages, vectors, exact_max, only_added=not drop) or VectorIndex(
                 build_vectors(vectors, exact_max)
@@ -244,6 +270,7 @@ def build_index(
                 },
                 "revisions": [r.to_dict() for r in revisions],
                 "doc_mt": mt_entry,
+                "doc_mt_vectors": mt_vectors_entry,
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
@@ -283,6 +310,8 @@ def up_to_date(index_dir: Path, documents: list[Document], encoder: Encoder) -> 
         return None  # built before sentence vectors: one rebuild adds them
     if not (manifest.get("doc_mt") or {}).get("available") and default_doc_translator().available():
         return None  # built without passage translations, and Apertium is here now: one rebuild adds them
+    if (manifest.get("doc_mt") or {}).get("available") and "doc_mt_vectors" not in manifest:
+        return None  # built before translation vectors: one rebuild adds them (translations reused)
     served = {
         d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
     }

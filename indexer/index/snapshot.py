@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.encoders import Encoder, EncoderMismatch
+from indexer.index import doc_mt_vectors
 from indexer.index import snapshot_files as snap
 from indexer.index.align import twin_map
 from indexer.index.doc_mt import FILE, StoredTexts
@@ -39,6 +40,7 @@ class IndexSnapshot:
     sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
     doc_mt: LexicalIndex | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
     doc_mt_texts: StoredTexts | None = None  # those translations' text, read on first use
+    doc_mt_vectors: VectorIndex | None = None  # their passage vectors, row-aligned (indexer.index.doc_mt_vectors)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -107,6 +109,7 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         sentences=SentenceTable.load(path),
         doc_mt=doc_mt,
         doc_mt_texts=StoredTexts(path / FILE) if doc_mt is not None else None,
+        doc_mt_vectors=doc_mt_vectors.load(path, manifest, len(passages)),
     )
 
 

@@ -1,4 +1,5 @@
-"""Cross-language evidence: BM25 of the query's translation and of the query over the passages' translations; dense."""
+"""Cross-language evidence: BM25 of the query's translation and of the query over the passages' translations; dense
+(the translation's vector, or the query's vector against the passages' translations' vectors)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ __all__ = [
     "BM25_TRANSLATIONS",
     "DENSE_TRANSLATIONS",
     "doc_mt_bm25",
+    "doc_mt_dense",
     "translated_bm25",
     "translated_dense",
     "truly_cross",
@@ -140,3 +142,32 @@ def doc_mt_bm25(
     in_target = {r: s for r, s in raw if passages.lang(r) == target}
     out.doc_mt, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("bm25_doc_mt")
+
+
+def doc_mt_dense(
+    snapshot: IndexSnapshot,
+    config: FusionConfig,
+    qvec: np.ndarray,
+    out: Candidates,
+    depth: int,
+    search_rows: list[int] | None,
+    allowed: set[str] | None,
+    hidden: set[str],
+    laps: Laps,
+) -> None:
+    """The query's own vector against the dense vectors of the other language's passages' machine
+    translations (made at build time: a second ANN search, no encoding here). Hybrid search only."""
+    target = other_lang(out.lang.lang)
+    index = snapshot.doc_mt_vectors
+    if index is None or out.mode != "hybrid" or out.filters.doc_lang not in (None, target):
+        return
+    if not (config.doc_mt_dense if truly_cross(out) else config.doc_mt_dense_mixed):
+        return  # its evidence would weigh nothing: spare the search
+    passages = snapshot.passages
+    # the rows the main dense search may reach, kept to the target language afterwards: selecting the
+    # target language's rows up front would cost a pass over every row per search on a large archive
+    raw = index.search(qvec, depth, search_rows)
+    # an untranslated passage holds a zero vector: similarity exactly 0, not evidence
+    in_target = {r: s for r, s in raw if s != 0.0 and passages.lang(r) == target}
+    out.doc_mt_dense, _ = propagate(snapshot, in_target, allowed, hidden)
+    laps.lap("ann_doc_mt")

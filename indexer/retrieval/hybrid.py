@@ -9,7 +9,7 @@ from indexer.retrieval import fusion
 if TYPE_CHECKING:
     from indexer.retrieval.stages import Candidates, FusionConfig
 
-__all__ = ["doc_mt_weight", "fuse", "fuse_lexical", "lent_by_twin", "profile"]
+__all__ = ["doc_mt_dense_weight", "doc_mt_weight", "fuse", "fuse_lexical", "lent_by_twin", "profile"]
 
 
 def _reliability(candidates: Candidates) -> float:
@@ -21,6 +21,7 @@ def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]
     floors = {"bm25": config.bm25_floor, "translated": config.bm25_floor, "dense": config.dense_floor}
     floors["dense_translated"] = config.dense_floor
     floors["doc_mt"] = config.bm25_floor
+    floors["doc_mt_dense"] = config.dense_floor
     return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
 
 
@@ -28,7 +29,7 @@ def profile(candidates: Candidates, config: FusionConfig) -> tuple[tuple[float, 
     """(bm25/dense weights, normalization, translated-query weight) of weighted fusion for this search:
     the cross-language profile for a search filtered to the other language whose lexical
     evidence is the other language's own, the general one otherwise."""
-    if not candidates.translated and not candidates.doc_mt:
+    if not candidates.translated and not candidates.doc_mt and not candidates.doc_mt_dense:
         return config.weights, config.normalization, 0.0
     if not _cross(candidates):
         return config.weights, config.normalization, config.translated_bm25_mixed
@@ -44,6 +45,11 @@ def doc_mt_weight(candidates: Candidates, config: FusionConfig) -> float:
     return config.doc_mt_bm25 if _cross(candidates) else config.doc_mt_bm25_mixed
 
 
+def doc_mt_dense_weight(candidates: Candidates, config: FusionConfig) -> float:
+    """Weight of the query's vector against the passages' translations' vectors, in this search's profile."""
+    return config.doc_mt_dense if _cross(candidates) else config.doc_mt_dense_mixed
+
+
 def lent_by_twin(candidates: Candidates) -> bool:
     """Whether the original query's best lexical evidence was lent by an aligned twin in the
     query's language: then the search is not truly cross-language, and the general profile
@@ -57,6 +63,8 @@ def lent_by_twin(candidates: Candidates) -> bool:
 def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, float]:
     """BM25 mode with a translated query: the two lexical lists, weighted as in hybrid fusion."""
     weights, norm, translated_w = profile(candidates, config)
+    if _cross(candidates):
+        translated_w = config.translated_bm25_lexical
     weights_by = {"bm25": weights[0], "translated": translated_w * _reliability(candidates)}
     scores = {"bm25": candidates.lexical, "translated": candidates.translated}
     if candidates.doc_mt:
@@ -76,7 +84,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         if candidates.dense_translated:
             weights["dense_translated"] = config.translated_dense
             scores["dense_translated"] = candidates.dense_translated
-        if not translated and not candidates.doc_mt:
+        if not translated and not candidates.doc_mt and not candidates.doc_mt_dense:
             return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         base = sum(weights.values())
         if translated:
@@ -84,6 +92,9 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
             scores["translated"] = translated
         if candidates.doc_mt:
             weights["doc_mt"], scores["doc_mt"] = doc_mt_weight(candidates, config), candidates.doc_mt
+        if candidates.doc_mt_dense:
+            weights["doc_mt_dense"] = doc_mt_dense_weight(candidates, config)
+            scores["doc_mt_dense"] = candidates.doc_mt_dense
         fused = fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         # scaled back to the weights' sum without translation: scores keep their range
         scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
@@ -103,4 +114,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
     if candidates.doc_mt:
         rankings["doc_mt"] = [r for r, _ in fusion.top(candidates.doc_mt, len(candidates.doc_mt))]
         weights["doc_mt"] = config.rrf_doc_mt
+    if candidates.doc_mt_dense and config.rrf_doc_mt_dense:
+        rankings["doc_mt_dense"] = [r for r, _ in fusion.top(candidates.doc_mt_dense, len(candidates.doc_mt_dense))]
+        weights["doc_mt_dense"] = config.rrf_doc_mt_dense
     return fusion.rrf(rankings, weights, config.rrf_k, item_weights)

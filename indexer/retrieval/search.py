@@ -14,7 +14,7 @@ from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
-from indexer.retrieval.crosslang import doc_mt_bm25, translated_bm25, translated_dense
+from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25, translated_dense
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
@@ -193,11 +193,14 @@ class Searcher:
             out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden)
             args = (out, depth, search_rows, allowed_set, hidden, laps)
             translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
+            doc_mt_dense(snapshot, self.config, qvec, *args)
         if mode == "hybrid" and qvec is not None:
             # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
             # them, and every hit reports its dense score
             missing = [
-                r for r in {**out.lexical, **out.translated, **out.dense_translated, **out.doc_mt} if r not in out.dense
+                r
+                for r in {**out.lexical, **out.translated, **out.dense_translated, **out.doc_mt, **out.doc_mt_dense}
+                if r not in out.dense
             ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
         return out
