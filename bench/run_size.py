@@ -36,7 +36,17 @@ from indexer.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_CACHE = ROOT / "bench" / "results" / "cache" / "embeddings.sqlite"
-STAGES = ("split", "encode", "lexical", "vectors", "align", "publish")
+STAGES = (
+    "split",
+    "encode",
+    "sentences",
+    "lexical",
+    "doc_mt",
+    "doc_mt_vectors",
+    "vectors",
+    "align",
+    "publish",
+)  # build order
 QUERY_STAGES = ("detect", "analyze", "bm25", "encode", "ann", "fusion", "hits")
 
 
