@@ -154,6 +154,8 @@ class BuildRunner:
                     wait_for_lock=True,  # a `bnc index` in another process finishes first
                     skip_if_current=True,
                     cancelled=self._cancel.is_set,
+                    doc_mt=self.engine.settings.doc_mt,
+                    doc_mt_vectors=self.engine.settings.doc_mt_vectors,
                 )
                 report = done.report
                 if report is None:

@@ -48,6 +48,8 @@ def run_index(settings: Settings, full: bool = False, progress: bool = True, wai
             progress=progress,
             wait_for_lock=wait,
             warn=lambda line: print(f"warning: {line}", file=sys.stderr),
+            doc_mt=settings.doc_mt,
+            doc_mt_vectors=settings.doc_mt_vectors,
         )
     except NothingToIndex as exc:
         raise _UsageError(str(exc)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,6 +23,20 @@ class Settings(BaseSettings):
     watch_debounce_ms: int = 2000  # --watch: rebuild once changes have settled this long
     reconcile_on_start: bool = True  # on start, build if the corpus differs from the served snapshot
     cors_origins: str = ""  # comma-separated browser origins allowed to call the API; empty = CORS off
+    # what builds add for cross-language search: "vectors" = each passage's Apertium translation (BM25)
+    # and its vector (one more encoding per passage), "bm25" = the translation only, "off" = neither
+    # (the cheapest bulk build of a large archive; query-side translation still works)
+    doc_translation: Literal["vectors", "bm25", "off"] = "vectors"
+
+    @property
+    def doc_mt(self) -> bool:
+        """doc_translation as build_index's `doc_mt` switch."""
+        return self.doc_translation != "off"
+
+    @property
+    def doc_mt_vectors(self) -> bool:
+        """doc_translation as build_index's `doc_mt_vectors` switch."""
+        return self.doc_translation == "vectors"
 
     @property
     def cors_origin_list(self) -> list[str]:

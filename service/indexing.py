@@ -37,6 +37,8 @@ def rebuild(
     skip_if_current: bool = False,
     cancelled: Callable[[], bool] | None = None,
     warn: Callable[[str], None] | None = None,
+    doc_mt: bool = True,
+    doc_mt_vectors: bool = True,
 ) -> Rebuild:
     """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log)."""
     loaded = catalog.load()
@@ -48,7 +50,7 @@ def rebuild(
     if not loaded.documents:
         raise NothingToIndex(f"no readable documents under {catalog.root}; the served index is unchanged")
     if skip_if_current and not full:
-        current = up_to_date(index_dir, loaded.documents, encoder)
+        current = up_to_date(index_dir, loaded.documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors)
         if current is not None:
             return Rebuild(loaded, None, current)
     report = build_index(
@@ -60,5 +62,7 @@ def rebuild(
         wait_for_lock=wait_for_lock,
         keep=keep,
         cancelled=cancelled,
+        doc_mt=doc_mt,
+        doc_mt_vectors=doc_mt_vectors,
     )
     return Rebuild(loaded, report, report.version)
