@@ -11,13 +11,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from indexer.encoders import Encoder
-from indexer.ingest.corpus import CorpusCatalog
 from indexer.ingest.corpus_files import CorpusStore
 from service.auth import load_api_keys
 from service.builds import BuildRunner
 from service.config import Settings
 from service.engine import Engine
 from service.errors import install_error_handlers
+from service.indexing import corpus_catalog
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware
 from service.openapi import install_openapi
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     settings = settings or Settings()
     engine = Engine(settings, encoder)
     metrics = Metrics()
-    catalog = CorpusCatalog(settings.corpus)
+    catalog = corpus_catalog(settings)
     builds = BuildRunner(engine, catalog, metrics)
 
     @asynccontextmanager

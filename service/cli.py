@@ -34,10 +34,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
     from indexer.encoders import load_encoder
-    from indexer.ingest.corpus import CorpusCatalog
-    from service.indexing import NothingToIndex, rebuild
+    from service.indexing import NothingToIndex, corpus_catalog, rebuild
 
-    catalog = CorpusCatalog(Path(settings.corpus))
+    catalog = corpus_catalog(settings)
     try:
         done = rebuild(
             catalog,
@@ -86,12 +85,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     from indexer.index.snapshot import open_snapshot
     from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
     from indexer.ingest.corpus_files import CorpusStore
+    from service.indexing import corpus_catalog
 
     settings = _settings(args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise _UsageError(f"no such file or folder: {', '.join(missing)}")
-    store = CorpusStore(Path(settings.corpus))
+    store = CorpusStore(Path(settings.corpus), corpus_catalog(settings))
     files = import_files(args.paths)
     with tqdm(total=len(files), unit="file", disable=args.quiet or args.json, file=sys.stderr) as bar:
         rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update)

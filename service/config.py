@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     # and its vector (one more encoding per passage), "bm25" = the translation only, "off" = neither
     # (the cheapest bulk build of a large archive; query-side translation still works)
     doc_translation: Literal["vectors", "bm25", "off"] = "vectors"
+    ocr_cache: Path | None = None  # scanned pages already read (default: <index>/cache/ocr.sqlite)
 
     @property
     def doc_mt(self) -> bool:
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
     def doc_mt_vectors(self) -> bool:
         """doc_translation as build_index's `doc_mt_vectors` switch."""
         return self.doc_translation == "vectors"
+
+    @property
+    def ocr_cache_path(self) -> Path:
+        return self.ocr_cache or self.index / "cache" / "ocr.sqlite"
 
     @property
     def cors_origin_list(self) -> list[str]:

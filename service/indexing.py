@@ -10,8 +10,15 @@ from pathlib import Path
 from indexer.encoders import Encoder
 from indexer.index.build import BuildReport, build_index, up_to_date
 from indexer.ingest.corpus import CorpusCatalog, CorpusLoad
+from indexer.ingest.ocr_cache import OcrCache
+from service.config import Settings
 
 log = logging.getLogger("bnc.builds")
+
+
+def corpus_catalog(settings: Settings) -> CorpusCatalog:
+    """The corpus folder of these settings, with the OCR cache that spares re-reading scans on each start."""
+    return CorpusCatalog(Path(settings.corpus), OcrCache(settings.ocr_cache_path))
 
 
 class NothingToIndex(RuntimeError):

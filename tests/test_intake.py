@@ -234,6 +234,7 @@ def test_docx_heading_styles_become_sections() -> None:
     doc = read_document_bytes(out.getvalue(), "health.docx", {"lang": "en"})
     passages = split_document(doc)
     assert [(p.ordinal, p.section) for p in passages] == [(1, "Border Health")]
+    assert doc.title == "Border Health"  # the first line, without the heading mark the body carries
 
 
 def test_archive_page_keeps_the_communique_and_drops_the_site() -> None:

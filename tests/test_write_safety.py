@@ -227,9 +227,9 @@ def test_a_load_parses_only_files_that_changed(tmp_path: Path, monkeypatch: pyte
     parsed: list[str] = []
     real_read = corpus_module._read
 
-    def counting_read(path: Path, root: Path) -> object:
+    def counting_read(path: Path, root: Path, ocr_cache: object) -> object:
         parsed.append(path.name)
-        return real_read(path, root)
+        return real_read(path, root, ocr_cache)  # type: ignore[arg-type]
 
     monkeypatch.setattr(corpus_module, "_read", counting_read)
     assert len(catalog.load().documents) == 2 and len(parsed) == 2

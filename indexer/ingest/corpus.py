@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.ingest.ocr_cache import OcrCache
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document
 from indexer.types import Document
 
@@ -58,8 +59,9 @@ class CorpusCatalog:
     Answering "which documents are there" then costs a stat per file, not a parse (a PDF can
     take seconds), so admin requests and incremental builds stay cheap on a large archive."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, ocr_cache: OcrCache | None = None) -> None:
         self.root = Path(root)
+        self.ocr_cache = ocr_cache  # scanned pages already read, kept across processes
         self._cache: dict[Path, tuple[_Key, Document | DocumentError]] = {}
         self._lock = threading.Lock()
 
@@ -88,7 +90,7 @@ class CorpusCatalog:
                 if cached is not None and cached[0] == key:
                     result = cached[1]
                 else:
-                    result = _read(path, self.root)
+                    result = _read(path, self.root, self.ocr_cache)
                     self._cache[path] = (key, result)
                 rel = str(path.relative_to(self.root))
                 if isinstance(result, DocumentError):
@@ -119,9 +121,9 @@ class CorpusCatalog:
         return next((d for d in self.load().documents if d.doc_id == doc_id), None)
 
 
-def _read(path: Path, root: Path) -> Document | DocumentError:
+def _read(path: Path, root: Path, ocr_cache: OcrCache | None) -> Document | DocumentError:
     try:
-        return read_document(path, root)
+        return read_document(path, root, ocr_cache)
     except DocumentError as exc:
         return exc
     except OSError as exc:  # permissions, a file vanishing mid-read: this file only

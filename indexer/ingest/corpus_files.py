@@ -189,7 +189,9 @@ class CorpusStore:
         fallback = slugify(str(title)) if title else None
         if upload.generated:  # a JSON body's file is named after its title: that is a given title
             fallback = fallback or Path(upload.filename).stem
-        doc = read_document_bytes(upload.data, upload.filename, fields, fallback_id=fallback)
+        doc = read_document_bytes(
+            upload.data, upload.filename, fields, fallback_id=fallback, ocr_cache=self.catalog.ocr_cache
+        )
         if not valid_doc_id(doc.doc_id):
             raise DocumentError(f"doc_id {doc.doc_id!r} is not valid (lowercase letters, digits and '-')")
         if doc.translation_of == doc.doc_id:

@@ -18,6 +18,8 @@ MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiquÃ
 MAX_DOCX_UNZIPPED = 64 * 1024 * 1024  # all parts of a Word file, inflated (a long communiquÃ©: ~1 MB)
 MAX_DOCX_PARTS = 2000
 LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman"]  # older Western systems' plain text
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scans sent as images, read by OCR
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HEADER_LINE_WORDS = 14
 _SMALL_WORDS = {"and", "of", "on", "the", "for", "to", "in", "a", "y", "e", "o", "de", "del", "la", "las", "los", "el"}
@@ -35,10 +37,12 @@ class Extracted:
 
 
 def sniff(data: bytes, suffix: str) -> str:
-    """The reader for these bytes: 'pdf', 'docx', 'html' or 'text' (the content decides when it is unambiguous)."""
+    """The reader for these bytes: 'pdf', 'docx', 'image', 'html' or 'text' (content decides where unambiguous)."""
     head = data[:1024].lstrip()
     if data[:5] == b"%PDF-":
         return "pdf"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     if data[:4] == b"PK\x03\x04":
         return "docx" if _is_docx(data) else "zip"
     low = head[:200].lower()

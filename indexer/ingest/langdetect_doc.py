@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 _LOCK = threading.Lock()
+_CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z][^a-z\n]*$", re.MULTILINE)
+
+
+def _cased(text: str) -> str:
+    """Caps lines in lower case: langdetect's profiles are of running text, and read a caps header
+    ('XIX U.S.-MEXICO BINATIONAL COMMISSION / NOVEMBER 26, 2002') as Somali."""
+    return _CAPS_LINE.sub(lambda m: m.group(0).lower(), text[:5000])
 
 
 def detect_document_lang(text: str) -> str:
@@ -15,7 +23,7 @@ def detect_document_lang(text: str) -> str:
     with _LOCK:  # langdetect keeps global state; the seed makes its sampling repeatable
         DetectorFactory.seed = 0
         try:
-            return str(detect(text[:5000]))
+            return str(detect(_cased(text)))
         except LangDetectException:
             return "unknown"
 
@@ -28,7 +36,7 @@ def detect_document_lang_confidence(text: str) -> tuple[str, float]:
     with _LOCK:
         DetectorFactory.seed = 0
         try:
-            best = detect_langs(text[:5000])[0]
+            best = detect_langs(_cased(text))[0]
         except (LangDetectException, IndexError):
             return "unknown", 0.0
     return str(best.lang), round(float(best.prob), 3)

@@ -1,4 +1,4 @@
-"""OCR of PDF pages without a text layer: pypdfium2 renders the page, Tesseract reads it.
+"""OCR of scans (PDF pages without a text layer, rendered by pypdfium2; image files), read by Tesseract.
 
 The language is chosen per page: a quick low-resolution pass with both models (eng+spa) gives
 text enough to detect the page's language, then the page is read at full resolution with that
@@ -6,12 +6,15 @@ language's model alone (one model reads its own accents and hyphenation best).""
 
 from __future__ import annotations
 
-import re
+import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
+from indexer.ingest.ocr_cache import OcrCache, page_key
+from indexer.ingest.ocr_layout import Line, page_text
 
 OCR_DPI = 250  # scans arrive at 150-300 DPI; rendering above the source resolution adds nothing
 PROBE_DPI = 100  # the language probe only needs words, not every accent
@@ -25,7 +28,6 @@ INSTALL_HINT = (
     "(Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa; "
     "the Dockerfile and .ci/ocr-setup.sh do this)"
 )
-_HEADERISH = re.compile(r"^[^a-z]*$")  # a line without lowercase letters: a caps heading, a date line
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def _render(page: Any, dpi: int) -> Any:
 
 
 def _read(image: Any, langs: str) -> tuple[str, float]:
-    """Text with Tesseract's own paragraphs (blank-line separated) and the mean word confidence."""
+    """The page's text (indexer.ingest.ocr_layout) and the mean word confidence."""
     import pytesseract
 
     try:
@@ -70,33 +72,23 @@ def _read(image: Any, langs: str) -> tuple[str, float]:
         raise DocumentError(f"OCR took longer than {PAGE_TIMEOUT_S} s on one page ({exc})") from None
     except pytesseract.TesseractError as exc:
         raise DocumentError(f"OCR failed: {exc}") from None
-    paragraphs: dict[tuple[int, int], dict[int, list[str]]] = {}
+    lines: dict[tuple[int, int, int], list[tuple[str, int, int]]] = {}
     confs: list[float] = []
     for i, word in enumerate(data["text"]):
         word = word.strip()
         if not word:
             continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]))
-        paragraphs.setdefault(key, {}).setdefault(int(data["line_num"][i]), []).append(word)
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        left = int(data["left"][i])
+        lines.setdefault(key, []).append((word, left, left + int(data["width"][i])))
         conf = float(data["conf"][i])
         if conf >= 0:
             confs.append(conf)
-    out = [
-        _join_lines([" ".join(words) for _, words in sorted(lines.items())]) for _, lines in sorted(paragraphs.items())
-    ]
-    return "\n\n".join(p for p in out if p), (sum(confs) / len(confs) if confs else 0.0)
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Heading-like lines (no lowercase) keep their breaks; wrapped body lines are one line again."""
-    if all(_HEADERISH.match(line) for line in lines):
-        return "\n".join(lines)
-    text = ""
-    for line in lines:
-        # a word hyphenated at the line's end is one word again; a compound (Arizona-Sonora) keeps its hyphen
-        glue = "" if text.endswith("-") else " "
-        text = (text[:-1] if glue == "" and line[:1].islower() else text) + (glue if text else "") + line
-    return text
+    paragraphs: dict[tuple[int, int], list[Line]] = {}
+    for (block, par, _), words in sorted(lines.items()):
+        line = Line(" ".join(w for w, _, _ in words), min(x for _, x, _ in words), max(x for _, _, x in words))
+        paragraphs.setdefault((block, par), []).append(line)
+    return page_text(list(paragraphs.values())), (sum(confs) / len(confs) if confs else 0.0)
 
 
 def _page_lang(text: str) -> str:
@@ -106,29 +98,104 @@ def _page_lang(text: str) -> str:
     return lang if lang in TESSERACT_LANGS else ""
 
 
-def ocr_pages(data: bytes, numbers: list[int]) -> list[OcrPage]:
-    """OCR the given 1-based pages of a PDF, each in its own language."""
+LAYOUT = 2  # version of the rules that turn Tesseract's boxes into paragraphs (part of the cache key)
+_SETTINGS = f"{','.join(sorted(TESSERACT_LANGS.values()))} {OCR_DPI}/{PROBE_DPI} layout {LAYOUT}"
+
+
+def _engine() -> str | None:
+    """Tesseract's version, or None where it cannot run here (a cached page is then served as read before)."""
+    import pytesseract
+
+    try:
+        check_tesseract()
+        return f"tesseract {pytesseract.get_tesseract_version()}"
+    except (OcrUnavailable, pytesseract.TesseractNotFoundError, OSError):
+        return None
+
+
+def _ocr_page(
+    data: bytes, number: int, image: Callable[[bool], Any], cache: OcrCache | None, engine: str | None
+) -> OcrPage:
+    """One page in its own language: a low-resolution probe with both models picks the model for the full read."""
+    key = page_key(data, number, _SETTINGS)
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None and (engine is None or hit[3] == engine):  # another Tesseract version reads it again
+        return OcrPage(number, hit[0], hit[1], hit[2])
+    if engine is None:
+        check_tesseract()  # raises, saying what to install
+    probe, _ = _read(image(True), "eng+spa")
+    lang = _page_lang(probe)
+    text, conf = _read(image(False), TESSERACT_LANGS.get(lang, "eng+spa"))
+    page = OcrPage(number, text, lang or _page_lang(text), round(conf, 1))
+    if cache is not None:
+        cache.put(key, page.text, page.lang, page.confidence, str(engine))
+    return page
+
+
+def ocr_pages(data: bytes, numbers: list[int], cache: OcrCache | None = None) -> list[OcrPage]:
+    """OCR the given 1-based pages of a PDF, each in its own language (from `cache` when read before)."""
     if not numbers:
         return []
     if len(numbers) > MAX_OCR_PAGES:
         raise DocumentTooLarge(
             f"{len(numbers)} pages of the PDF have no text layer and need OCR; at most {MAX_OCR_PAGES} are accepted"
         )
-    check_tesseract()
+    engine = _engine()
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise DocumentError(f"the PDF could not be rendered for OCR: {exc}") from None
-    out: list[OcrPage] = []
+
+    def rendered(number: int) -> Callable[[bool], Any]:
+        return lambda probe: _render(pdf[number - 1], PROBE_DPI if probe else OCR_DPI)
+
     try:
-        for number in numbers:
-            page = pdf[number - 1]
-            probe, _ = _read(_render(page, PROBE_DPI), "eng+spa")
-            lang = _page_lang(probe)
-            text, conf = _read(_render(page, OCR_DPI), TESSERACT_LANGS.get(lang, "eng+spa"))
-            out.append(OcrPage(number, text, lang or _page_lang(text), round(conf, 1)))
+        return [_ocr_page(data, n, rendered(n), cache, engine) for n in numbers]
     finally:
         pdf.close()
-    return out
+
+
+def ocr_image(data: bytes, cache: OcrCache | None = None) -> list[OcrPage]:
+    """OCR a scanned image file (PNG, JPEG, TIFF; each frame of a multi-page TIFF is a page)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    engine = _engine()
+    try:
+        img = Image.open(io.BytesIO(data))
+        frames = int(getattr(img, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise DocumentError(f"the image could not be read: {exc}") from None
+    except Image.DecompressionBombError:
+        raise DocumentTooLarge(f"the image is larger than {MAX_PAGE_PIXELS:,} pixels a page") from None
+    if frames > MAX_OCR_PAGES:
+        raise DocumentTooLarge(f"the image has {frames} pages; at most {MAX_OCR_PAGES} are read by OCR")
+    pages: list[OcrPage] = []
+    with img:
+        for number in range(1, frames + 1):
+            try:
+                img.seek(number - 1)
+                page = ImageOps.exif_transpose(img).convert("L")  # a phone photo's rotation is in its EXIF
+            except (OSError, ValueError) as exc:
+                raise DocumentError(f"page {number} of the image could not be read: {exc}") from None
+            if page.width * page.height > MAX_PAGE_PIXELS:
+                scale = (MAX_PAGE_PIXELS / (page.width * page.height)) ** 0.5
+                page = page.resize((int(page.width * scale), int(page.height * scale)))
+
+            def sized(probe: bool, page: Any = page) -> Any:
+                if not probe:
+                    return page
+                w, h = page.width * PROBE_DPI // OCR_DPI, page.height * PROBE_DPI // OCR_DPI
+                return page.resize((max(1, w), max(1, h)))
+
+            pages.append(_ocr_page(data, number, sized, cache, engine))
+    return pages
+
+
+def ocr_summary(pages: list[OcrPage]) -> tuple[str, list[str]]:
+    """The document's `ocr` field (page, language model, mean word confidence) and notes on weak pages."""
+    summary = ", ".join(f"p{p.number} {p.lang or 'eng+spa'} {p.confidence:.0f}" for p in pages)
+    weak = [p for p in pages if p.confidence < LOW_CONFIDENCE]
+    notes = [f"OCR confidence low on page {p.number} ({p.confidence:.0f}/100)" for p in weak]
+    return summary, notes

@@ -1,4 +1,4 @@
-"""PDF text: the text layer of each page, and OCR (indexer.ingest.ocr) for the pages that have none."""
+"""PDF text: the text layer of each page, and OCR (indexer.ingest.ocr) for the pages that have none; image scans."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from indexer.ingest import formats
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge
 from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.html_text import tidy_paragraphs
+from indexer.ingest.ocr_cache import OcrCache
 
 MAX_PDF_PAGES = 500
 MAX_PDF_PAGE_CONTENT = 2 * 1024 * 1024  # decoded content-stream bytes of one page (real pages: ~50 KB)
 MIN_PAGE_TEXT = 20  # characters: a page with less in its text layer is a scan (a page number is not text)
 
 
-def pdf_to_text(data: bytes) -> formats.Extracted:
+def pdf_to_text(data: bytes, ocr_cache: OcrCache | None = None) -> formats.Extracted:
     """The text layer of every page; pages without one (scans) are read by OCR, in their own language."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -49,20 +50,32 @@ def pdf_to_text(data: bytes) -> formats.Extracted:
     scanned = [n for n, text in enumerate(pages, start=1) if len(text.strip()) < MIN_PAGE_TEXT]
     out = formats.Extracted("")
     if scanned:
-        from indexer.ingest.ocr import LOW_CONFIDENCE, ocr_pages
+        from indexer.ingest.ocr import ocr_pages, ocr_summary
 
-        done = ocr_pages(data, scanned)
+        done = ocr_pages(data, scanned, ocr_cache)
         for scan in done:
             total += len(scan.text)
             if total > MAX_BODY_CHARS:
                 raise DocumentTooLarge(f"the PDF's text (with OCR) is longer than {MAX_BODY_CHARS:,} characters")
             pages[scan.number - 1] = scan.text
-            if scan.confidence < LOW_CONFIDENCE:
-                out.notes.append(f"OCR confidence low on page {scan.number} ({scan.confidence:.0f}/100)")
-        out.file_meta["ocr"] = ", ".join(
-            f"p{p.number} {p.lang or 'eng+spa'} {p.confidence:.0f}" for p in done
-        )  # the pages read by OCR: number, language model, mean word confidence
+        out.file_meta["ocr"], notes = ocr_summary(done)
+        out.notes.extend(notes)
     out.body = formats.paragraphs_to_body(tidy_paragraphs("\n\n".join(pages)).split("\n\n"))
     if not out.body:
         raise DocumentError("the PDF has no extractable text")
+    return out
+
+
+def image_to_text(data: bytes, ocr_cache: OcrCache | None = None) -> formats.Extracted:
+    """A scanned image file (PNG, JPEG, TIFF, one page per frame): every page read by OCR."""
+    from indexer.ingest.ocr import ocr_image, ocr_summary
+
+    done = ocr_image(data, ocr_cache)
+    text = "\n\n".join(p.text for p in done)
+    if len(text) > MAX_BODY_CHARS:
+        raise DocumentTooLarge(f"the image's text is longer than {MAX_BODY_CHARS:,} characters")
+    out = formats.Extracted(formats.paragraphs_to_body(tidy_paragraphs(text).split("\n\n")))
+    out.file_meta["ocr"], out.notes = ocr_summary(done)
+    if not out.body:
+        raise DocumentError("no text was found in the image (is it a scan of a page?)")
     return out

@@ -1,4 +1,4 @@
-"""Read corpus files (.md/.txt with front matter, .html, .pdf, .docx) into Documents: text, metadata, id."""
+"""Read corpus files (.md/.txt with front matter, .html, .pdf, .docx, scanned images) into Documents with metadata."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from indexer.ingest.header import Found, derived_doc_id, detect_header
 from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
-from indexer.ingest.pdf import pdf_to_text
+from indexer.ingest.ocr_cache import OcrCache
+from indexer.ingest.pdf import image_to_text, pdf_to_text
 from indexer.types import LANGS, Document
 
 __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", *formats.IMAGE_SUFFIXES)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -122,7 +123,8 @@ def document_from_text(
     title = str(merged.get("title") or "").strip()
     if not title:
         named = [str(merged[k]) for k in ("meeting", "working_group") if merged.get(k) and k in found]
-        title = ": ".join(named) or body.split("\n", 1)[0][:120]
+        # the first line, without the heading mark a Word heading is given in the body ('# Joint Statement')
+        title = ": ".join(named) or re.sub(r"^#{1,6}\s+", "", body.split("\n", 1)[0])[:120]
         origins["title"] = "detected 0.80" if named else "detected 0.30"
     doc_id = str(meta.get("doc_id") or "")
     if not doc_id:
@@ -160,13 +162,18 @@ def decode_text(data: bytes) -> str:
 
 
 def read_document_bytes(
-    data: bytes, filename: str, meta: dict[str, Any] | None = None, path: str = "", fallback_id: str | None = None
+    data: bytes,
+    filename: str,
+    meta: dict[str, Any] | None = None,
+    path: str = "",
+    fallback_id: str | None = None,
+    ocr_cache: OcrCache | None = None,
 ) -> Document:
     """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says.
 
     The reader is chosen by content as well as by name (a PDF, a Word file, an HTML page, text).
     The doc_id is `meta`'s, else the file's own, else `fallback_id`, else one derived from the
-    detected header, else the file name."""
+    detected header, else the file name. Scanned pages are read by OCR, through `ocr_cache` when given."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
@@ -177,7 +184,11 @@ def read_document_bytes(
     given: dict[str, Any] = {}
     extracted: formats.Extracted
     if kind == "pdf":
-        extracted = pdf_to_text(data)
+        extracted = pdf_to_text(data, ocr_cache)
+    elif kind == "image":
+        extracted = image_to_text(data, ocr_cache)
+    elif suffix in formats.IMAGE_SUFFIXES:
+        raise DocumentError(f"the file is named {suffix} but is not a PNG, JPEG or TIFF image")
     elif kind == "docx":
         extracted = formats.docx_to_text(data)
     elif kind == "zip":
@@ -211,7 +222,7 @@ def read_document_bytes(
     )
 
 
-def read_document(path: Path, root: Path | None = None) -> Document:
+def read_document(path: Path, root: Path | None = None, ocr_cache: OcrCache | None = None) -> Document:
     """Read a corpus file; metadata in a `<file>.meta.yaml` beside it overrides the file's own."""
     rel = str(path.relative_to(root)) if root else path.name
     meta: dict[str, Any] = {}
@@ -219,7 +230,7 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     try:
         if side.is_file():
             meta = load_metadata(side.read_text("utf-8"), side.name)
-        return read_document_bytes(path.read_bytes(), path.name, meta, path=rel)
+        return read_document_bytes(path.read_bytes(), path.name, meta, path=rel, ocr_cache=ocr_cache)
     except (MetadataError, UnicodeDecodeError) as exc:
         raise DocumentError(f"{rel}: {exc}") from None
     except DocumentError as exc:
