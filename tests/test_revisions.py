@@ -200,3 +200,43 @@ def test_a_refusal_is_a_small_json_body(app: TestClient) -> None:
     padded = {"kind": "revision", "other": EN_ID, "note": "x" * 20_000}
     res = app.post(f"/api/documents/{EN_ID}/refusals", json=padded, headers=KEY)
     assert res.status_code == 413 and res.json()["code"] == "payload_too_large"
+
+
+def test_sketches_are_kept_on_disk_and_a_new_process_reads_them(tmp_path: Path, index_dir: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from indexer.index.sketch_cache import SketchCache, sketch_key
+    from indexer.ingest.shingles import sketch
+
+    docs = load_corpus(CORPUS).documents
+    built = SketchCache(index_dir / "cache" / "sketches.sqlite")  # every build keeps them beside its embedding cache
+    try:
+        kept = built.get_many([sketch_key(d.sha256, d.lang) for d in docs])
+    finally:
+        built.close()
+    assert all(np.array_equal(kept[sketch_key(d.sha256, d.lang)], sketch(d.body)) for d in docs)
+    # a new process believes the store instead of hashing the text again: under an unrelated text's
+    # checksum, the store holds the English communiqué's sketch, and that text is then found a revision
+    other = " ".join(f"word{i} unrelated sentence number {i}." for i in range(200))
+    store = SketchCache(tmp_path / "sketches.sqlite")
+    store.put_many({sketch_key(hashlib.sha256(other.encode()).hexdigest(), "en"): sketch(_english())})
+    store.close()
+    (tmp_path / "other.txt").write_text(other)
+    script = f"""
+import hashlib, json, pathlib
+from indexer.index.revisions import similar_pairs
+from indexer.index.sketch_cache import SketchCache
+from indexer.ingest.corpus import load_corpus
+from indexer.types import Document
+body = pathlib.Path({str(tmp_path / "other.txt")!r}).read_text()
+other = Document("other", "en", "other", body, sha256=hashlib.sha256(body.encode()).hexdigest())
+store = SketchCache(pathlib.Path({str(tmp_path / "sketches.sqlite")!r}))
+pairs = similar_pairs([*load_corpus(pathlib.Path({str(CORPUS)!r})).documents, other], store)
+print(json.dumps(sorted(pairs)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [[EN_ID, "other"]]

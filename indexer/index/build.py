@@ -35,6 +35,7 @@ from indexer.index.previous import (
 )
 from indexer.index.revisions import Revision, detect_revisions
 from indexer.index.sentences import SENTENCE_SPLIT, build_sentences
+from indexer.index.sketch_cache import SketchCache
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
@@ -137,7 +138,11 @@ def build_index(
             }
             passages = split_all(documents, unchanged)
             changes = changes_since(documents, passages, prev)
-            revisions = detect_revisions(documents, prev.first_seen)
+            sketches = SketchCache(index_dir / "cache" / "sketches.sqlite")
+            try:
+                revisions = detect_revisions(documents, prev.first_seen, sketches)
+            finally:
+                sketches.close()
             timings["split"] = time.perf_counter() - t0
 
             t0 = time.perf_counter()

@@ -7,8 +7,8 @@ REVISION_THRESHOLD. Versions form a chain, oldest first, ordered by:
 versions have one and they differ; then the index version in which each was first seen (a file
 that arrives after another supersedes it); then doc_id. `not_revision_of: <doc_id>` refuses a
 detected pair. Search shows only the last version of a chain unless asked for all of them.
-Sketches (a fixed sample of the shingle hashes) are cached by document checksum, so a rebuild
-after one new file hashes one text.
+Sketches (a fixed sample of the shingle hashes) are cached by document checksum, in the process and
+on disk (indexer.index.sketch_cache), so a rebuild after one new file hashes one text.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.index.sketch_cache import SketchCache, sketch_key
 from indexer.ingest.shingles import jaccard, sketch
 from indexer.types import Document
 
@@ -61,10 +62,28 @@ def _ids(doc: Document, key: str) -> set[str]:
     return {x.strip() for x in doc.meta.get(key, "").split(",") if x.strip()}
 
 
-def similar_pairs(documents: Sequence[Document]) -> dict[tuple[str, str], float]:
-    """Same-language document pairs (sorted ids) at or above REVISION_THRESHOLD, with their similarity."""
+def _load_sketches(documents: Sequence[Document], store: SketchCache) -> None:
+    """Fill the process's memo from `store`, and put there the sketches it lacks (memoised or hashed now)."""
+    keyed = {sketch_key(d.sha256, d.lang): d for d in documents if d.sha256}
+    found = store.get_many(list(keyed))
+    new: dict[str, np.ndarray] = {}
+    for key, d in keyed.items():
+        if key in found:
+            _sketches.setdefault((d.sha256, d.lang), found[key])
+        else:
+            new[key] = _cached_sketch(d)
+    if new:
+        store.put_many(new)
+
+
+def similar_pairs(documents: Sequence[Document], store: SketchCache | None = None) -> dict[tuple[str, str], float]:
+    """Same-language document pairs (sorted ids) at or above REVISION_THRESHOLD, with their similarity.
+
+    `store` keeps sketches across processes (by checksum); without it they are memoised per process."""
     out: dict[tuple[str, str], float] = {}
     by_lang: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    if store is not None and len(documents) <= SKETCH_CACHE:
+        _load_sketches(documents, store)
     for d in documents:
         sk = _cached_sketch(d)
         if len(sk) >= MIN_SHINGLES:
@@ -98,10 +117,13 @@ def similar_pairs(documents: Sequence[Document]) -> dict[tuple[str, str], float]
     return out
 
 
-def detect_revisions(documents: Sequence[Document], first_seen: Mapping[str, str]) -> list[Revision]:
+def detect_revisions(
+    documents: Sequence[Document], first_seen: Mapping[str, str], sketches: SketchCache | None = None
+) -> list[Revision]:
     """The supersede links among `documents`: each chain of versions as (older, next newer) links.
 
-    `first_seen` maps a doc_id to the index version it was first built into (absent: this build)."""
+    `first_seen` maps a doc_id to the index version it was first built into (absent: this build);
+    `sketches` keeps the documents' sketches across processes."""
     docs = {d.doc_id: d for d in documents}
     edges: dict[tuple[str, str], float | None] = {}
     given: set[tuple[str, str]] = set()
@@ -110,7 +132,7 @@ def detect_revisions(documents: Sequence[Document], first_seen: Mapping[str, str
             if old in docs and old != d.doc_id:
                 edges[tuple(sorted((old, d.doc_id)))] = None  # type: ignore[index]
                 given.add((old, d.doc_id))
-    for (a, b), sim in similar_pairs(documents).items():
+    for (a, b), sim in similar_pairs(documents, sketches).items():
         if b in _ids(docs[a], "not_revision_of") or a in _ids(docs[b], "not_revision_of"):
             continue
         edges.setdefault((a, b), sim)
