@@ -237,6 +237,46 @@ def test_docx_heading_styles_become_sections() -> None:
     assert doc.title == "Border Health"  # the first line, without the heading mark the body carries
 
 
+def _rtf(body: str, title: str) -> bytes:
+    """An RTF file as a word processor of the time saved one: cp1252 escapes, \\u for the rest, a \\par each."""
+
+    def escape(text: str) -> str:
+        out = []
+        for ch in text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}"):
+            if ord(ch) < 128:
+                out.append(ch)
+            elif ch.encode("cp1252", "ignore"):
+                out.append(f"\\'{ch.encode('cp1252')[0]:02x}")
+            else:
+                out.append(f"\\u{ord(ch)}?")
+        return "".join(out)
+
+    lines = [
+        f"\\pard\\plain\\f0\\fs24 {escape(line)}\\par" for block in _blocks(body) for line in (*block.split("\n"), "")
+    ]
+    head = "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\froman Times New Roman;}}"
+    return (head + f"{{\\info{{\\title {escape(title)}}}}}\n" + "\n".join(lines) + "}").encode("ascii")
+
+
+def test_rtf_reads_like_the_markdown() -> None:
+    md = read_document_bytes(_body(ES_FILE).encode(), "ES copy.txt")
+    doc = read_document_bytes(_rtf(_body(ES_FILE), "Comunicado conjunto – Migración"), "COMUNICADO.RTF")
+    assert (doc.doc_id, doc.lang, doc.date, doc.meta["working_group"]) == (
+        md.doc_id,
+        "es",
+        "2002-11-26",
+        md.meta["working_group"],
+    )
+
+    def numbered(d: object) -> list[tuple[int, str, str]]:
+        return [(p.ordinal, p.section, p.text) for p in split_document(d) if p.ordinal]  # type: ignore[arg-type]
+
+    assert numbered(doc) == numbered(md)  # accents from the cp1252 escapes; same sections, ¶ numbers and text
+    assert doc.title == "Comunicado conjunto – Migración" and doc.meta["origin_title"] == "file"  # \\u8211 dash
+    with pytest.raises(DocumentError, match="not an RTF document"):
+        read_document_bytes(b"plain words", "x.rtf")
+
+
 def test_archive_page_keeps_the_communique_and_drops_the_site() -> None:
     paras = _blocks(_body(EN_FILE))[:6]
     header, rest = paras[0].split("\n"), paras[1:]

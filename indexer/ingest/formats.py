@@ -43,6 +43,8 @@ def sniff(data: bytes, suffix: str) -> str:
         return "pdf"
     if data.startswith(_IMAGE_MAGIC):
         return "image"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if data[:4] == b"PK\x03\x04":
         return "docx" if _is_docx(data) else "zip"
     low = head[:200].lower()

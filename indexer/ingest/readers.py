@@ -1,4 +1,4 @@
-"""Read corpus files (.md/.txt with front matter, .html, .pdf, .docx, scanned images) into Documents with metadata."""
+"""Read corpus files (.md/.txt with front matter, .html, .pdf, .docx, .rtf, scanned images) into Documents."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
 from indexer.ingest.ocr_cache import OcrCache
 from indexer.ingest.pdf import image_to_text, pdf_to_text
+from indexer.ingest.rtf import rtf_to_text
 from indexer.types import LANGS, Document
 
 __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", *formats.IMAGE_SUFFIXES)
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".rtf", *formats.IMAGE_SUFFIXES)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -187,6 +188,10 @@ def read_document_bytes(
         extracted = pdf_to_text(data, ocr_cache)
     elif kind == "image":
         extracted = image_to_text(data, ocr_cache)
+    elif kind == "rtf":
+        extracted = rtf_to_text(data)
+    elif suffix == ".rtf":
+        raise DocumentError("the file is named .rtf but is not an RTF document (it does not start with {\\rtf)")
     elif suffix in formats.IMAGE_SUFFIXES:
         raise DocumentError(f"the file is named {suffix} but is not a PNG, JPEG or TIFF image")
     elif kind == "docx":
