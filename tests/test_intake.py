@@ -362,6 +362,20 @@ def test_store_derives_ids_and_still_refuses_collisions(tmp_path: Path) -> None:
     assert loaded.errors == [] and {d.doc_id for d in loaded.documents} == {stored.document.doc_id, es.doc_id}
 
 
+def test_the_same_text_under_another_name_is_refused_and_a_correction_is_not(tmp_path: Path) -> None:
+    store = CorpusStore(tmp_path / "corpus")
+    text = "\n\n".join(_blocks(_body(EN_FILE))[3:8])  # no header: the id comes from the file name
+    first = store.add(Upload(_docx(text), "consular affairs.docx")).document
+    assert first.doc_id == "consular-affairs"
+    with pytest.raises(DocumentExists, match="same text is already in the archive as 'consular-affairs'"):
+        store.add(Upload(text.upper().encode(), "Copy of consular affairs.txt"))  # other format, case: one text
+    with pytest.raises(DocumentExists, match="consular-affairs"):
+        store.check(Upload(text.encode(), "again.txt"))  # `bnc add --dry-run` says so too
+    corrected = text.replace("intense dialogue", "productive dialogue", 1)
+    assert corrected != text
+    assert store.add(Upload(corrected.encode(), "consular affairs v2.txt")).document.doc_id == "consular-affairs-v2"
+
+
 # --- bulk import -----------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from indexer.index.snapshot_files import write_atomic
 from indexer.ingest.corpus import CorpusCatalog, sidecar
 from indexer.ingest.metadata import dump_metadata, load_metadata
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
-from indexer.ingest.shingles import same_text
+from indexer.ingest.shingles import lead_words, same_text
 from indexer.types import Document
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -105,6 +105,7 @@ class CorpusStore:
         with self._writing():
             loaded = self.catalog.load()
             doc = _free_detected_id(doc, loaded.documents)
+            _refuse_copy(doc, loaded.documents)
             holder = next((d for d in loaded.documents if d.doc_id == doc.doc_id), None)
             if holder is not None:
                 raise DocumentExists(
@@ -119,7 +120,9 @@ class CorpusStore:
 
     def check(self, upload: Upload) -> Document:
         """What add() would store, without writing: DocumentError / DocumentExists as add() raises them."""
-        doc = _free_detected_id(self._parse(upload), self.catalog.load().documents)
+        documents = self.catalog.load().documents
+        doc = _free_detected_id(self._parse(upload), documents)
+        _refuse_copy(doc, documents)
         holder = self.catalog.find(doc.doc_id)
         if holder is not None:
             raise DocumentExists(
@@ -236,6 +239,24 @@ class CorpusStore:
             )
         warnings += [w for w in doc.meta.get("intake_warnings", "").split("; ") if w]  # e.g. "date not found"
         return Stored(stored, warnings, old)
+
+
+def _refuse_copy(doc: Document, documents: list[Document]) -> None:
+    """DocumentExists when the archive already holds this text under another id (another file name or format).
+
+    Stored again it would be taken for a revision of itself and replace the first in search; a
+    copy is refused instead, naming the document that holds it (PUT replaces that one)."""
+    head = lead_words(doc.body)
+    for other in documents:
+        if other.doc_id == doc.doc_id or other.lang != doc.lang or lead_words(other.body) != head:
+            continue
+        if same_text(other.body, doc.body):
+            raise DocumentExists(
+                f"the same text is already in the archive as {other.doc_id!r} ({other.path!r}); "
+                f"use PUT /api/documents/{other.doc_id} to replace it",
+                other.doc_id,
+                other.path,
+            )
 
 
 def _free_detected_id(doc: Document, documents: list[Document]) -> Document:

@@ -47,6 +47,11 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return shared / union if union else 0.0
 
 
+def lead_words(text: str, n: int = 30) -> list[str]:
+    """The first n words, casefolded: a cheap key that two copies of one text share."""
+    return list(_WORD.findall(text[: 40 * n].casefold())[:n])
+
+
 def same_text(a: str, b: str) -> bool:
     """The same words in the same order: one communiqué, whatever its format, case or punctuation."""
     return bool(_WORD.findall(a.casefold()) == _WORD.findall(b.casefold()))

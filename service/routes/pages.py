@@ -1,4 +1,4 @@
-"""The staff web page (`/`) and the document view (`/documents/{doc_id}`): static HTML driven by /static/*.js."""
+"""The staff pages (`/` search, `/documents/{doc_id}`, `/admin` to add files): static HTML driven by /static/*.js."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ def _page(name: str) -> FileResponse:
 async def search_page() -> FileResponse:
     """Ask in English or Spanish; read the cited answer and the ranked passages."""
     return _page("index.html")
+
+
+@router.api_route("/admin", methods=["GET", "HEAD"])
+async def admin_page() -> FileResponse:
+    """Add communiqués: files in (admin key), one build, a row per file with what was read from it."""
+    return _page("admin.html")
 
 
 @router.api_route("/documents/{doc_id}", methods=["GET", "HEAD"])

@@ -55,3 +55,8 @@ export function postJSON(url, payload, signal) {
     body: JSON.stringify(payload),
   });
 }
+
+/** A multipart form (files) posted with extra headers, e.g. the admin key; the browser sets the boundary. */
+export function postForm(url, form, headers = {}, signal) {
+  return request(url, { method: "POST", signal, headers, body: form });
+}

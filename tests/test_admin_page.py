@@ -1,0 +1,124 @@
+"""The page for adding communiqués (/admin) in headless Chromium: a live server with admin keys, real files, axe."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from indexer.encoders import Encoder
+from service.app import create_app
+from service.config import Settings
+from tests.helpers import built_copy
+from tests.test_web import CHROMIUM, browser, expect, new_page  # noqa: F401
+
+pytestmark = [
+    pytest.mark.slow,  # a real browser against a live server
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/browser-setup.sh installs it)"),
+]
+KEY = "page-key-1"
+WATER = [
+    "Joint Statement on Water Cooperation",
+    "Mexico City, March 3, 2003",
+    "The Water Working Group of the Binational Commission agreed today to expand the exchange of hydrological "
+    "data along the Rio Grande and to create a joint drought contingency fund for the border region.",
+    "Both delegations reaffirmed the 1944 Water Treaty and asked the International Boundary and Water "
+    "Commission to report on deliveries before the next plenary meeting.",
+]
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(paragraphs[0], level=1)
+    for para in paragraphs[1:]:
+        document.add_paragraph(para)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def admin_url(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[str]:
+    """Its own corpus and index (uploads change them), admin routes on with one key."""
+    corpus, index = built_copy(tmp_path_factory.mktemp("admin-page"), index_dir, encoder)
+    app = create_app(Settings(index=index, corpus=corpus, api_keys=KEY), encoder=encoder)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def _files(page: Any, *files: tuple[str, bytes, str]) -> None:
+    page.locator("#files").set_input_files([{"name": n, "mimeType": m, "buffer": b} for n, b, m in files])
+
+
+def test_files_are_added_with_what_was_read_from_them(browser: Any, admin_url: str) -> None:  # noqa: F811
+    page = new_page(browser, admin_url)
+    page.goto("/")
+    page.get_by_role("link", name="Add communiqués").click()  # the search page links to it
+    expect(page.get_by_role("heading", name="Add communiqués")).to_be_visible()
+    page.locator("#api-key").fill("not-the-key")
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    _files(page, ("Water statement.docx", _docx(WATER), docx_type))
+    page.get_by_role("button", name="Add to the archive").click()
+    expect(page.locator("#message")).to_contain_text("does not hold a valid admin key")  # the server's own words
+    expect(page.locator("#api-key")).to_be_focused()
+
+    page.locator("#api-key").fill(KEY)
+    _files(page, ("Water statement.docx", _docx(WATER), docx_type), ("budget.xlsx", b"PK\x03\x04", "application/zip"))
+    page.get_by_role("button", name="Add to the archive").click()
+    report = page.locator("#report")
+    expect(report).to_be_visible()
+    expect(page.locator("#report-summary")).to_contain_text("1 added, 1 refused. The index is updated")
+    added = report.locator("tbody tr").filter(has_text="Water statement.docx")
+    expect(added).to_contain_text("Added")
+    expect(added).to_contain_text("English (100%)")
+    expect(added).to_contain_text("March 3, 2003")
+    refused = report.locator("tbody tr").filter(has_text="budget.xlsx")
+    expect(refused).to_contain_text("Refused")
+    expect(refused).to_contain_text("not accepted")
+    added.get_by_role("link", name="Joint Statement on Water Cooperation").click()  # the title, without '#'
+    expect(page.locator("#doc-title")).to_have_text("Joint Statement on Water Cooperation")
+    expect(page.locator("#doc-body")).to_contain_text("drought contingency fund")  # published: served now
+    assert page.js_errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("ui", ["en", "es"])
+def test_admin_page_has_no_serious_axe_violation_and_speaks_spanish(
+    browser: Any,  # noqa: F811
+    admin_url: str,
+    ui: str,
+) -> None:
+    axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page = new_page(browser, admin_url, locale={"en": "en-US", "es": "es-MX"}[ui])
+    page.goto("/admin")
+    heading = {"en": "Add communiqués", "es": "Agregar comunicados"}[ui]
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    page.get_by_role("button", name={"en": "Add to the archive", "es": "Agregar al archivo"}[ui]).click()
+    expect(page.locator("#message")).to_be_visible()  # nothing typed: it says what is missing
+    results = axe_sync.Axe().run(page)
+    bad = [(v["id"], v["impact"]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+    assert page.js_errors == []
+    page.context.close()
