@@ -33,6 +33,16 @@ WATER = [
     "Commission to report on deliveries before the next plenary meeting.",
 ]
 
+AGUA = [
+    "Declaración conjunta sobre cooperación en materia de agua",
+    "Ciudad de México, 3 de marzo de 2003",
+    "El Grupo de Trabajo sobre Agua de la Comisión Binacional acordó hoy ampliar el intercambio de datos "
+    "hidrológicos a lo largo del río Bravo y crear un fondo conjunto de contingencia para sequías en la región "
+    "fronteriza.",
+    "Ambas delegaciones reafirmaron el Tratado de Aguas de 1944 y pidieron a la Comisión Internacional de Límites "
+    "y Aguas que informe sobre las entregas antes de la próxima reunión plenaria.",
+]
+
 
 def _docx(paragraphs: list[str]) -> bytes:
     import docx
@@ -100,6 +110,23 @@ def test_files_are_added_with_what_was_read_from_them(browser: Any, admin_url: s
     added.get_by_role("link", name="Joint Statement on Water Cooperation").click()  # the title, without '#'
     expect(page.locator("#doc-title")).to_have_text("Joint Statement on Water Cooperation")
     expect(page.locator("#doc-body")).to_contain_text("drought contingency fund")  # published: served now
+
+    # the Spanish version is paired with it; staff say it is not, then take the file back out
+    page.goto("/admin")
+    _files(page, ("Declaración agua.docx", _docx(AGUA), docx_type))
+    page.get_by_role("button", name="Add to the archive").click()
+    row = page.locator("#report tbody tr").filter(has_text="Declaración agua.docx")
+    expect(row).to_contain_text("Spanish")
+    expect(row.get_by_role("link", name="water-statement")).to_be_visible()  # paired with the English one
+    es_id = row.locator("code").inner_text()
+    row.get_by_role("button", name="Not its translation").click()
+    expect(page.locator("#message")).to_contain_text("will no longer be paired")
+    expect(row).to_contain_text("pairing refused")
+    assert page.request.get(f"/api/documents/{es_id}").json()["translations"] == []
+    page.once("dialog", lambda dialog: dialog.accept())  # "Remove ... from the archive and the index?"
+    row.get_by_role("button", name="Remove from the archive").click()
+    expect(row).to_contain_text("Removed")
+    assert page.request.get(f"/api/documents/{es_id}").status == 404
     assert page.js_errors == []
     page.context.close()
 

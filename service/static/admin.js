@@ -1,13 +1,14 @@
 // The page for adding communiqués: files in, one build, and a row per file saying what was read from it.
 
-import { ApiError, postForm } from "./api.js";
+import { ApiError, postForm, sendJSON } from "./api.js";
 import { docHref, h } from "./dom.js";
 import { formatDate, initLanguage, onLangChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = "bnc-admin-key"; // sessionStorage: gone when the tab closes
 const MAX_FILES = 50;
-const state = { result: null, error: null };
+const state = { result: null, undone: new Set() }; // undone: "<doc_id>:removed" | ":pair" | ":revision"
+const undone = (row, what) => state.undone.has(`${row.doc_id}:${what}`);
 
 function storedKey() {
   try {
@@ -41,8 +42,42 @@ function errorText(err) {
 }
 
 function resultCell(row) {
+  if (undone(row, "removed")) return h("td", {}, h("span", { class: "badge badge-refused" }, t("rowRemoved")));
   const added = row.action === "added";
   return h("td", {}, h("span", { class: `badge ${added ? "badge-ok" : "badge-refused"}` }, t(added ? "rowAdded" : "rowRefused")));
+}
+
+/** A small button that runs one admin call for this row, then re-renders with what it undid. */
+function undoButton(label, row, undo, call) {
+  const btn = h("button", { type: "button", class: "link-btn" }, label);
+  btn.addEventListener("click", async () => {
+    if (undo === "removed" && !window.confirm(t("confirmRemove", { id: row.doc_id }))) return;
+    btn.disabled = true;
+    $("message").hidden = true;
+    try {
+      await call($("api-key").value.trim());
+      state.undone.add(`${row.doc_id}:${undo}`);
+      render();
+      showMessage(t(`done_${undo}`, { id: row.doc_id }), "info");
+    } catch (err) {
+      btn.disabled = false;
+      showMessage(errorText(err));
+    }
+  });
+  return btn;
+}
+
+function remove(row) {
+  const url = `/api/documents/${encodeURIComponent(row.doc_id)}?wait=true`;
+  return undoButton(t("removeDoc"), row, "removed", (key) => sendJSON("DELETE", url, undefined, { "X-API-Key": key }));
+}
+
+function refuse(row, kind, other) {
+  const url = `/api/documents/${encodeURIComponent(row.doc_id)}/refusals?wait=true`;
+  const label = t(kind === "translation" ? "notTranslation" : "notRevision");
+  return undoButton(label, row, kind === "translation" ? "pair" : "revision", (key) =>
+    sendJSON("POST", url, { kind, other }, { "X-API-Key": key }),
+  );
 }
 
 function docCell(row) {
@@ -65,18 +100,30 @@ function langCell(row) {
   return h("td", {}, name + sure);
 }
 
+function live(row) {
+  return row.action === "added" && !undone(row, "removed");
+}
+
 function pairedCell(row) {
-  if (!row.paired_with) return h("td", {}, row.action === "added" ? t("notPaired") : "");
+  if (!row.paired_with || undone(row, "pair")) {
+    return h("td", {}, row.action === "added" ? t(row.paired_with ? "pairRefused" : "notPaired") : "");
+  }
   const score = row.pair_score == null ? "" : ` (${Math.round(row.pair_score * 100)}%)`;
-  return h("td", {}, h("a", { href: docHref(row.paired_with) }, row.paired_with), score);
+  const link = h("a", { href: docHref(row.paired_with) }, row.paired_with);
+  return h("td", {}, link, score, live(row) ? h("div", {}, refuse(row, "translation", row.paired_with)) : "");
 }
 
 function notesCell(row) {
-  const notes = [...(row.warnings || [])];
-  if (row.revision_of) notes.unshift(t("revisionOf", { id: row.revision_of }));
-  if (row.error) notes.unshift(row.error);
-  if (!notes.length) return h("td", {}, "");
-  return h("td", {}, h("ul", { class: "notes" }, ...notes.map((n) => h("li", {}, n))));
+  const notes = [...(row.warnings || [])].map((n) => h("li", {}, n));
+  if (row.revision_of && undone(row, "revision")) notes.unshift(h("li", {}, t("revisionRefused")));
+  else if (row.revision_of) {
+    const button = live(row) ? refuse(row, "revision", row.revision_of) : "";
+    notes.unshift(h("li", {}, t("revisionOf", { id: row.revision_of }), " ", button));
+  }
+  if (row.error) notes.unshift(h("li", {}, row.error));
+  const actions = live(row) ? h("div", { class: "row-actions" }, remove(row)) : "";
+  if (!notes.length) return h("td", {}, actions);
+  return h("td", {}, h("ul", { class: "notes" }, ...notes), actions);
 }
 
 function render() {
@@ -141,6 +188,7 @@ async function submit(files) {
   setBusy(true);
   try {
     state.result = await postForm("/api/documents/import?wait=true", form, { "X-API-Key": key });
+    state.undone = new Set();
     render();
     $("report-heading").focus();
   } catch (err) {

@@ -60,3 +60,10 @@ export function postJSON(url, payload, signal) {
 export function postForm(url, form, headers = {}, signal) {
   return request(url, { method: "POST", signal, headers, body: form });
 }
+
+/** Any method with an optional JSON body and extra headers (the admin key). */
+export function sendJSON(method, url, payload, headers = {}, signal) {
+  const body = payload === undefined ? undefined : JSON.stringify(payload);
+  const type = payload === undefined ? {} : { "Content-Type": "application/json" };
+  return request(url, { method, signal, headers: { ...type, ...headers }, body });
+}
