@@ -1,4 +1,4 @@
-"""The `bnc` command line: index, search, serve (and eval, from the eval package)."""
+"""The `bnc` command line: the parser and the commands that read (search, ask, serve, mcp); writes: cli_write."""
 
 from __future__ import annotations
 
@@ -11,110 +11,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from service.cli_output import build_summary, print_answer, print_hits, say_model_builds
+from service.cli_common import UsageError, settings_from
+from service.cli_output import print_answer, print_hits, say_model_builds
+from service.cli_write import cmd_add, cmd_index
 from service.config import Settings
 
 if TYPE_CHECKING:
-    from indexer.index.build import BuildReport
     from indexer.retrieval.search import Searcher
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
-    if getattr(args, "index", None):
-        overrides["index"] = args.index
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = args.corpus
-    if getattr(args, "encoder", None):
-        overrides["encoder"] = args.encoder
-    return Settings(**overrides)
-
-
-def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
-    from indexer.encoders import load_encoder
-    from service.indexing import NothingToIndex, corpus_catalog, rebuild
-
-    catalog = corpus_catalog(settings)
-    try:
-        done = rebuild(
-            catalog,
-            Path(settings.index),
-            load_encoder(settings.encoder),
-            full=full,
-            keep=settings.keep_snapshots,
-            progress=progress,
-            wait_for_lock=wait,
-            warn=lambda line: print(f"warning: {line}", file=sys.stderr),
-            doc_mt=settings.doc_mt,
-            doc_mt_vectors=settings.doc_mt_vectors,
-        )
-    except NothingToIndex as exc:
-        raise _UsageError(str(exc)) from None
-    assert done.report is not None  # the CLI always builds: that is also how it repairs CURRENT
-    return done.report
-
-
-def cmd_index(args: argparse.Namespace) -> int:
-    from indexer.index.build import BuildLocked
-
-    settings = _settings(args)
-    try:
-        report = run_index(settings, full=args.full, progress=not args.quiet)
-    except _UsageError:
-        raise
-    except BuildLocked as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except Exception as exc:  # disk full, unreadable cache, encoder failure: say so, keep CURRENT
-        print(f"error: the build failed ({type(exc).__name__}: {exc}); the served index is unchanged", file=sys.stderr)
-        return 4
-    print(json.dumps(report.to_dict(), indent=2) if args.json else build_summary(report))
-    if args.watch:
-        from service.watch import watch_corpus
-
-        watch_corpus(settings, lambda: print(build_summary(run_index(settings, progress=not args.quiet, wait=True))))
-    return 0
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    """Store files (or folders of them) in the corpus with their detected metadata, then build once."""
-    from tqdm import tqdm
-
-    from indexer.index.snapshot import open_snapshot
-    from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
-    from indexer.ingest.corpus_files import CorpusStore
-    from service.indexing import corpus_catalog
-
-    settings = _settings(args)
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        raise _UsageError(f"no such file or folder: {', '.join(missing)}")
-    store = CorpusStore(Path(settings.corpus), corpus_catalog(settings))
-    files = import_files(args.paths)
-    with tqdm(total=len(files), unit="file", disable=args.quiet or args.json, file=sys.stderr) as bar:
-        rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update)
-    added = [r for r in rows if r.action == "added"]
-    build: dict[str, Any] | None = None
-    if added:
-        report = run_index(settings, progress=not (args.quiet or args.json))
-        build = report.to_dict()
-        snapshot = open_snapshot(Path(settings.index))
-        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
-    if args.json:
-        print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
-    else:
-        print(format_table(rows))
-        if build is not None:
-            print(f"\nbuilt {build['version']}: {build['documents']} documents")
-        elif args.dry_run:
-            print("\ndry run: nothing was stored or built (pairs are found by the build)")
-    return 1 if any(r.action == "refused" for r in rows) else 0
-
-
-class _UsageError(Exception):
-    """A message for stderr and exit status 2."""
 
 
 def _validated(model: type[ModelT], **fields: Any) -> ModelT:
@@ -125,7 +30,7 @@ def _validated(model: type[ModelT], **fields: Any) -> ModelT:
     try:
         return model(**fields)
     except ValidationError as exc:
-        raise _UsageError(describe_errors(exc.errors())) from None
+        raise UsageError(describe_errors(exc.errors())) from None
 
 
 def _open_searcher(settings: Settings) -> Searcher:
@@ -137,7 +42,7 @@ def _open_searcher(settings: Settings) -> Searcher:
     try:
         return Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
     except (SnapshotError, EncoderMismatch) as exc:
-        raise _UsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,7 +65,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     fields = {"mode": args.mode, "fusion": args.fusion, "group": args.group, "translate_hits": args.translate_hits}
     body = _validated(SearchCreate, **fields, **_filter_fields(args))
-    result = run_search(_open_searcher(_settings(args)), body)
+    result = run_search(_open_searcher(settings_from(args)), body)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -174,7 +79,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from service.schemas import AskCreate
 
     body = _validated(AskCreate, **_filter_fields(args))
-    out = run_ask(Answerer(_open_searcher(_settings(args))), body)
+    out = run_ask(Answerer(_open_searcher(settings_from(args))), body)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
@@ -187,9 +92,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from bench.suite import ROOT
         from bench.suite import main as bench_main
     except ImportError as exc:
-        raise _UsageError(f"the benchmarks need their extra: pip install -e '.[bench]' ({exc})") from None
+        raise UsageError(f"the benchmarks need their extra: pip install -e '.[bench]' ({exc})") from None
     if not (ROOT / "corpus").is_dir():
-        raise _UsageError("the benchmarks run from a source checkout (pip install -e '.[bench]')")
+        raise UsageError("the benchmarks run from a source checkout (pip install -e '.[bench]')")
     return bench_main(args.options)
 
 
@@ -197,7 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.observability import configure_logging
     from service.serving import serve
 
-    settings = _settings(args)
+    settings = settings_from(args)
     configure_logging(settings.log_level)
     serve(settings, args.host, args.port, args.workers)
     return 0
@@ -208,7 +113,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from service.mcp_server import serve
     from service.observability import configure_logging
 
-    settings = _settings(args)
+    settings = settings_from(args)
     configure_logging(settings.log_level)  # to stderr: on stdio, stdout is the protocol's
     serve(settings, http=args.http, host=args.host, port=args.port)
     return 0
@@ -318,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say_model_builds()  # `serve` and `mcp` configure logging, and log it themselves
     try:
         return int(args.func(args))
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

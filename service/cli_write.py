@@ -1,0 +1,97 @@
+"""The `bnc` commands that write: `bnc index` (build and publish, --watch) and `bnc add` (store files, build once)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from service.cli_common import UsageError, settings_from
+from service.cli_output import build_summary
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from indexer.index.build import BuildReport
+
+
+def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
+    from indexer.encoders import load_encoder
+    from service.indexing import NothingToIndex, corpus_catalog, rebuild
+
+    catalog = corpus_catalog(settings)
+    try:
+        done = rebuild(
+            catalog,
+            Path(settings.index),
+            load_encoder(settings.encoder),
+            full=full,
+            keep=settings.keep_snapshots,
+            progress=progress,
+            wait_for_lock=wait,
+            warn=lambda line: print(f"warning: {line}", file=sys.stderr),
+            doc_mt=settings.doc_mt,
+            doc_mt_vectors=settings.doc_mt_vectors,
+        )
+    except NothingToIndex as exc:
+        raise UsageError(str(exc)) from None
+    assert done.report is not None  # the CLI always builds: that is also how it repairs CURRENT
+    return done.report
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.index.build import BuildLocked
+
+    settings = settings_from(args)
+    try:
+        report = run_index(settings, full=args.full, progress=not args.quiet)
+    except UsageError:
+        raise
+    except BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # disk full, unreadable cache, encoder failure: say so, keep CURRENT
+        print(f"error: the build failed ({type(exc).__name__}: {exc}); the served index is unchanged", file=sys.stderr)
+        return 4
+    print(json.dumps(report.to_dict(), indent=2) if args.json else build_summary(report))
+    if args.watch:
+        from service.watch import watch_corpus
+
+        watch_corpus(settings, lambda: print(build_summary(run_index(settings, progress=not args.quiet, wait=True))))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Store files (or folders of them) in the corpus with their detected metadata, then build once."""
+    from tqdm import tqdm
+
+    from indexer.index.snapshot import open_snapshot
+    from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
+    from indexer.ingest.corpus_files import CorpusStore
+    from service.indexing import corpus_catalog
+
+    settings = settings_from(args)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    store = CorpusStore(Path(settings.corpus), corpus_catalog(settings))
+    files = import_files(args.paths)
+    with tqdm(total=len(files), unit="file", disable=args.quiet or args.json, file=sys.stderr) as bar:
+        rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update)
+    added = [r for r in rows if r.action == "added"]
+    build: dict[str, Any] | None = None
+    if added:
+        report = run_index(settings, progress=not (args.quiet or args.json))
+        build = report.to_dict()
+        snapshot = open_snapshot(Path(settings.index))
+        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
+    if args.json:
+        print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
+    else:
+        print(format_table(rows))
+        if build is not None:
+            print(f"\nbuilt {build['version']}: {build['documents']} documents")
+        elif args.dry_run:
+            print("\ndry run: nothing was stored or built (pairs are found by the build)")
+    return 1 if any(r.action == "refused" for r in rows) else 0
