@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from dataclasses import fields, replace
@@ -59,6 +60,17 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
     return cfg
 
 
+CACHE_SEEDS = {"xquad-single": "xquad"}  # a set made of another's texts starts from its embedding cache
+
+
+def seed_cache(index_dir: Path, seed_dir: Path) -> None:
+    """A new eval index whose texts another set already encoded copies that set's embedding cache first."""
+    cache, seed = index_dir / "cache" / "embeddings.sqlite", seed_dir / "cache" / "embeddings.sqlite"
+    if seed_dir != index_dir and not cache.exists() and seed.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(seed, cache)  # keyed by encoder and text: only texts it lacks are encoded
+
+
 def _prepare(args: argparse.Namespace, dataset: str) -> tuple[LabeledSet, Any]:
     from eval.datasets.registry import load_dataset
     from eval.engine import open_eval_index
@@ -66,6 +78,7 @@ def _prepare(args: argparse.Namespace, dataset: str) -> tuple[LabeledSet, Any]:
 
     labeled = load_dataset(dataset, args.datasets, args.corpus)
     index_dir = args.cache / f"{labeled.name}-index"
+    seed_cache(index_dir, args.cache / f"{CACHE_SEEDS.get(labeled.name, labeled.name)}-index")
     encoder = load_encoder(args.encoder or DEFAULT_ENCODER)
     link = not args.no_translations
     ix = open_eval_index(labeled.documents, index_dir, encoder, progress=not args.quiet, link_translations=link)

@@ -28,7 +28,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "direction, and report nDCG@10, MRR@10 and Recall@1/5/10/100 (see eval/README.md).",
     )
     p.add_argument(
-        "--dataset", default="commission", help="commission (default) | xquad | tatoeba | PATH to a BEIR folder"
+        "--dataset",
+        default="commission",
+        help="commission (default) | xquad | xquad-single (each paragraph in one language) | tatoeba | BEIR folder",
     )
     p.add_argument(
         "--datasets", type=Path, help="shared datasets folder (default: $BNC_DATASETS or ../shared/datasets)"

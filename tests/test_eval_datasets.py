@@ -13,7 +13,7 @@ from eval.datasets.commission import load_commission
 from eval.datasets.locate import dataset_roots, datasets_dir
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import DatasetError, LabeledSet
-from eval.datasets.xquad import BOM, load_xquad, read_squad
+from eval.datasets.xquad import BOM, load_xquad, load_xquad_single, read_squad
 from tests.helpers import write_beir
 
 
@@ -62,6 +62,20 @@ def test_xquad_counts_and_splits(xquad: LabeledSet) -> None:
     assert by_split == {("dev", "en"): 632, ("dev", "es"): 632, ("test", "en"): 558, ("test", "es"): 558}
     dev_docs = {d for q in xquad.select("dev").queries for d in xquad.doc_qrels[q.qid]}
     assert all(int(d.split("-")[2]) < 24 for d in dev_docs)
+
+
+def test_xquad_single_has_one_language_per_paragraph_and_asks_in_the_other(shared: Path) -> None:
+    single = load_xquad_single(shared)
+    paragraphs = Counter((d.meta["article"], d.meta["paragraph"]) for d in single.documents)
+    assert len(paragraphs) == 240 and set(paragraphs.values()) == {1}  # each paragraph once, in one language
+    assert Counter(d.lang for d in single.documents) == {"en": 120, "es": 120}
+    langs = single.document_langs()
+    assert len(single.queries) == 1190 and single.directions == ("mixed", "en-es", "es-en")
+    for q in single.queries:
+        (relevant,) = single.doc_qrels[q.qid]
+        assert langs[relevant] != q.lang  # every question is cross-language: its only document is in the other
+    refused = single.documents[0].meta["not_translation_of"].split(",")
+    assert len(refused) == 120 and all(langs[x] != single.documents[0].lang for x in refused)
 
 
 def test_xquad_is_parallel(xquad: LabeledSet) -> None:

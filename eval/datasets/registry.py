@@ -1,4 +1,4 @@
-"""Resolve a dataset name (commission, xquad, tatoeba, dated) or a BEIR folder path to a LabeledSet."""
+"""Resolve a dataset name (commission, xquad, xquad-single, tatoeba, dated) or a BEIR folder path to a LabeledSet."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from eval.datasets.dated import load_dated
 from eval.datasets.locate import datasets_dir
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import LabeledSet
-from eval.datasets.xquad import load_xquad
+from eval.datasets.xquad import load_xquad, load_xquad_single
 
-NAMED = ("commission", "xquad", "tatoeba", "dated")
+NAMED = ("commission", "xquad", "xquad-single", "tatoeba", "dated")
 
 
 def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = None) -> LabeledSet:
@@ -20,6 +20,8 @@ def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = 
         return load_commission(corpus)
     if name == "xquad":
         return load_xquad(datasets_dir(datasets))
+    if name == "xquad-single":
+        return load_xquad_single(datasets_dir(datasets))
     if name == "dated":
         return load_dated(corpus)
     if name == "tatoeba":

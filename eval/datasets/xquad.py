@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,4 +108,41 @@ def load_xquad(root: Path) -> LabeledSet:
             answers[f"en-{qe.qid}"] = answers[f"es-{qs.qid}"] = gold
     return LabeledSet(
         name="xquad", documents=documents, queries=queries, level="document", doc_qrels=qrels, answers=answers
+    )
+
+
+def load_xquad_single(root: Path) -> LabeledSet:
+    """Each paragraph indexed in one language only; each question asked in the other one.
+
+    The archive as it first arrives: most communiqués exist in one language, and staff ask in
+    theirs, usually without a language filter. Paragraphs alternate (article + paragraph index
+    even: English only, odd: Spanish only), so both directions have about half; the one indexed
+    version is the only relevant document. `mixed` is the unfiltered search (the page's default);
+    `en-es` / `es-en` filter to the document's language. Same-language questions are xquad's."""
+    full = load_xquad(root)
+    kept = [
+        d
+        for d in full.documents
+        if d.lang == ("en" if (int(d.meta["article"]) + int(d.meta["paragraph"])) % 2 == 0 else "es")
+    ]
+    # no paragraph has its translation here, so automatic pairing could only find wrong twins (a
+    # neighbouring paragraph of the same article aligns at 0.86): every other-language document is refused
+    others = {lang: ",".join(sorted(d.doc_id for d in kept if d.lang != lang)) for lang in ("en", "es")}
+    documents = [replace(d, translation_of=None, meta={**d.meta, "not_translation_of": others[d.lang]}) for d in kept]
+    by_id = {d.doc_id: d for d in documents}
+    queries, qrels = [], {}
+    for q in full.queries:
+        relevant = [d for d in full.doc_qrels[q.qid] if d in by_id]
+        if len(relevant) == 1 and by_id[relevant[0]].lang != q.lang:
+            queries.append(q)
+            qrels[q.qid] = {relevant[0]: 1}
+    return LabeledSet(
+        name="xquad-single",
+        documents=documents,
+        queries=queries,
+        level="document",
+        doc_qrels=qrels,
+        directions=("mixed", "en-es", "es-en"),
+        answers={q.qid: full.answers[q.qid] for q in queries if q.qid in full.answers},
+        notes=["each paragraph indexed in one language only; every question asked in the other language"],
     )
