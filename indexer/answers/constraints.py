@@ -27,7 +27,7 @@ _MONTH_NAMES = (
 )
 _MONTH = {name: n for n, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTH, key=len, reverse=True)) + r")\b")
-# capitalised words that name nothing: question words, articles, "May" the verb is rare in questions
+# capitalised words that name nothing: question and function words; "may" is taken for the verb
 _NOT_NAME_WORDS = (
     "what which who whom whose when where why how is are was were did does do can could will would has have had "
     "should the a an in on at of for to by from and or this that these those its their there it he she they "
