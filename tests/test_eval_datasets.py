@@ -33,9 +33,9 @@ def xquad(shared: Path) -> LabeledSet:
 def test_commission_counts_and_labels() -> None:
     labeled = load_commission()
     assert len(labeled.documents) == 2
-    assert len(labeled.queries) == 164
-    assert Counter(q.lang for q in labeled.queries) == {"en": 86, "es": 78}
-    assert len(labeled.span_labels) == 128  # 36 unanswerable questions carry no labels
+    assert len(labeled.queries) == 196
+    assert Counter(q.lang for q in labeled.queries) == {"en": 102, "es": 94}
+    assert len(labeled.span_labels) == 144  # 52 unanswerable questions carry no labels
     assert labeled.level == "passage"
 
 

@@ -41,7 +41,7 @@ def commission_result(commission: LabeledSet, commission_index: EvalIndex) -> Ev
 def test_every_mode_and_direction_is_scored(commission_result: EvalResult) -> None:
     assert commission_result.modes == list(MODES)
     assert commission_result.directions == list(DIRECTION_NAMES)
-    assert commission_result.n_queries == {"en-en": 68, "en-es": 68, "es-en": 60, "es-es": 60, "mixed": 128}
+    assert commission_result.n_queries == {"en-en": 76, "en-es": 76, "es-en": 68, "es-es": 68, "mixed": 144}
     for per_dir in commission_result.metrics.values():
         for scores in per_dir.values():
             assert set(scores) == {"ndcg@10", "mrr@10", "recall@1", "recall@5", "recall@10", "recall@100"}
@@ -186,7 +186,7 @@ def test_commission_answers_are_scored(commission: LabeledSet, commission_index:
 
     from eval.answers import evaluate_answers, render_answers
 
-    assert len(commission.answers) == 128 and len(commission.unanswerable) == 36
+    assert len(commission.answers) == 144 and len(commission.unanswerable) == 52
     # a slice keeps the test quick: ten answerable and all unanswerable Spanish questions
     spanish = [q.qid for q in commission.queries if q.lang == "es"]
     keep = set(sorted(q for q in spanish if q in commission.answers)[:10])
@@ -194,9 +194,9 @@ def test_commission_answers_are_scored(commission: LabeledSet, commission_index:
     small = replace(commission, queries=[q for q in commission.queries if q.qid in keep])
     rows, records = evaluate_answers(small, commission_index, ["es-es"])
     row = rows["es-es"]
-    assert len(records) == 28 and all(0.0 <= r.confidence <= 1.0 for r in records)
+    assert len(records) == 36 and all(0.0 <= r.confidence <= 1.0 for r in records)
     assert row["ece"] is not None and row["factoid"] <= row["n"]
-    assert row["n"] == 10 and row["unanswerable"] == 18
+    assert row["n"] == 10 and row["unanswerable"] == 26
     assert row["top1_contains_gold"] >= 0.7  # 0.88 on all 60 Spanish questions
     assert row["false_answers"] <= 0.5
     assert row["answered_and_correct"] <= row["answered"] <= 1.0

@@ -21,7 +21,8 @@ from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow  # each test starts `bnc mcp` as its own process (an encoder load each)
 
-WHEN_ENDED = "¿Cuándo terminó el programa de sustitución de la tarjeta de cruce fronterizo?"  # answered with confidence
+# answered (.96): the program named as the communiqué names it (tests.test_web)
+WHEN_ENDED = "¿Cuándo terminó el Programa de Sustitución de la Tarjeta de Cruce Fronterizo?"
 TOOLS = {"search", "ask", "get_document", "list_documents"}
 
 

@@ -31,9 +31,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-WHEN_ENDED = "¿Cuándo terminó el programa de sustitución de la tarjeta de cruce fronterizo?"
+# the program named as the communiqué names it (.96); written in lower case the question scores .90, under the
+# commission threshold (.92 since issue 16's fourth session): these tests are about the answered path
+WHEN_ENDED = "¿Cuándo terminó el Programa de Sustitución de la Tarjeta de Cruce Fronterizo?"
 # "... were issued?" scores .91, under the commission threshold (.93 since issue 16's third session refitted
-# it with 18 near-miss unanswerable questions per half): this wording scores .96 and gets the card
+# it with 18 near-miss unanswerable questions per half): this wording scores .95 and gets the card
 HOW_MANY = "How many border crossing cards have been issued?"
 TIMEOUT_MS = 15_000
 

@@ -77,12 +77,18 @@ def finish(raw: list[Raw]) -> list[np.ndarray]:
     # a question term found in few candidate sentences tells them apart; one found in all tells nothing
     idf = {t: math.log((n + 1) / (sum(t in r.tokens for r in raw) + 0.5)) for t in terms}
     for r in raw:
-        total = sum(idf[t] for t in r.terms) or 1.0
-        r.f["idf_overlap"] = sum(idf[t] for t in r.terms if t in r.tokens) / total
+        # fsum: exactly rounded whatever the set's iteration order (which changes with the string hash seed
+        # from one process to the next); a plain sum differed in the last bit between runs, which reordered
+        # tied ranks and made two identical trainings choose different thresholds
+        total = math.fsum(idf[t] for t in r.terms) or 1.0
+        r.f["idf_overlap"] = math.fsum(idf[t] for t in r.terms if t in r.tokens) / total
         rarest = max(r.terms, key=lambda t: (idf[t], t), default=None)
         r.f["rarest_hit"] = float(rarest is not None and rarest in r.tokens)
         r.f["novel"] = len(r.tokens - r.terms) / max(len(r.tokens), 1)
     best = {name: max(r.f[name] for r in raw) for name in ("cos", "overlap", "idf_overlap", "bigrams")}
+    least = {name: min(r.f[name] for r in raw) for name in ("figure_miss", "name_miss")}
+    everywhere = frozenset().union(*(r.tokens for r in raw))
+    in_passage = {s: frozenset().union(*(r.tokens for r in raw if r.start == s)) for s in {r.start for r in raw}}
     cos_rank = _rank_inv([r.f["cos"] for r in raw])
     # rank inside the passage: most errors pick the wrong sentence of the right passage
     for s in sorted({r.start for r in raw}):
@@ -96,6 +102,9 @@ def finish(raw: list[Raw]) -> list[np.ndarray]:
         for name, top in best.items():
             f[f"{name}_gap"] = f[name] - top
         f["cos_rank_inv"] = cos_rank[j]
+        f["min_figure_miss"], f["min_name_miss"] = least["figure_miss"], least["name_miss"]
+        f["passage_overlap"] = len(r.terms & in_passage[r.start]) / len(r.terms) if r.terms else 0.0
+        f["all_overlap"] = len(r.terms & everywhere) / len(r.terms) if r.terms else 0.0
         prev = raw[j - 1] if r.index > 0 else None
         nxt = raw[j + 1] if r.index + 1 < r.count else None
         for side, other in (("prev", prev), ("next", nxt)):
@@ -155,5 +164,16 @@ def confidence_vector(
         "top_type_miss": f["type_miss"],
         "top_idf_overlap": f["idf_overlap"],
         "top_rarest_hit": f["rarest_hit"],
+        # a qualifier of the question ("in fiscal year 2001", "in Arizona") that the quote does not say
+        "top_figure_miss": f["figure_miss"],
+        "top_name_miss": f["name_miss"],
+        "top_passage_figure_miss": f["passage_figure_miss"],
+        "top_passage_name_miss": f["passage_name_miss"],
+        "min_figure_miss": f["min_figure_miss"],
+        "min_name_miss": f["min_name_miss"],
+        "has_constraints": f["has_constraints"],
+        "top_money_miss": f["money_miss"],
+        "top_passage_overlap": f["passage_overlap"],
+        "all_overlap": f["all_overlap"],
     }
     return np.array([values[name] for name in CONFIDENCE_FEATURES])

@@ -52,6 +52,18 @@ SENTENCE_FEATURES = (
     "next_type_match",
     "cos_rank_in_passage",  # 1 / rank of the cosine among the sentences of its own passage
     "idf_overlap_rank_in_passage",
+    # the question's qualifiers (indexer.answers.constraints): a year, number or month ("in fiscal year 2001"),
+    # a name ("in Arizona"); a near miss quotes the right topic without them
+    "figure_miss",  # a year, number or month of the question is in neither the sentence nor its twin
+    "name_miss",  # share of the question's names in neither
+    "passage_figure_miss",  # the same for the sentence's passage (and its twin passages)
+    "passage_name_miss",
+    "min_figure_miss",  # the least figure_miss over all candidates: no sentence says "2001"
+    "min_name_miss",
+    "has_constraints",  # the question has any qualifier
+    "money_miss",  # the question asks for an amount of money and the sentence states none
+    "passage_overlap",  # share of the question's analyzed terms in the sentence's passage
+    "all_overlap",  # share of the question's analyzed terms in any candidate sentence
 )
 CONFIDENCE_FEATURES = (
     "top_logit",  # the best sentence's scorer logit
@@ -67,6 +79,16 @@ CONFIDENCE_FEATURES = (
     "top_type_miss",  # a factoid question and the best sentence holds no phrase of the asked type
     "top_idf_overlap",  # the best sentence's rarity-weighted share of the question's terms
     "top_rarest_hit",  # the question's rarest term is in the best sentence
+    "top_figure_miss",  # the best sentence's figure_miss, and so on (SENTENCE_FEATURES)
+    "top_name_miss",
+    "top_passage_figure_miss",
+    "top_passage_name_miss",
+    "min_figure_miss",
+    "min_name_miss",
+    "has_constraints",
+    "top_money_miss",
+    "top_passage_overlap",
+    "all_overlap",
 )
 
 
