@@ -291,6 +291,26 @@ def test_server_errors_are_explained_not_blank(page: Any, status: int | None, bo
     expect(alert).not_to_contain_text(message)  # the message follows the interface language
 
 
+def test_below_the_threshold_the_closest_sentence_is_shown_unconfirmed(page: Any, base_url: str) -> None:
+    question = "When did the border crossing card replacement program end?"
+    got = ask_api(base_url, question)
+    # the premise: right sentence, confidence under the answer threshold but above the display floor
+    assert not got["answered"] and got["confidence"] >= 0.5, got["confidence"]
+    assert "Border Crossing Card" in got["best_guess"]["text"]
+    ask(page, question)
+    card = page.locator("#answer")
+    expect(card.locator("h2")).to_have_text("No confident answer")
+    closest = card.locator(".closest")
+    expect(closest.locator("h3")).to_have_text(
+        f"Closest sentence ({round(got['confidence'] * 100)}% likely to hold the answer)"
+    )
+    expect(closest.locator("blockquote, .quote").first).to_contain_text("Border Crossing Card")
+    expect(closest.get_by_role("link", name="Check it in the communiqué")).to_have_attribute(
+        "href", re.compile("passage=")
+    )
+    expect(card.locator(".copy-btn")).to_have_count(0)  # not offered as a citation to paste
+
+
 def test_empty_results_no_answer_and_advanced_settings(page: Any) -> None:
     page.goto("/")
     page.get_by_label("Your question").fill(HOW_MANY)
@@ -308,6 +328,7 @@ def test_empty_results_no_answer_and_advanced_settings(page: Any) -> None:
     page.goto("/?q=what+is+the+weather+on+mars")
     expect(page.locator("#answer h2")).to_have_text("No confident answer")
     expect(page.locator("#answer .copy-btn")).to_have_count(0)
+    expect(page.locator("#answer .closest")).to_have_count(0)  # nothing likely enough to show
 
     page.goto("/")
     page.get_by_label("Your question").fill("border security")

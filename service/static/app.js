@@ -247,11 +247,32 @@ function actions(quote, labelKey) {
   return h("div", { class: "actions" }, ...copyButton(quote, labelKey), h("a", { class: "open-doc", href }, t("openDoc")));
 }
 
+// below the answer threshold, a sentence more likely than not to hold the answer is still shown,
+// marked as unconfirmed: the threshold keeps false answers under 5%, which withholds most right ones too
+const CLOSEST_FLOOR = 0.5;
+
+function closestSentence(ask, hits) {
+  const quote = ask.best_guess;
+  if (!quote || !(ask.confidence >= CLOSEST_FLOOR)) return null;
+  const hit = hits.find((x) => x.passage_id === quote.passage_id);
+  const href = docHref(quote.citation.doc_id, quote.passage_id, quote.char_start, quote.char_end);
+  return h(
+    "div",
+    { class: "closest" },
+    h("h3", {}, t("closestHeading", { n: Math.round(ask.confidence * 100) })),
+    quoteBlock(quote, hit, null),
+    h("p", { class: "citation-label" }, h("cite", {}, quote.citation.label)),
+    h("div", { class: "actions" }, h("a", { class: "open-doc", href }, t("closestOpen"))),
+  );
+}
+
 function answerCard(ask, hits) {
   if (!ask.answered || !ask.answer) {
+    const closest = closestSentence(ask, hits);
     return [
       h("h2", { id: "answer-heading" }, t("noAnswer")),
-      h("p", { class: "no-answer-help" }, t("noAnswerHelp")),
+      h("p", { class: "no-answer-help" }, t(closest ? "noAnswerCloseHelp" : "noAnswerHelp")),
+      closest,
     ];
   }
   const quote = ask.answer;
