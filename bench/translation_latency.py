@@ -36,7 +36,7 @@ from indexer.retrieval.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "bm25_doc_mt", "encode", "ann")
-STAGES += ("ann_doc_mt", "translate_full", "encode_translated", "ann_translated", "fusion", "hits")
+STAGES += ("ann_doc_mt", "translate_full", "encode_translated", "ann_translated", "sentences", "fusion", "hits")
 
 
 def _timed(searcher: Searcher, query: str, filters: SearchFilters) -> tuple[float, dict[str, float]]:
@@ -63,7 +63,9 @@ def main() -> None:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
         # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
-        off = Searcher(snapshot, encoder, replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0))
+        # (and, since session 4, without sentence evidence: python -m bench.sentence_latency measures it alone)
+        bare = replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0)
+        off = Searcher(snapshot, encoder, replace(bare, sentence_dense=0.0, sentence_dense_mixed=0.0))
         on = Searcher(snapshot, encoder, config, translator=translator)
         no_vectors = Searcher(snapshot, encoder, replace(config, doc_mt_dense=0.0), translator=translator)
         # process start-up is paid once per server, not per search: start both directions' pipelines

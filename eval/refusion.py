@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchFilters
 
@@ -28,10 +29,16 @@ FUSION_ONLY = (
     "context_date_boost",
 )
 
+# weights that gate their evidence (at 0 it is not computed) but act inside fusion otherwise: configs
+# that differ only in their size, not in whether they are 0, retrieve the same evidence
+GATES = ("sentence_dense", "sentence_dense_mixed")
+
 
 def retrieval_key(config: FusionConfig) -> FusionConfig:
     """Configs with equal keys retrieve the same evidence (they differ only in how it is fused)."""
-    return replace(config, **{name: getattr(FusionConfig(), name) for name in FUSION_ONLY})
+    fields: dict[str, Any] = {name: getattr(FusionConfig(), name) for name in FUSION_ONLY}
+    fields.update({name: float(bool(getattr(config, name))) for name in GATES})
+    return replace(config, **fields)
 
 
 def record(searcher: Searcher, query: str, lang: str, doc_lang: str | None, k: int) -> Candidates:

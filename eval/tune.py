@@ -32,6 +32,7 @@ CROSS_WEIGHTS = ((0.0, 1.0), (0.05, 0.95), *WEIGHTS)
 RRF_TRANSLATED = (0.0, 0.25, 0.5, 1.0)
 DOC_MT = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)  # weight of the query's BM25 over the passages' translations
 DOC_MT_DENSE = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)  # weight of the query's vector against the translations' vectors
+SENTENCE = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # weight of the candidates' best-sentence similarity
 NORMS = (("minmax", 0.0), ("floor", 0.6), ("floor", 0.7), ("floor", 0.8), ("zscore", 0.0))  # (name, dense floor)
 METHODS = {"hybrid-rrf": "rrf", "hybrid-weighted": "weighted"}
 
@@ -49,7 +50,8 @@ class Candidate:
             return f"rrf k={c.rrf_k} {weights} {tail}"
         norm = c.normalization + (f"({c.dense_floor:g})" if c.normalization == "floor" else "")
         weights = f"w={c.weights[0]:g}/{c.weights[1]:g} cw={c.cross_weights[0]:g}/{c.cross_weights[1]:g}"
-        return f"weighted {weights} tr={c.translated_bm25:g} mt={c.doc_mt_bm25:g} md={c.doc_mt_dense:g} {norm} {tail}"
+        mt = f"mt={c.doc_mt_bm25:g} md={c.doc_mt_dense:g} s={c.sentence_dense:g}/{c.sentence_dense_mixed:g}"
+        return f"weighted {weights} tr={c.translated_bm25:g} {mt} {norm} {tail}"
 
 
 @dataclass
@@ -147,6 +149,23 @@ def doc_mt_dense_stage(best: Sequence[Candidate]) -> list[Candidate]:
     return sorted((c for c in out if c not in best), key=lambda c: c.config.doc_mt_dense)
 
 
+def sentence_stage(best: Sequence[Candidate]) -> list[Candidate]:
+    """The weight of the candidates' best-sentence similarity (a snapshot with a sentence table), per
+    profile around the best weighted setting: the cross-language weight with the translated query's
+    weight and the cross bm25/dense split, the general weight with the general split. Only whether a
+    weight is 0 gates retrieval, so the stage costs at most three retrieval passes."""
+    out = []
+    for cand in best:
+        if cand.mode != "hybrid-weighted":
+            continue
+        c = cand.config
+        for s, t, w in itertools.product(SENTENCE, TRANSLATED, CROSS_WEIGHTS):
+            out.append(Candidate(cand.mode, replace(c, sentence_dense=s, translated_bm25=t, cross_weights=w)))
+        for s, w in itertools.product(SENTENCE, WEIGHTS):
+            out.append(Candidate(cand.mode, replace(c, sentence_dense_mixed=s, weights=w)))
+    return sorted(dict.fromkeys(c for c in out if c not in best), key=lambda c: repr(retrieval_key(c.config)))
+
+
 class Sweep:
     """Evidence per (direction, query) for one retrieval setting at a time; candidates re-fuse it."""
 
@@ -199,7 +218,8 @@ def tune(
     base: FusionConfig | None = None,
 ) -> dict[str, Any]:
     """Three stages: a grid over fusion settings, candidate depth around each method's best, then
-    the translated query's weight and the normalization; `translation_only` runs the last one
+    the translated query's weight and the normalization (then, with the index's translations, their
+    weights, and with a sentence table the sentence weights: `sentence_stage`); `translation_only` runs the last one
     around the current defaults (one retrieval pass instead of nine). `base` (default: FusionConfig())
     is the setting every candidate starts from (`bnc eval --tune --fusion-set ...`)."""
     base = base or FusionConfig()
@@ -237,6 +257,13 @@ def tune(
             stage5 = doc_mt_dense_stage([b.candidate for b in best])
             bar.total += len(stage5)
             for cand in stage5:
+                rows.append(sweep.score(cand))
+                bar.update(1)
+        if ix.snapshot.sentences is not None:
+            best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
+            stage6 = sentence_stage([b.candidate for b in best])
+            bar.total += len(stage6)
+            for cand in stage6:
                 rows.append(sweep.score(cand))
                 bar.update(1)
     rows.sort(key=lambda r: -r.overall)

@@ -117,6 +117,18 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
         ("¿Qué campaña de seguridad fronteriza se lanzó en junio de 1998?", "es", "junio de 1998", False),
         ("¿Qué estudio fue lanzado en 1995?", "es", "1995", False),
         ("¿Qué mecanismos se crearon en 1996?", "es", "1996", False),
+        # session 4: a participle clause set off by commas, and relatives of possession, are context
+        ("What was reported about the treaty, ratified in March 1997, last year?", "en", "March 1997", True),
+        ("¿Qué pasó con el acuerdo, firmado en abril de 1997, un año después?", "es", "abril de 1997", True),
+        ("What did the panel whose creation was approved in 1994 recommend?", "en", "1994", True),
+        ("¿Qué recomendó el comité cuya creación se aprobó en 1994?", "es", "1994", True),
+        # a participle that places the meeting itself, and the main verb of a passive question, are not
+        ("What was decided at the session held in Monterrey in April 1997?", "en", "April 1997", False),
+        ("¿Qué decidieron los cancilleres, reunidos en Monterrey en abril de 1997?", "es", "abril de 1997", False),
+        ("Which ports were the new lanes opened at in 1997?", "en", "1997", False),
+        ("How many visas were reported granted in 1997?", "en", "1997", False),
+        # ... though a participle clause after that verb still is
+        ("What rule was added after the program started in 1994?", "en", "1994", True),
     ],
 )
 def test_a_date_in_a_clause_describing_a_noun_is_read_as_context(

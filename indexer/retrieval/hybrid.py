@@ -9,7 +9,15 @@ from indexer.retrieval import fusion
 if TYPE_CHECKING:
     from indexer.retrieval.stages import Candidates, FusionConfig
 
-__all__ = ["doc_mt_dense_weight", "doc_mt_weight", "fuse", "fuse_lexical", "lent_by_twin", "profile"]
+__all__ = [
+    "doc_mt_dense_weight",
+    "doc_mt_weight",
+    "fuse",
+    "fuse_lexical",
+    "lent_by_twin",
+    "profile",
+    "sentence_weight",
+]
 
 
 def _reliability(candidates: Candidates) -> float:
@@ -22,6 +30,7 @@ def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]
     floors["dense_translated"] = config.dense_floor
     floors["doc_mt"] = config.bm25_floor
     floors["doc_mt_dense"] = config.dense_floor
+    floors["sentence"] = config.dense_floor
     return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
 
 
@@ -38,6 +47,13 @@ def profile(candidates: Candidates, config: FusionConfig) -> tuple[tuple[float, 
 
 def _cross(candidates: Candidates) -> bool:
     return candidates.filters.doc_lang is not None and not lent_by_twin(candidates)
+
+
+def sentence_weight(candidates: Candidates, config: FusionConfig) -> float:
+    """Weight of the candidates' best-sentence similarity: sentence_dense in the cross-language
+    profile, sentence_dense_mixed in the general one (same-language, unfiltered, twin-lent)."""
+    cross = bool(candidates.translated or candidates.doc_mt or candidates.doc_mt_dense) and _cross(candidates)
+    return config.sentence_dense if cross else config.sentence_dense_mixed
 
 
 def doc_mt_weight(candidates: Candidates, config: FusionConfig) -> float:
@@ -84,9 +100,12 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         if candidates.dense_translated:
             weights["dense_translated"] = config.translated_dense
             scores["dense_translated"] = candidates.dense_translated
-        if not translated and not candidates.doc_mt and not candidates.doc_mt_dense:
+        sentence_w = sentence_weight(candidates, config) if candidates.sentence else 0.0
+        if not translated and not candidates.doc_mt and not candidates.doc_mt_dense and not sentence_w:
             return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
         base = sum(weights.values())
+        if sentence_w:
+            weights["sentence"], scores["sentence"] = sentence_w, candidates.sentence
         if translated:
             weights["translated"] = translated_w * reliability
             scores["translated"] = translated
@@ -96,7 +115,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
             weights["doc_mt_dense"] = doc_mt_dense_weight(candidates, config)
             scores["doc_mt_dense"] = candidates.doc_mt_dense
         fused = fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
-        # scaled back to the weights' sum without translation: scores keep their range
+        # scaled back to the weights' sum without translation or sentence evidence: scores keep their range
         scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
         return {r: v * scale for r, v in fused.items()}
     rankings = {

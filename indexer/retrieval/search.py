@@ -18,9 +18,10 @@ from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
-from indexer.retrieval.hybrid import fuse, fuse_lexical
+from indexer.retrieval.hybrid import fuse, fuse_lexical, sentence_weight
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
+from indexer.retrieval.sentence_evidence import best_sentence
 from indexer.retrieval.stages import (
     FUSIONS,
     MODES,
@@ -203,6 +204,9 @@ class Searcher:
                 if r not in out.dense
             ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
+            if snapshot.sentences is not None and sentence_weight(out, self.config):
+                out.sentence = best_sentence(snapshot.sentences, qvec, [*out.dense, *out.extra])
+                laps.lap("sentences")
         return out
 
     def rank(

@@ -39,6 +39,12 @@ class FusionConfig:
     passages' translations' vectors (doc_mt_dense): weight 1.0 and the translated query at 0.7, the best
     interior 3x3x3-smoothed point of the doc_mt_dense stage (eval/results/xlang4/tune-dev): en-es 0.984,
     es-en 0.980 (0.977/0.977 without; grid means over translated weight x split: 0.970 at 0, 0.979 at 1.0).
+    Session 4, each candidate's best sentence similarity (sentence_dense, sentence_dense_mixed), the tuner's
+    sentence stage around those defaults on XQuAD dev without links, the best interior 3x3x3-smoothed point
+    per profile: cross-language weight 2.0 with bm25/dense 0.3/0.7 (en-es 0.985, es-en 0.983; 0.984/0.980
+    before; grid means over translated weight x split 0.979 at 0, 0.982 at 2.0), general weight 1.0 with
+    bm25/dense 0.4/0.6 (en-en 0.992, es-es 0.990, mixed 0.991; 0.990/0.987/0.989 before; grid means over the
+    split 0.985 at 0, 0.989 at 1.0). At 0.3/0.7 the general split was the best without sentence evidence.
     Without a language filter (or with twins lending same-language evidence) the translated query
     only costs: XQuAD dev mixed 0.989 at weight 0, 0.987 at 0.1 (commission, linked: es-en 0.967 at 0,
     0.958 at 0.1), so it is off there (translated_bm25_mixed = 0).
@@ -46,7 +52,7 @@ class FusionConfig:
 
     rrf_k: int = 30
     rrf_weights: tuple[float, float] = (0.5, 1.0)  # (bm25, dense)
-    weights: tuple[float, float] = (0.3, 0.7)  # (bm25, dense) for the weighted combination
+    weights: tuple[float, float] = (0.4, 0.6)  # (bm25, dense) for the weighted combination (0.3/0.7 before session 4)
     cross_lang_bm25: float = 0.3  # lexical evidence on a passage in the other language counts less
     min_depth: int = 100
     depth_factor: int = 10
@@ -74,7 +80,7 @@ class FusionConfig:
     dense_floor: float = 0.6
     # a cross-language search with a translated query has its own weighted-fusion profile: the
     # original query's BM25 matches little in the other language, the translation's a lot more
-    cross_weights: tuple[float, float] = (0.05, 0.95)  # (bm25, dense)
+    cross_weights: tuple[float, float] = (0.3, 0.7)  # (bm25, dense); 0.05/0.95 before session 4
     cross_normalization: str = "zscore"
     # dense evidence from the query's full translation, truly cross-language searches only
     # (indexer.retrieval.crosslang): "full" encodes the translation as a second dense query,
@@ -96,6 +102,11 @@ class FusionConfig:
     doc_mt_dense: float = 1.0
     doc_mt_dense_mixed: float = 0.0
     rrf_doc_mt_dense: float = 0.0
+    # each candidate's best sentence similarity to the query's vector (indexer.retrieval.sentence_evidence:
+    # the snapshot's sentence table, no encoding), fused at sentence_dense in a truly cross-language
+    # search and sentence_dense_mixed elsewhere (same-language, unfiltered); at 0 it is not computed
+    sentence_dense: float = 2.0
+    sentence_dense_mixed: float = 1.0
     # a date or meeting named in the question (indexer.retrieval.when) multiplies the fused score
     # of that date's or meeting's documents by 1 + date_boost: a preference, never a filter
     # (eval/dated, 21 questions, query language detected: the asked communiqué first for 19 at 1.0,
@@ -172,6 +183,7 @@ class Candidates:
     dense_translated: dict[int, float] = field(default_factory=dict)  # dense retrieval of the full translation
     doc_mt: dict[int, float] = field(default_factory=dict)  # BM25 of the query over passages' translations
     doc_mt_dense: dict[int, float] = field(default_factory=dict)  # the query's vector against theirs
+    sentence: dict[int, float] = field(default_factory=dict)  # best sentence similarity of every candidate
     translation: Translation | None = None
     understood: Understood | None = None
     preferred: frozenset[str] = frozenset()  # documents of the understood date or meeting

@@ -6,7 +6,12 @@ A date after "since", "desde", "before", "after" is a range the question is abou
 meeting it asks for, and is ignored. A date inside a clause that describes a noun ("the campaign
 launched in June 1998", "the study that began in 1995", "el programa que comenzó en 1998", "los
 mecanismos creados en 1996") dates that earlier event, not the answer: it is read as context
-(`Understood.context`), and a later date in the question that is not context is preferred to it."""
+(`Understood.context`), and a later date in the question that is not context is preferred to it.
+So is a participle clause set off by a comma ("the memorandum, signed in May 1996, ..."), and a
+relative of possession ("the study whose launch was agreed in 1995", "cuyo lanzamiento se acordó en").
+Two readings are not context: a participle that places the meeting itself ("the meeting held in
+Zacatecas in 1995", "las delegaciones, reunidas en ... en 1996"), and the main verb of a passive
+question ("Which cities were the mechanisms created for in 1996?", "Where were ... extended in ...?")."""
 
 from __future__ import annotations
 
@@ -44,10 +49,24 @@ _PARTICIPLE_ES = r"(?:[a-záéíóúñ]+(?:ado|ada|ados|adas|ido|ida|idos|idas|�
 _CLAUSE_TAIL = (
     r"(?:\s+[^\W\d][\w'’.-]*){0,4}?\s+(?:in|on|of|during|en|de|durante|el|la)\s+(?:(?:the|el|la|de|del)\s+)*$"
 )
-_CONTEXT = re.compile(
-    rf"(?:\b(?:that|which|who|whom|que|cual|cuales|quien|quienes)\s+(?:(?:se|lo|la|le|was|were|had|has|have)\s+)*[\w'’]+"
-    rf"|\b(?!{_AUX_EN}\b|{_AUX_ES}\b)[\w'’-]+\s+(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES}))"
-    rf"{_CLAUSE_TAIL}",
+# a participle that places the meeting itself dates what is asked, not an earlier event
+_MEETING_PARTICIPLE = (
+    r"(?:held|met|convened|gathered|meeting|reunid[oa]s?|celebrad[oa]s?|congregad[oa]s?|convocad[oa]s?)\b"
+)
+_RELATIVE = r"(?:that|which|who|whom|whose|que|cual|cuales|quien|quienes|cuy[oa]s?)"
+_RELATIVE_CLAUSE = rf"\b{_RELATIVE}\s+(?:(?:se|lo|la|le|was|were|had|has|have)\s+)*[\w'’]+"
+_PARTICIPLE = rf"(?!{_MEETING_PARTICIPLE})(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES})"
+_NOUN_PARTICIPLE = rf"\b(?!{_AUX_EN}\b|{_AUX_ES}\b)[\w'’-]+\s+{_PARTICIPLE}"
+_CONTEXT = re.compile(rf"(?:{_RELATIVE_CLAUSE}|{_NOUN_PARTICIPLE}){_CLAUSE_TAIL}", re.IGNORECASE)
+_RELATIVE_CONTEXT = re.compile(rf"{_RELATIVE_CLAUSE}{_CLAUSE_TAIL}", re.IGNORECASE)
+# after a comma, a clause that opens with a participle: "the memorandum, signed in May 1996"
+_APPOSITIVE = re.compile(rf"^\s*{_PARTICIPLE}{_CLAUSE_TAIL}", re.IGNORECASE)
+# a passive question: an adverbial question word (or "which/what" and a noun) and a form of "be" before
+# its subject, so the participle after the subject is the question's own verb ("Where were the
+# mechanisms extended in 1998?"), not a clause describing the subject
+_PASSIVE_QUESTION = re.compile(
+    r"^(?:where|when|why|how(?:\s+(?:many|much|often|long))?|which|what)(?:\s+[\w'’-]+){0,3}?"
+    r"\s+(?:was|were|is|are|will\s+be|has\s+been|have\s+been|had\s+been)\s",
     re.IGNORECASE,
 )
 _QUESTION_WORD = re.compile(r"^(?:which|what|who|whom|whose|qu[eé]|cu[aá]l(?:es)?|qui[eé]n(?:es)?)\b", re.I)
@@ -125,9 +144,23 @@ def is_context(before: str) -> bool:
     Only the current clause counts: text before the last comma or question opener is not looked at."""
     clauses = re.split(r"[,;:]", before)
     clause = clauses[-1].lstrip(" ¿¡")
+    if len(clauses) > 1 and _APPOSITIVE.search(clause):
+        return True
     if len(clauses) == 1:  # the question's own first word ("Which", "¿Qué") is not a relative pronoun
+        passive = _PASSIVE_QUESTION.search(clause)
+        if passive:
+            return _passive_context(clause[passive.end() :])
         clause = _QUESTION_WORD.sub("", clause)
     return bool(_CONTEXT.search(clause))
+
+
+def _passive_context(rest: str) -> bool:
+    """After "Where were", "Which cities were": the first participle is the question's own verb; only
+    a relative clause, or a participle clause after that verb, makes the date context."""
+    if _RELATIVE_CONTEXT.search(rest):
+        return True
+    verb = re.search(rf"\b(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES})\b", rest, re.IGNORECASE)
+    return verb is not None and bool(_CONTEXT.search(rest[verb.end() :]))
 
 
 def matches(understood: Understood, date: str | None, meeting_number: str | None) -> bool:
