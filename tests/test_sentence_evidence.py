@@ -62,7 +62,8 @@ def test_only_whether_its_weight_is_0_needs_another_retrieval() -> None:
     base = OFF
     assert retrieval_key(replace(base, sentence_dense=0.3)) == retrieval_key(replace(base, sentence_dense=2.0))
     assert retrieval_key(replace(base, sentence_dense=0.3)) != retrieval_key(base)
-    assert retrieval_key(FusionConfig()) == retrieval_key(replace(FusionConfig(), sentence_dense_mixed=0.2))
+    on = replace(FusionConfig(), sentence_dense_mixed=1.0)
+    assert retrieval_key(on) == retrieval_key(replace(on, sentence_dense_mixed=0.2))
     stage = sentence_stage([Candidate("hybrid-weighted", base), Candidate("hybrid-rrf", base)])
     assert stage and all(c.mode == "hybrid-weighted" for c in stage)
     keys = [retrieval_key(c.config) for c in stage]
