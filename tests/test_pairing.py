@@ -11,7 +11,8 @@ import pytest
 from indexer.encoders import Encoder
 from indexer.index.align import align_pair
 from indexer.index.build import build_index
-from indexer.index.pairing import PAIR_THRESHOLD, detect_links
+from indexer.index.pair_text import numbers, texts_agree
+from indexer.index.pairing import PAIR_THRESHOLD, RULES, alignment_quality, detect_links
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.splitter import split_document
 from indexer.types import Document, Passage
@@ -127,3 +128,69 @@ def test_links_of_unchanged_documents_are_reused_and_match_a_full_detection(
     pair = link_rows([en, es], *rows_for([en, es]))
     again = link_rows(everything, passages, vectors, reuse=Reuse(pair, {other.doc_id}))
     assert again == full and all(x is y for x, y in zip(again, pair, strict=True))
+
+
+def _one_paragraph_documents(docs_by_id: dict[str, Document], encoder: Encoder, shift: int) -> list[Document]:
+    """Odd English paragraphs 1-15 of the 2002 migration communiqué as one-paragraph documents, each with
+    the Spanish paragraph aligned to its `shift`-th neighbour (0: its own translation), all of one date."""
+    en, es = _paras(docs_by_id[EN_DOC]), _paras(docs_by_id[ES_DOC])
+    twin = {ia[0]: ib[0] for ia, ib in align_pair(encoder.encode_passages(en), encoder.encode_passages(es))}
+    out = []
+    for i in range(1, 16, 2):
+        if i in twin and i + shift in twin:
+            out.append(Document(f"note-{i:02d}-en", "en", "", en[i], date="2002-11-26"))
+            out.append(Document(f"nota-{i:02d}-es", "es", "", es[twin[i + shift]], date="2002-11-26"))
+    return out
+
+
+def test_a_one_paragraph_note_is_not_paired_with_its_neighbours_translation(
+    docs_by_id: dict[str, Document], encoder: Encoder
+) -> None:
+    """Same subject, same day, no translation present: neighbours score like twins on vectors alone."""
+    docs = _one_paragraph_documents(docs_by_id, encoder, shift=1)
+    passages, vectors = _vectors(docs, encoder)
+    rows = {d.doc_id: [i for i, p in enumerate(passages) if p.doc_id == d.doc_id] for d in docs}
+    near = [
+        alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]])[0]
+        for a, b in zip(docs[::2], docs[1::2], strict=True)
+    ]
+    assert sum(s >= PAIR_THRESHOLD for s in near) >= 3  # what used to be linked
+    assert detect_links(docs, passages, vectors, set()) == []
+
+
+def test_one_paragraph_translations_are_still_paired(docs_by_id: dict[str, Document], encoder: Encoder) -> None:
+    docs = _one_paragraph_documents(docs_by_id, encoder, shift=0)
+    passages, vectors = _vectors(docs, encoder)
+    links = {(x.a, x.b) for x in detect_links(docs, passages, vectors, set())}
+    pairs = {(a.doc_id, b.doc_id) for a, b in zip(docs[::2], docs[1::2], strict=True)}
+    assert len(pairs) >= 6 and len(links & pairs) >= len(pairs) - 1 and links <= pairs
+
+
+def test_aligned_texts_agree_on_their_numbers_and_length() -> None:
+    en = "In 2001 the two governments trained 1,500 agents and opened 3.5 km of new crossings."
+    es = "En 2001 ambos gobiernos capacitaron a 1.500 agentes y abrieron 3,5 km de nuevos cruces fronterizos."
+    assert numbers(en) == numbers(es) == {"2001": 1, "1500": 1, "3": 1, "5": 1}
+    assert texts_agree([en], [es], 0.8)
+    other = es.replace("2001", "2004").replace("1.500", "900").replace("3,5", "7")
+    assert not texts_agree([en], [other], 0.95)  # numbers differ
+    assert not texts_agree([en], [es + " " + es], 0.95)  # twice as long
+    words = "Both delegations reviewed the programme."
+    assert texts_agree([words], ["Ambas delegaciones revisaron el programa."], 0.9)
+    # no numbers: the similarity decides
+    assert not texts_agree([words], ["Ambas delegaciones revisaron el programa."], 0.84)
+
+
+def test_a_link_found_under_older_rules_is_checked_again_by_an_incremental_build(
+    docs_by_id: dict[str, Document], encoder: Encoder
+) -> None:
+    from indexer.index.pairing import Reuse, link_rows
+
+    docs = _one_paragraph_documents(docs_by_id, encoder, shift=1)
+    passages, vectors = _vectors(docs, encoder)
+    a, b = docs[0].doc_id, docs[1].doc_id
+    pa, pb = (next(p.passage_id for p in passages if p.doc_id == x) for x in (a, b))
+    # what a build before the text check wrote: a neighbour's translation linked, no "rules"
+    older = [{"a": pa, "b": pb, "sim": 0.86, "link": [a, b, 0.86]}]
+    assert link_rows(docs, passages, vectors, reuse=Reuse(older, set())) == []
+    current = [{**older[0], "rules": RULES}]  # the same row under the current rules is trusted as found
+    assert link_rows(docs, passages, vectors, reuse=Reuse(current, set())) == current

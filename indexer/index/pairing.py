@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from indexer.index.align import MIN_SIM, align_pair
+from indexer.index.pair_text import texts_agree
 from indexer.types import Document, Passage
 
 PAIR_THRESHOLD = 0.5  # alignment quality. XQuAD articles (eval.pairing): twins >= 0.82, twins with half of
@@ -25,7 +26,9 @@ PAIR_THRESHOLD = 0.5  # alignment quality. XQuAD articles (eval.pairing): twins 
 MAX_LENGTH_RATIO = 3  # a document over three times longer (in passages) than the other is not its translation
 NEAREST = 3  # candidates by similarity of mean passage vectors
 MIN_DOC_SIM = 0.8  # mean-vector similarity under which two documents are not candidates (XQuAD twins: >= 0.92)
+SHORT_PASSAGES = 3  # a shorter side of at most this many passages has its beads' texts checked (pair_text)
 SAME_DATE_POOL = 8  # same-date documents all tried when there are at most this many
+RULES = 2  # the detection rules a link row was found under (2: short documents' texts checked, pair_text)
 MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
 # with its metadata, or a synthetic benchmark corpus, has its links or needs none)
 
@@ -38,12 +41,20 @@ class Link:
     beads: list[tuple[list[int], list[int]]]
 
 
-def alignment_quality(a: np.ndarray, b: np.ndarray) -> tuple[float, list[tuple[list[int], list[int]]]]:
+def alignment_quality(
+    a: np.ndarray,
+    b: np.ndarray,
+    texts: tuple[Sequence[str], Sequence[str]] | None = None,
+) -> tuple[float, list[tuple[list[int], list[int]]]]:
     """How much of the shorter document found its counterpart (similarity-weighted), and the kept beads.
 
     Normalized by the shorter side, so that a partial translation (3 paragraphs of 6) still scores
     as what it is; documents more than MAX_LENGTH_RATIO apart in passages score 0 (a quote is
-    not a translation)."""
+    not a translation). With `texts` (both documents' passage texts) and a shorter side of at
+    most SHORT_PASSAGES, the texts must also agree as a translation's do (indexer.index.pair_text),
+    or the score is 0: there one or two beads are the whole score, and a same-subject neighbour's
+    similarity passes for a translation's. A side of at most SHORT_PASSAGES is compared whole,
+    a longer one (the other is a partial translation) from its first to its last aligned passage."""
     short, long_ = sorted((len(a), len(b)))
     if not short or long_ > MAX_LENGTH_RATIO * short:
         return 0.0, []
@@ -56,7 +67,16 @@ def alignment_quality(a: np.ndarray, b: np.ndarray) -> tuple[float, list[tuple[l
             # the shorter document's side of the bead: a 1-2 bead covers one passage of a
             # one-passage document, not three (which used to score a wrong pair 1.0)
             covered += len(ia if len(a) <= len(b) else ib) * sim
-    return min(1.0, covered / short), kept
+    score = min(1.0, covered / short)
+    if texts is not None and kept and short <= SHORT_PASSAGES:
+        spans = [_span(side, [i for bead in kept for i in bead[k]]) for k, side in enumerate(texts)]
+        if not texts_agree(spans[0], spans[1], score):
+            return 0.0, []
+    return score, kept
+
+
+def _span(texts: Sequence[str], aligned: list[int]) -> Sequence[str]:
+    return texts if len(texts) <= SHORT_PASSAGES else texts[min(aligned) : max(aligned) + 1]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -123,7 +143,8 @@ def detect_links(
             if kept is not None:
                 scored.append(Link(a.doc_id, b.doc_id, kept, []))
             continue
-        score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]])
+        texts = ([passages[r].text for r in rows[a.doc_id]], [passages[r].text for r in rows[b.doc_id]])
+        score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]], texts)
         if score >= PAIR_THRESHOLD:
             scored.append(Link(a.doc_id, b.doc_id, round(score, 4), beads))
     taken: set[str] = set()
@@ -170,7 +191,11 @@ def link_rows(
     else:
         old_rows, previous = _previous_links(reuse.rows)
         partner = {x: y for pair in previous for x, y in (tuple(pair), tuple(pair)[::-1])}
-        touched = set(reuse.touched)
+        # a link found under older rules (rows without this RULES) is checked again: a short
+        # document's neighbour found before the text check would otherwise stay its twin
+        touched = set(reuse.touched) | {
+            str(x) for r in reuse.rows if "link" in r and r.get("rules") != RULES for x in r["link"][:2]
+        }
         while True:
             links = detect_links(documents, passages, vectors, linked, touched, previous)
             now = {x: y for link in links for x, y in ((link.a, link.b), (link.b, link.a))}
@@ -191,7 +216,8 @@ def link_rows(
                     sim = float(vectors[ra[x]] @ vectors[rb[y]])
                     if sim >= MIN_SIM:
                         pa, pb = passages[ra[x]].passage_id, passages[rb[y]].passage_id
-                        out.append({"a": pa, "b": pb, "sim": round(sim, 4), "link": [link.a, link.b, link.score]})
+                        link_ = [link.a, link.b, link.score]
+                        out.append({"a": pa, "b": pb, "sim": round(sim, 4), "link": link_, "rules": RULES})
     return out
 
 

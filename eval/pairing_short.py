@@ -1,0 +1,115 @@
+"""Translation pairing on short documents: XQuAD paragraphs as documents of one, two or three paragraphs.
+
+Each article's paragraphs are cut into consecutive chunks of n (1, 2, 3); a chunk is one
+document per language. Scenarios: `twins` (both versions of every chunk: recall), `no_twins`
+(each chunk in one language only, alternating as in eval xquad-single: every link is wrong),
+`half` (English all, Spanish of even chunks only). Dates withheld (`undated`: candidates by
+mean-vector similarity), or every document of an article dated the same day (`same_day`: a
+meeting's notes, the same-date pool is tried whole). Split by article, kept: dev = articles
+0-23 (choices made there), test = 24-47 (reported). Run by `python -m eval.pairing`."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.datasets.xquad import read_squad
+from indexer.index.pairing import detect_links
+from indexer.ingest.splitter import split_document
+from indexer.types import Document, Passage
+
+SPLITS = {"dev": range(0, 24), "test": range(24, 48)}
+SIZES = (1, 2, 3)
+
+Encode = Callable[[list[str]], np.ndarray]
+
+
+def chunk_documents(root: Path, n: int) -> list[Document]:
+    """Both languages' documents of n consecutive paragraphs, id xquad-<lang>-<article>-c<n>-<chunk>."""
+    docs = []
+    for lang in ("en", "es"):
+        articles: dict[int, list[str]] = {}
+        for para in read_squad(root / "xquad" / f"xquad.{lang}.json"):
+            articles.setdefault(para.article, []).append(para.context)
+        for article, paragraphs in sorted(articles.items()):
+            for k in range(0, len(paragraphs), n):
+                body = "\n\n".join(paragraphs[k : k + n])
+                sha = hashlib.sha256(body.encode()).hexdigest()
+                meta = {"article": str(article), "chunk": str(k // n)}
+                doc_id = f"xquad-{lang}-{article:02d}-c{n}-{k // n:02d}"
+                docs.append(Document(doc_id, lang, "", body, sha256=sha, meta=meta))
+    return docs
+
+
+def _scenario(docs: list[Document], name: str) -> list[Document]:
+    if name == "twins":
+        return docs
+    if name == "no_twins":  # article + chunk even: English only, odd: Spanish only
+        parity = {d.doc_id: (int(d.meta["article"]) + int(d.meta["chunk"])) % 2 for d in docs}
+        return [d for d in docs if (d.lang == "en") == (parity[d.doc_id] == 0)]
+    return [d for d in docs if d.lang == "en" or int(d.meta["chunk"]) % 2 == 0]  # half
+
+
+def _dated(docs: list[Document], dates: str) -> list[Document]:
+    if dates == "undated":
+        return docs
+    day = {d.doc_id: int(d.meta["article"]) for d in docs}  # one meeting day per article
+    return [replace(d, date=f"2020-{1 + day[d.doc_id] // 28:02d}-{1 + day[d.doc_id] % 28:02d}") for d in docs]
+
+
+def run_one(docs: list[Document], passages: list[Passage], vectors: np.ndarray) -> dict[str, Any]:
+    keep = {d.doc_id for d in docs}
+    rows = [i for i, p in enumerate(passages) if p.doc_id in keep]
+    t = time.perf_counter()
+    links = detect_links(docs, [passages[i] for i in rows], vectors[rows], set())
+    seconds = time.perf_counter() - t
+    truth = {d.doc_id for d in docs if d.lang == "en" and d.doc_id.replace("-en-", "-es-") in keep}
+    correct = [x for x in links if x.a.replace("-en-", "-es-") == x.b]
+    wrong = [(x.a, x.b, x.score) for x in links if x.a.replace("-en-", "-es-") != x.b]
+    return {
+        "documents": len(docs),
+        "true_pairs": len(truth),
+        "links": len(links),
+        "correct": len(correct),
+        "wrong": len(wrong),
+        "precision": round(len(correct) / len(links), 4) if links else 1.0,
+        "recall": round(len(correct) / len(truth), 4) if truth else 1.0,
+        "wrong_examples": wrong[:3],
+        "seconds": round(seconds, 2),
+    }
+
+
+def measure_short(root: Path, encode: Encode, splits: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
+    """{split: {n: {scenario/dates: result}}} over every size, scenario and date variant."""
+    out: dict[str, Any] = {}
+    for n in SIZES:
+        docs = chunk_documents(root, n)
+        passages = [p for d in docs for p in split_document(d)]
+        vectors = encode([p.text for p in passages])
+        for split in splits:
+            articles = SPLITS[split]
+            part = [d for d in docs if int(d.meta["article"]) in articles]
+            for scenario in ("twins", "no_twins", "half"):
+                for dates in ("undated", "same_day"):
+                    result = run_one(_dated(_scenario(part, scenario), dates), passages, vectors)
+                    out.setdefault(split, {}).setdefault(f"{n}-paragraph", {})[f"{scenario}/{dates}"] = result
+    return out
+
+
+def table(report: dict[str, Any]) -> str:
+    """Markdown: one row per split, size and scenario."""
+    lines = ["| split | size | scenario | docs | true | links | wrong | precision | recall | s |", "|" + "---|" * 10]
+    for split, sizes in report.items():
+        for size, scenarios in sizes.items():
+            for name, r in scenarios.items():
+                lines.append(
+                    f"| {split} | {size} | {name} | {r['documents']} | {r['true_pairs']} | {r['links']} | {r['wrong']} "
+                    f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['seconds']} |"
+                )
+    return "\n".join(lines)
