@@ -10,7 +10,8 @@ translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of t
 p50/p95 per search (paired per query), what the translations' vectors alone add (on against on with
 doc_mt_dense=0), and the per-stage laps (indexer.retrieval.laps).
 
-Usage: python -m bench.translation_latency [--n 200] [--fusion-set bm25_translation=full ...]
+Usage: python -m bench.translation_latency [--n 200] [--unfiltered] [--fusion-set bm25_translation=full ...]
+(--unfiltered: no language filter, where the *_mixed weights apply instead of the cross-language ones)
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def main() -> None:
     parser.add_argument(
         "--fusion-set", action="append", default=[], metavar="KEY=VALUE", help="a FusionConfig field of the 'on' run"
     )
+    parser.add_argument(
+        "--unfiltered",
+        action="store_true",
+        help="search without a language filter (the page's default), as the *_mixed weights apply there",
+    )
     args = parser.parse_args()
     config = fusion_config(args.fusion_set)
     queries = query_set(args.n)
@@ -75,7 +81,7 @@ def main() -> None:
         cases = []
         for q in queries:
             lang = off.detect(q).lang
-            filters = SearchFilters(doc_lang=other_lang(lang))
+            filters = SearchFilters() if args.unfiltered else SearchFilters(doc_lang=other_lang(lang))
             off.search(q, k=10, filters=filters)  # encodes the query once (shared vector LRU)
             cases.append((q, filters))
         # interleaved per search (off, on with the cache cleared, on again): the machine's noise

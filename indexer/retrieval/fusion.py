@@ -100,6 +100,20 @@ def weighted(
     return fused
 
 
+def on_scale_of(reference: Mapping[int, float]) -> Normalize:
+    """Min-max with the range of another list of the same kind of score (cosines to the same query):
+    a list of a few items, however weak, no longer maps its best to 1.0. Clipped to [0, 1]."""
+    lo = min(reference.values(), default=0.0)
+    hi = max(reference.values(), default=0.0)
+
+    def norm(scores: Mapping[int, float]) -> dict[int, float]:
+        if hi - lo < 1e-12:
+            return minmax(scores)
+        return {i: min(1.0, max(0.0, (s - lo) / (hi - lo))) for i, s in scores.items()}
+
+    return norm
+
+
 def top(fused: Mapping[int, float], k: int) -> list[tuple[int, float]]:
     """Highest first; ties broken by item id so results are deterministic."""
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]

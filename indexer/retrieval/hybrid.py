@@ -114,7 +114,14 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         if candidates.doc_mt_dense:
             weights["doc_mt_dense"] = doc_mt_dense_weight(candidates, config)
             scores["doc_mt_dense"] = candidates.doc_mt_dense
-        fused = fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
+        normalizers = _normalizers(config, norm)
+        if candidates.doc_mt_dense and not _cross(candidates) and norm == "minmax":
+            # outside a truly cross-language search the list holds only the other language's rows: on its
+            # own min-max its best, however weak, got full weight (a two-document archive ranked an
+            # unrelated English note first for "tratado de aguas"); on the dense list's scale it weighs what
+            # its similarity is worth
+            normalizers["doc_mt_dense"] = fusion.on_scale_of(scores["dense"])
+        fused = fusion.weighted(scores, weights, item_weights, normalizers)
         # scaled back to the weights' sum without translation or sentence evidence: scores keep their range
         scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
         return {r: v * scale for r, v in fused.items()}
