@@ -100,7 +100,7 @@ class FusionConfig:
     # no encoding at query time, one more ANN search), fused at doc_mt_dense in a truly cross-language
     # search and doc_mt_dense_mixed elsewhere; at 0 it is not retrieved there. RRF: rrf_doc_mt_dense
     doc_mt_dense: float = 1.0
-    # on outside truly cross-language searches (unfiltered, or a twin lends the evidence) since session 4,
+    # on in unfiltered searches since session 4 (not in filtered ones whose evidence a twin lends: they have it),
     # with doc_mt_bm25_mixed 0.1 and translated_bm25_mixed 0.3, its list min-max scaled on the dense list's
     # range (indexer.retrieval.hybrid.fuse): an unfiltered search for a communiqué that exists only in the
     # other language (eval xquad-single, dev) was nDCG@10 .498 (dense alone .656: the query's own language
