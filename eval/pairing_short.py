@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.datasets.xquad import read_squad
+from eval.datasets.xquad import paragraphs_by_article
 from indexer.index.pairing import detect_links
 from indexer.ingest.splitter import split_document
 from indexer.types import Document, Passage
@@ -34,10 +34,7 @@ def chunk_documents(root: Path, n: int) -> list[Document]:
     """Both languages' documents of n consecutive paragraphs, id xquad-<lang>-<article>-c<n>-<chunk>."""
     docs = []
     for lang in ("en", "es"):
-        articles: dict[int, list[str]] = {}
-        for para in read_squad(root / "xquad" / f"xquad.{lang}.json"):
-            articles.setdefault(para.article, []).append(para.context)
-        for article, paragraphs in sorted(articles.items()):
+        for article, paragraphs in sorted(paragraphs_by_article(root, lang).items()):
             for k in range(0, len(paragraphs), n):
                 body = "\n\n".join(paragraphs[k : k + n])
                 sha = hashlib.sha256(body.encode()).hexdigest()

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from indexer.encoders import Encoder
 from service.app import create_app
 from service.config import Settings
-from tests.helpers import built_copy
+from tests.helpers import built_copy, live_server
 from tests.test_web import CHROMIUM, browser, expect, new_page  # noqa: F401
 
 pytestmark = [
@@ -60,22 +56,8 @@ def _docx(paragraphs: list[str]) -> bytes:
 def admin_url(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, encoder: Encoder) -> Iterator[str]:
     """Its own corpus and index (uploads change them), admin routes on with one key."""
     corpus, index = built_copy(tmp_path_factory.mktemp("admin-page"), index_dir, encoder)
-    app = create_app(Settings(index=index, corpus=corpus, api_keys=KEY), encoder=encoder)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(create_app(Settings(index=index, corpus=corpus, api_keys=KEY), encoder=encoder)) as url:
+        yield url
 
 
 def _files(page: Any, *files: tuple[str, bytes, str]) -> None:

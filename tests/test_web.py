@@ -5,21 +5,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from indexer.encoders import Encoder
 from service.app import create_app
 from service.config import Settings
 from tests.conftest import CORPUS, EN_DOC, ES_DOC
+from tests.helpers import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,25 +53,9 @@ expect = playwright_sync.expect
 @pytest.fixture(scope="module")
 def base_url(index_dir: Path, encoder: Encoder) -> Iterator[str]:
     """The real app on a free 127.0.0.1 port, served by uvicorn in a background thread."""
-    app = create_app(Settings(index=index_dir, corpus=CORPUS), encoder=encoder)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    ask_api(url, HOW_MANY)  # warm the answerer so the first browser test does not pay for it
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(create_app(Settings(index=index_dir, corpus=CORPUS), encoder=encoder)) as url:
+        ask_api(url, HOW_MANY)  # warm the answerer so the first browser test does not pay for it
+        yield url
 
 
 def ask_api(base: str, q: str) -> dict[str, Any]:

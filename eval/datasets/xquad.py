@@ -62,6 +62,14 @@ def read_squad(path: Path) -> list[Paragraph]:
     return out
 
 
+def paragraphs_by_article(root: Path, lang: str) -> dict[int, list[str]]:
+    """Each XQuAD article's paragraph texts in one language, in order (article number -> paragraphs)."""
+    articles: dict[int, list[str]] = {}
+    for para in read_squad(root / "xquad" / f"xquad.{lang}.json"):
+        articles.setdefault(para.article, []).append(para.context)
+    return articles
+
+
 def doc_id(lang: str, para: Paragraph) -> str:
     return f"xquad-{lang}-{para.article:02d}-{para.index:02d}"
 
