@@ -66,11 +66,6 @@ class OcrCache:
             except sqlite3.Error as exc:
                 log.warning("OCR cache %s not written (%s)", self.path, exc)
 
-    def __len__(self) -> int:
-        with self._lock:
-            db = self._conn()
-            return int(db.execute("SELECT count(*) FROM pages").fetchone()[0]) if db is not None else 0
-
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
