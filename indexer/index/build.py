@@ -22,6 +22,7 @@ from indexer.index.doc_mt_vectors import build_doc_mt_vectors
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.links import pair_rows_for
+from indexer.index.pairing import RULES as PAIRING_RULES
 from indexer.index.previous import (
     Changes,
     Previous,
@@ -276,6 +277,7 @@ def build_index(
                 "revisions": [r.to_dict() for r in revisions],
                 "doc_mt": mt_entry,
                 "doc_mt_vectors": mt_vectors_entry,
+                "pairing": {"rules": PAIRING_RULES},
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
