@@ -13,6 +13,7 @@ from indexer.index import build as build_module
 from indexer.index import pair_text
 from indexer.index.align import align_pair
 from indexer.index.build import build_index
+from indexer.index.freshness import up_to_date
 from indexer.index.pair_text import numbers, spelled_numbers, texts_agree
 from indexer.index.pairing import PAIR_THRESHOLD, RULES, alignment_quality, detect_links
 from indexer.index.snapshot import open_snapshot
@@ -222,6 +223,8 @@ def test_the_first_build_under_new_pairing_rules_detects_afresh(
                 m.setattr(build_module, "PAIRING_RULES", RULES - 1)
             build_index(docs, index, encoder, doc_mt=False)
         assert not linked(index)
+        # a snapshot of the same documents is current only if built under the current rules
+        assert (up_to_date(index, docs, encoder, doc_mt=False) is None) is older
         build_index([*docs, Document("other-en", "en", "", "A new note on water.")], index, encoder, doc_mt=False)
         # under the current rules the last verdict stands for two unchanged documents; under older ones it is redone
         assert linked(index) is expected
