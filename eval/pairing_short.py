@@ -6,7 +6,9 @@ document per language. Scenarios: `twins` (both versions of every chunk: recall)
 `half` (English all, Spanish of even chunks only). Dates withheld (`undated`: candidates by
 mean-vector similarity), or every document of an article dated the same day (`same_day`: a
 meeting's notes, the same-date pool is tried whole). Split by article, kept: dev = articles
-0-23 (choices made there), test = 24-47 (reported). Run by `python -m eval.pairing`."""
+0-23 (choices made there), test = 24-47 (reported). Sentences (`measure_sentences`): Tatoeba's
+lines as one-sentence documents, the same scenarios; dev = lines 1-500, test = 501-1000. Run by
+`python -m eval.pairing`."""
 
 from __future__ import annotations
 
@@ -19,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
+from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.xquad import paragraphs_by_article
 from indexer.index.pairing import detect_links
 from indexer.ingest.splitter import split_document
 from indexer.types import Document, Passage
 
 SPLITS = {"dev": range(0, 24), "test": range(24, 48)}
+SENTENCE_SPLITS = {"dev": range(1, 501), "test": range(501, 1001)}
 SIZES = (1, 2, 3)
 
 Encode = Callable[[list[str]], np.ndarray]
@@ -96,6 +100,30 @@ def measure_short(root: Path, encode: Encode, splits: tuple[str, ...] = ("dev", 
                 for dates in ("undated", "same_day"):
                     result = run_one(_dated(_scenario(part, scenario), dates), passages, vectors)
                     out.setdefault(split, {}).setdefault(f"{n}-paragraph", {})[f"{scenario}/{dates}"] = result
+    return out
+
+
+def measure_sentences(root: Path, encode: Encode, splits: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
+    """{split: {"1-sentence": {scenario: result}}}: Tatoeba lines as documents, undated (no meeting to share)."""
+    docs = []
+    for d in load_tatoeba(root).documents:
+        line = int(d.doc_id.rsplit("-", 1)[1])
+        docs.append(replace(d, title="", meta={"article": str(line), "chunk": "0", "line": str(line)}))
+    passages = [p for d in docs for p in split_document(d)]
+    vectors = encode([p.text for p in passages])
+    out: dict[str, Any] = {}
+    for split in splits:
+        part = [d for d in docs if int(d.meta["line"]) in SENTENCE_SPLITS[split]]
+        for scenario in ("twins", "no_twins", "half"):
+            # `half` keeps the Spanish of even lines (its chunk parity is the line's here)
+            chosen = (
+                _scenario(part, scenario)
+                if scenario != "half"
+                else [d for d in part if d.lang == "en" or int(d.meta["line"]) % 2 == 0]
+            )
+            out.setdefault(split, {}).setdefault("1-sentence", {})[f"{scenario}/undated"] = run_one(
+                chosen, passages, vectors
+            )
     return out
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.encoders import Encoder
-from indexer.index.build import BuildReport, build_index, up_to_date
+from indexer.index.build import BuildReport, build_index
+from indexer.index.freshness import up_to_date
 from indexer.ingest.corpus import CorpusCatalog, CorpusLoad
 from indexer.ingest.ocr_cache import OcrCache
 from service.config import Settings

@@ -13,7 +13,8 @@ from eval.engine import index_documents
 from indexer.encoders import Encoder
 from indexer.index import doc_mt
 from indexer.index import snapshot_files as snap
-from indexer.index.build import build_index, up_to_date
+from indexer.index.build import build_index
+from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.quote_mt import translate_hits
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters

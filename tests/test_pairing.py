@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 
 from indexer.encoders import Encoder
+from indexer.index import build as build_module
+from indexer.index import pair_text
 from indexer.index.align import align_pair
 from indexer.index.build import build_index
-from indexer.index.pair_text import numbers, texts_agree
+from indexer.index.freshness import up_to_date
+from indexer.index.pair_text import numbers, spelled_numbers, texts_agree
 from indexer.index.pairing import PAIR_THRESHOLD, RULES, alignment_quality, detect_links
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.splitter import split_document
@@ -178,6 +181,53 @@ def test_aligned_texts_agree_on_their_numbers_and_length() -> None:
     assert texts_agree([words], ["Ambas delegaciones revisaron el programa."], 0.9)
     # no numbers: the similarity decides
     assert not texts_agree([words], ["Ambas delegaciones revisaron el programa."], 0.84)
+
+
+def test_short_sentences_agree_despite_their_length_and_numbers_in_words() -> None:
+    # a sentence's length varies more than a paragraph's: twice as long, a few characters apart
+    assert texts_agree(["We are watching."], ["Miramos."], 0.89)
+    assert not texts_agree(["We are watching."], ["Miramos."], 0.84)  # the similarity still decides
+    paragraph = "Both delegations reviewed the border programme and its budget. " * 4
+    assert not texts_agree([paragraph], [paragraph * 2], 0.95)
+    # a number in digits on one side, in words on the other
+    en, es = "I'll see you at 2:30.", "Nos veremos a las dos y media."
+    assert texts_agree([en], [es], 0.88, ("en", "es"))
+    assert not texts_agree([en], [es], 0.88)  # without the languages, 2 and 30 are not found
+    assert spelled_numbers("treinta y cinco delegados, veinticinco estados y once agencias", "es") == {
+        "35": 1,
+        "25": 1,
+        "11": 1,
+    }
+    # each language reads its own words: "ten" is an imperative in Spanish, "once" an adverb in English
+    assert spelled_numbers("Ten cuidado con el río.", "es") == {} == spelled_numbers("We met once.", "en")
+    # a spelled number alone contradicts nothing: the similarity decides
+    assert texts_agree(["They met again."], ["Se reunieron seis veces."], 0.9, ("en", "es"))
+
+
+def test_the_first_build_under_new_pairing_rules_detects_afresh(
+    tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = [
+        Document("note-en", "en", "", "The delegations agreed to meet again in the spring."),
+        Document("note-es", "es", "", "Las delegaciones acordaron reunirse de nuevo en la primavera."),
+    ]
+
+    def linked(index: Path) -> bool:
+        return open_snapshot(index).detected_links.get("note-en", (None,))[0] == "note-es"
+
+    for older, expected in ((True, True), (False, False)):
+        index = tmp_path / f"older-{older}"
+        with monkeypatch.context() as m:  # a first build whose rules found no link
+            m.setattr(pair_text, "MIN_SIM_WITHOUT_NUMBERS", 1.01)
+            if older:
+                m.setattr(build_module, "PAIRING_RULES", RULES - 1)
+            build_index(docs, index, encoder, doc_mt=False)
+        assert not linked(index)
+        # a snapshot of the same documents is current only if built under the current rules
+        assert (up_to_date(index, docs, encoder, doc_mt=False) is None) is older
+        build_index([*docs, Document("other-en", "en", "", "A new note on water.")], index, encoder, doc_mt=False)
+        # under the current rules the last verdict stands for two unchanged documents; under older ones it is redone
+        assert linked(index) is expected
 
 
 def test_a_link_found_under_older_rules_is_checked_again_by_an_incremental_build(

@@ -155,3 +155,30 @@ def test_a_scan_read_once_is_not_read_again_and_serves_without_tesseract(
     assert loaded.errors == [] and [d.body for d in loaded.documents] == [stored.body]
     with pytest.raises(OcrUnavailable, match="tesseract-ocr-spa"):  # without the cache it must be read again
         read_document_bytes(scan, "energia.png")
+
+
+def test_a_scan_served_from_the_cache_starts_no_tesseract_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from indexer.ingest.ocr import ocr_image
+    from indexer.ingest.ocr_cache import OcrCache
+
+    scan = _image([_page(["Border crossing cards", "", "Both delegations reviewed the card programme."])], "PNG")
+    cache = OcrCache(tmp_path / "ocr.sqlite")
+    first = ocr_image(scan, cache)
+    started: list[object] = []
+    real = subprocess.Popen
+
+    class Counting(real):  # type: ignore[misc,valid-type]
+        def __init__(self, args: object, *rest: object, **kw: object) -> None:
+            started.append(args)
+            super().__init__(args, *rest, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(subprocess, "Popen", Counting)
+    try:
+        assert ocr_image(scan, cache) == first  # the page, its language and confidence as read the first time
+        assert started == []  # neither the page nor Tesseract's version and models asked again
+    finally:
+        cache.close()

@@ -22,6 +22,7 @@ from indexer.index.doc_mt_vectors import build_doc_mt_vectors
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
 from indexer.index.links import pair_rows_for
+from indexer.index.pairing import RULES as PAIRING_RULES
 from indexer.index.previous import (
     Changes,
     Previous,
@@ -276,6 +277,7 @@ def build_index(
                 "revisions": [r.to_dict() for r in revisions],
                 "doc_mt": mt_entry,
                 "doc_mt_vectors": mt_vectors_entry,
+                "pairing": {"rules": PAIRING_RULES},
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
@@ -298,37 +300,3 @@ def build_index(
             removed=removed,
             revisions=revisions,
         )
-
-
-def up_to_date(
-    index_dir: Path,
-    documents: list[Document],
-    encoder: Encoder,
-    *,
-    doc_mt: bool = True,
-    doc_mt_vectors: bool = True,
-) -> str | None:
-    """The version CURRENT names when it already holds exactly `documents` for this encoder, else None.
-
-    A broken CURRENT is never up to date: a build is what repairs it. `doc_mt` / `doc_mt_vectors` are
-    what the next build would be asked for: a snapshot that lacks a part asked for (and possible) is
-    not current; one that has a part no longer asked for still is (the next real build drops it)."""
-    version, problem = snap.read_current(index_dir)
-    if version is None or problem is not None:
-        return None
-    try:
-        manifest = snap.read_manifest(snap.snapshots_dir(index_dir) / version, verify=False)
-    except snap.SnapshotError:
-        return None
-    if manifest.get("encoder", {}).get("id") != encoder.id or "sentences" not in manifest:
-        return None  # built before sentence vectors: one rebuild adds them
-    translated = bool((manifest.get("doc_mt") or {}).get("available"))
-    if doc_mt and not translated and default_doc_translator().available():
-        return None  # built without passage translations, and Apertium is here now: one rebuild adds them
-    vectors_entry = manifest.get("doc_mt_vectors")
-    if doc_mt and doc_mt_vectors and translated and (vectors_entry is None or vectors_entry.get("reason") == "off"):
-        return None  # built before (or without) translation vectors: one rebuild adds them (translations reused)
-    served = {
-        d: (m.get("fingerprint", m.get("sha256")), m.get("record")) for d, m in manifest.get("documents", {}).items()
-    }
-    return version if served == {d.doc_id: (fingerprint(d), record_digest(d)) for d in documents} else None

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from indexer.index.align import translation_pairs
-from indexer.index.pairing import Reuse, link_rows
+from indexer.index.pairing import RULES, Reuse, link_rows
 from indexer.index.previous import Changes, Previous, record_digest
 from indexer.types import Document, Passage
 
@@ -16,8 +16,11 @@ def link_reuse(documents: list[Document], prev: Previous, changes: Changes, supe
     """The last build's detected links can stand when this build only adds documents.
 
     A change, a removal, a new revision or an edited record can bring two unchanged documents
-    into candidacy that were never aligned (indexer.index.pairing), so those builds detect afresh."""
-    if not prev.same_encoder or changes.changed or changes.removed or superseded != prev.superseded:
+    into candidacy that were never aligned (indexer.index.pairing), so those builds detect afresh;
+    so does the first build under new detection rules, which may pair documents the old ones left alone."""
+    if not prev.same_encoder or prev.pairing_rules != RULES or superseded != prev.superseded:
+        return None
+    if changes.changed or changes.removed:
         return None
     added = set(changes.added)
     if any(prev.records.get(d.doc_id) != record_digest(d) for d in documents if d.doc_id not in added):

@@ -28,7 +28,8 @@ NEAREST = 3  # candidates by similarity of mean passage vectors
 MIN_DOC_SIM = 0.8  # mean-vector similarity under which two documents are not candidates (XQuAD twins: >= 0.92)
 SHORT_PASSAGES = 3  # a shorter side of at most this many passages has its beads' texts checked (pair_text)
 SAME_DATE_POOL = 8  # same-date documents all tried when there are at most this many
-RULES = 2  # the detection rules a link row was found under (2: short documents' texts checked, pair_text)
+RULES = 3  # the detection rules a link row was found under (2: short documents' texts checked, pair_text;
+# 3: short texts' length slack, numbers in words)
 MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
 # with its metadata, or a synthetic benchmark corpus, has its links or needs none)
 
@@ -45,6 +46,7 @@ def alignment_quality(
     a: np.ndarray,
     b: np.ndarray,
     texts: tuple[Sequence[str], Sequence[str]] | None = None,
+    langs: tuple[str | None, str | None] = (None, None),
 ) -> tuple[float, list[tuple[list[int], list[int]]]]:
     """How much of the shorter document found its counterpart (similarity-weighted), and the kept beads.
 
@@ -70,7 +72,7 @@ def alignment_quality(
     score = min(1.0, covered / short)
     if texts is not None and kept and short <= SHORT_PASSAGES:
         spans = [_span(side, [i for bead in kept for i in bead[k]]) for k, side in enumerate(texts)]
-        if not texts_agree(spans[0], spans[1], score):
+        if not texts_agree(spans[0], spans[1], score, langs):
             return 0.0, []
     return score, kept
 
@@ -144,7 +146,7 @@ def detect_links(
                 scored.append(Link(a.doc_id, b.doc_id, kept, []))
             continue
         texts = ([passages[r].text for r in rows[a.doc_id]], [passages[r].text for r in rows[b.doc_id]])
-        score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]], texts)
+        score, beads = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]], texts, (a.lang, b.lang))
         if score >= PAIR_THRESHOLD:
             scored.append(Link(a.doc_id, b.doc_id, round(score, 4), beads))
     taken: set[str] = set()

@@ -134,15 +134,31 @@ LAYOUT = 2  # version of the rules that turn Tesseract's boxes into paragraphs (
 _SETTINGS = f"{','.join(sorted(TESSERACT_LANGS.values()))} {OCR_DPI}/{PROBE_DPI} layout {LAYOUT}"
 
 
+_ENGINES: dict[tuple[str, int], str] = {}  # a binary (path, mtime) that ran: its version
+
+
 def _engine() -> str | None:
-    """Tesseract's version, or None where it cannot run here (a cached page is then served as read before)."""
+    """Tesseract's version, or None where it cannot run here (a cached page is then served as read before).
+
+    A binary that ran once is not asked again while it stays the same file: a corpus of scans
+    served from the OCR cache would otherwise start two Tesseract processes per file. A failed
+    probe is not remembered, so models installed meanwhile are found."""
     import pytesseract
 
+    path = shutil.which(str(pytesseract.pytesseract.tesseract_cmd))
     try:
-        check_tesseract()
-        return f"tesseract {pytesseract.get_tesseract_version()}"
-    except (OcrUnavailable, pytesseract.TesseractNotFoundError, OSError):
+        key = (str(path), os.stat(path).st_mtime_ns) if path else None
+    except OSError:
+        key = None
+    if key is None:
         return None
+    if key not in _ENGINES:
+        try:
+            check_tesseract()
+            _ENGINES[key] = f"tesseract {pytesseract.get_tesseract_version()}"
+        except (OcrUnavailable, pytesseract.TesseractNotFoundError, OSError):
+            return None
+    return _ENGINES[key]
 
 
 def _ocr_page(

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from indexer.ingest.bulk import ImportRow, fill_pairs, import_upload
-from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload, json_upload
+from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload
 from indexer.ingest.doc_errors import OcrUnavailable
 from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, DocumentTooLarge
 from service.auth import AdminDep
@@ -22,23 +19,12 @@ from service.deps import BuildsDep, EngineDep, WritesDep
 from service.errors import ApiError
 from service.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES
 from service.openapi import ADMIN_CODES, error_responses
-from service.schemas import DocumentCreate, RefusalCreate
+from service.schemas import RefusalCreate
+from service.uploads import UPLOAD_BODY, read_upload, too_large
 from service.writes import DocumentWrites, Receipt
 
 router = APIRouter(prefix="/api", tags=["admin"])
 WAIT_TIMEOUT_S = 300.0
-FORM_FIELDS = (
-    "title",
-    "lang",
-    "date",
-    "doc_id",
-    "source",
-    "source_url",
-    "translation_of",
-    "meeting",
-    "working_group",
-    "place",
-)
 ERRORS = error_responses(
     *ADMIN_CODES,
     "document_exists",
@@ -58,72 +44,8 @@ ERRORS = error_responses(
     "bad_request",
     "no_build_running",
 )
-UPLOAD_BODY = {
-    "requestBody": {
-        "content": {
-            "application/json": {"schema": DocumentCreate.model_json_schema()},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        **{f: {"type": "string"} for f in FORM_FIELDS},
-                    },
-                }
-            },
-        },
-        "required": True,
-    }
-}
 DocId = Annotated[str, Path(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Wait = Annotated[bool, Query(description="block until the new index version is published")]
-
-
-def _too_large(limit: int = MAX_UPLOAD_BYTES) -> ApiError:
-    return ApiError("payload_too_large", size=f"{limit // (1024 * 1024)} MB")
-
-
-async def _read_upload(request: Request) -> Upload:
-    """The document from a multipart upload or a JSON body, bounded before it is parsed."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
-        raise _too_large()
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise ApiError("file_missing", "file")
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise _too_large()
-        name = upload.filename or ""
-        suffix = name[name.rfind(".") :].lower() if "." in name else ""
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise ApiError(
-                "unsupported_file_type", "file", suffix=suffix or "(none)", accepted=", ".join(SUPPORTED_SUFFIXES)
-            )
-        unknown = sorted(k for k in form if k != "file" and k not in FORM_FIELDS)
-        if unknown:
-            listed, accepted = ", ".join(unknown), ", ".join(FORM_FIELDS)
-            raise ApiError("unknown_form_fields", unknown[0], fields=listed, accepted=accepted)
-        fields = {k: v.strip() for k, v in form.items() if k != "file" and isinstance(v, str) and v.strip()}
-        return Upload(data, name, fields)
-    if ctype.startswith("application/json"):
-        raw = await request.body()
-        if len(raw) > MAX_UPLOAD_BYTES + 64 * 1024:
-            raise _too_large()
-        try:
-            parsed = orjson.loads(raw)  # bounded nesting (1024 levels): deep input is an error, not a crash
-        except orjson.JSONDecodeError as exc:
-            raise ApiError("body_not_json", reason=str(exc)) from None
-        try:
-            body = DocumentCreate.model_validate(parsed)
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors(), body=parsed) from None
-        return json_upload(body.text, body.model_dump(mode="json", exclude={"text"}, exclude_none=True))
-    raise ApiError("unsupported_media_type")
 
 
 async def _store(call: Any, *args: Any) -> Receipt:
@@ -180,7 +102,7 @@ async def _reply(writes: DocumentWrites, receipt: Receipt, wait: bool) -> JSONRe
 @router.post("/documents", responses=ERRORS, openapi_extra=UPLOAD_BODY, status_code=202)
 async def add_document(request: Request, writes: WritesDep, _: AdminDep, wait: Wait = False) -> JSONResponse:
     """Add a communiqué (.md/.txt/.html/.pdf upload, or JSON with `text`); 409 if its id is taken."""
-    upload = await _read_upload(request)
+    upload = await read_upload(request)
     return await _reply(writes, await _store(writes.add, upload), wait)
 
 
@@ -215,7 +137,7 @@ async def import_documents(
     `refused` row, never a failed request)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_IMPORT_BYTES + 64 * 1024:
-        raise _too_large(MAX_IMPORT_BYTES)
+        raise too_large(MAX_IMPORT_BYTES)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ApiError("unsupported_media_type")
     form = await request.form(max_files=MAX_IMPORT_FILES, max_fields=MAX_IMPORT_FILES, max_part_size=64 * 1024)
@@ -253,7 +175,7 @@ async def replace_document(
     """Replace a document's file and metadata; the doc_id stays."""
     if await run_in_threadpool(writes.store.find, doc_id) is None:
         raise ApiError("document_not_in_corpus", "doc_id", doc_id=doc_id)
-    upload = await _read_upload(request)
+    upload = await read_upload(request)
     return await _reply(writes, await _store(writes.replace, doc_id, upload), wait)
 
 
