@@ -167,7 +167,16 @@ def choose_threshold(prob: np.ndarray, correct: np.ndarray, answerable: np.ndarr
         return 0.5
     reaching = [t for t, rate in allowed if rate >= TARGET_RATE]
     t = max(reaching) if reaching else min(t for t, _ in allowed)
-    return math.floor(t * 10_000) / 10_000  # stored with 4 decimals: never above t itself
+    return stored_threshold(t, prob)
+
+
+def stored_threshold(t: float, prob: np.ndarray) -> float:
+    """`t` with 6 decimals, never above it and never at or below the next lower dev value, so the stored
+    threshold shows exactly the dev rows chosen (session 5: flooring to 4 decimals let two commission
+    unanswerables at .94889 in under a threshold .9488, dev false answers .051 over the .05 bar)."""
+    lower = prob[prob < t]
+    short = math.floor(t * 1_000_000) / 1_000_000
+    return short if not lower.size or short > float(lower.max()) else float(t)
 
 
 def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:

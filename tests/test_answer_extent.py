@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from eval.answer_metrics import contains_answer
-from eval.answer_train import question_groups, train
+from eval.answer_train import question_groups, stored_threshold, train
 from eval.answers import Record
 from indexer.answers.answer_type import answer_phrase
 from indexer.answers.phrase_extent import widen
@@ -93,3 +93,14 @@ def test_training_runs_on_grouped_folds() -> None:
     model, report = train(records)
     assert "question-grouped" in model.info["sklearn"]
     assert 0.0 <= model.threshold <= 1.0 and report["dev_oof"]["answered"] is not None
+
+
+def test_the_stored_threshold_shows_exactly_the_chosen_dev_rows() -> None:
+    # two unanswerables at .948893 and an answerable at .948897 chosen as the threshold: flooring to four
+    # decimals (.9488) let both unanswerables in; the stored value keeps them out
+    prob = np.array([0.5, 0.948893, 0.948893, 0.948897, 0.99])
+    t = stored_threshold(0.948897, prob)
+    assert 0.948893 < t <= 0.948897 and int((prob >= t).sum()) == 2
+    assert stored_threshold(0.9, np.array([0.1, 0.9])) == 0.9
+    close = np.array([0.7000001, 0.7000004])  # nothing with 6 decimals fits between: the value itself
+    assert stored_threshold(0.7000004, close) == 0.7000004
