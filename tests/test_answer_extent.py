@@ -11,6 +11,7 @@ from eval.answer_train import question_groups, stored_threshold, train
 from eval.answers import Record
 from indexer.answers.answer_type import answer_phrase
 from indexer.answers.phrase_extent import widen
+from indexer.encoders import Encoder
 
 
 def test_containment_is_by_whole_tokens_after_squad_normalisation() -> None:
@@ -104,3 +105,13 @@ def test_the_stored_threshold_shows_exactly_the_chosen_dev_rows() -> None:
     assert stored_threshold(0.9, np.array([0.1, 0.9])) == 0.9
     close = np.array([0.7000001, 0.7000004])  # nothing with 6 decimals fits between: the value itself
     assert stored_threshold(0.7000004, close) == 0.7000004
+
+
+def test_the_reader_bench_feeds_texts_of_the_asked_length(encoder: Encoder) -> None:
+    from bench.reader_cost import QUESTION, exact_length
+
+    words = ("the binational commission met in Mexico City to review border safety and consular issues " * 40).split()
+    for n in (64, 256):
+        text = exact_length(encoder, words, n)
+        count = encoder.token_count(text)  # type: ignore[attr-defined]
+        assert text.startswith(QUESTION) and n - 3 <= count <= n
