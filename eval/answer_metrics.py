@@ -26,6 +26,25 @@ def normalize(text: str, lang: str) -> str:
     return " ".join(text.split())
 
 
+def _contain_tokens(text: str, lang: str) -> list[str]:
+    """Tokens for containment: as `normalize`, but punctuation splits words ("U.S.-Mexico" holds "Mexico")."""
+    text = "".join(" " if ch in _PUNCT else ch for ch in text.lower())
+    return _ARTICLES.get(lang, _ARTICLES["en"]).sub(" ", text).split()
+
+
+def contains_answer(text: str, gold: str, lang: str) -> bool:
+    """The gold answer's tokens appear as a contiguous run of the text's tokens (token-boundary containment:
+    "dos" is not in "Estados"); a gold that normalises to nothing (an article alone) falls back to substring."""
+    if not gold:
+        return False
+    want = _contain_tokens(gold, lang)
+    if not want:
+        return gold in text
+    have = _contain_tokens(text, lang)
+    n = len(want)
+    return any(have[i : i + n] == want for i in range(len(have) - n + 1))
+
+
 def exact_match(prediction: str, gold: str, lang: str) -> float:
     return float(normalize(prediction, lang) == normalize(gold, lang))
 

@@ -126,13 +126,18 @@ def fit_sentence(x: np.ndarray, y: np.ndarray) -> Linear | Trees:
     return fit_trees(x, y) if SCORER == "trees" else _fit_linear(x, y, c=1.0)
 
 
+def question_groups(records: Sequence[Record]) -> np.ndarray:
+    """A group id per record: one question in every direction (and its derived row) shares one id."""
+    base = [f"{r.extra.get('set', '')}:{r.qid.split('-', 1)[-1]}" for r in records]
+    names = {g: i for i, g in enumerate(sorted(set(base)))}
+    return np.array([names[g] for g in base], dtype=np.int64)
+
+
 def out_of_fold_logits(records: Sequence[Record], folds: int = 5) -> list[np.ndarray]:
     """Each record's sentence logits from a scorer fitted without its question (in any direction)."""
     from sklearn.model_selection import GroupKFold
 
-    base = [f"{r.extra.get('set', '')}:{r.qid.split('-', 1)[-1]}" for r in records]
-    names = {g: i for i, g in enumerate(sorted(set(base)))}
-    groups = np.array([names[g] for g in base])
+    groups = question_groups(records)
     out: list[np.ndarray] = [np.zeros(len(r.labels)) for r in records]
     for fit_idx, held_idx in GroupKFold(folds).split(np.zeros(len(records)), groups=groups):
         fit = [records[i] for i in fit_idx if records[i].kind == "answerable" and records[i].labels.any()]
@@ -162,12 +167,21 @@ def choose_threshold(prob: np.ndarray, correct: np.ndarray, answerable: np.ndarr
         return 0.5
     reaching = [t for t, rate in allowed if rate >= TARGET_RATE]
     t = max(reaching) if reaching else min(t for t, _ in allowed)
-    return math.floor(t * 10_000) / 10_000  # stored with 4 decimals: never above t itself
+    return stored_threshold(t, prob)
+
+
+def stored_threshold(t: float, prob: np.ndarray) -> float:
+    """`t` with 6 decimals, never above it and never at or below the next lower dev value, so the stored
+    threshold shows exactly the dev rows chosen (session 5: flooring to 4 decimals let two commission
+    unanswerables at .94889 in under a threshold .9488, dev false answers .051 over the .05 bar)."""
+    lower = prob[prob < t]
+    short = math.floor(t * 1_000_000) / 1_000_000
+    return short if not lower.size or short > float(lower.max()) else float(t)
 
 
 def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
     from sklearn.isotonic import IsotonicRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import GroupKFold
 
     ranked = [r for r in records if r.kind == "answerable" and r.labels.any()]
     x = np.concatenate([r.features for r in ranked])
@@ -178,9 +192,11 @@ def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
     qx, qy = question_rows(records, sentence, out_of_fold_logits(records))
     answerable = np.array([r.kind == "answerable" for r in records if len(r.labels)])
     # out-of-fold confidence-model probabilities: the isotonic map is fitted on predictions the model
-    # did not train on, so it corrects the model's own over-confidence on its training questions
+    # did not train on, so it corrects the model's own over-confidence on its training questions; the
+    # folds are by question (session 5: row folds put a question's other directions in its training folds)
     oof = np.zeros(len(qy))
-    for fit_idx, held_idx in StratifiedKFold(5, shuffle=True, random_state=0).split(qx, qy):
+    groups = question_groups([r for r in records if len(r.labels)])
+    for fit_idx, held_idx in GroupKFold(5).split(qx, qy, groups=groups):
         lin = _fit_linear(qx[fit_idx], qy[fit_idx], c=1.0)
         oof[held_idx] = 1 / (1 + np.exp(-lin.logit(qx[held_idx])))
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, qy)
@@ -200,7 +216,8 @@ def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
             else f"GradientBoostingClassifier({TREES})"
         )
         + " for sentences, on 5-fold out-of-fold logits: "
-        "LogisticRegression(C=1) confidence, IsotonicRegression on its 5-fold out-of-fold predictions, "
+        "LogisticRegression(C=1) confidence, IsotonicRegression on its 5-fold (question-grouped) out-of-fold "
+        "predictions, "
         "its steps joined at their centres",
     }
     sets = np.array([r.extra.get("set", "?") for r in records if len(r.labels)])

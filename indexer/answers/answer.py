@@ -34,6 +34,7 @@ from indexer.answers.features import (
     softmax_shares,
     tokens,
 )
+from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
 from indexer.answers.projection import project
 from indexer.answers.scoring import AnswerModel, default_model
@@ -49,6 +50,7 @@ JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins th
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
+WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
 NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
 
 
@@ -186,8 +188,10 @@ class Answerer:
         if kind not in FACTOID:
             return None
         if self.model.phrase is None:
-            return answer_phrase(sentence, question, kind)
-        return best_phrase(sentence, question, kind, self.model.phrase.logit)
+            found = answer_phrase(sentence, question, kind)
+        else:
+            found = best_phrase(sentence, question, kind, self.model.phrase.logit)
+        return widen(sentence, found) if WIDEN_NUMBERS and kind == "number" and found is not None else found
 
     def _joined(self, scored: list[Candidate]) -> tuple[Quote, Quote | None, int] | None:
         """The best sentence and its near-scoring neighbour as one exact span (and the same for their
@@ -258,6 +262,8 @@ class Answerer:
         if PROJECT_PHRASE and best.reader is not best.served and kind not in LIST_TYPES:
             found = self.phrase(best.reader.text, question, kind)
             carried = project(found, best.served.text, kind) if found is not None else None
+            if carried is not None and WIDEN_NUMBERS and kind == "number":
+                carried = widen(best.served.text, carried)
             if carried is not None:
                 phrase = (best.served.char_start + carried.start, best.served.char_start + carried.end)
         # in a joined quote the best sentence is searched first: its neighbour is there in case it holds

@@ -249,7 +249,7 @@ class AnswerModel:
             "sentence": self.sentence.to_dict(),
             "confidence": self.confidence.to_dict(),
             "isotonic": {"x": [round(float(v), 6) for v in self.iso_x], "y": [round(float(v), 6) for v in self.iso_y]},
-            "threshold": round(self.threshold, 4),
+            "threshold": self.threshold,  # as chosen, unrounded (eval.answer_train.stored_threshold)
             "calibration": self.calibration,
             "calibrations": {
                 name: {"x": [round(float(v), 6) for v in x], "y": [round(float(v), 6) for v in y], "threshold": t}
