@@ -113,6 +113,12 @@ def test_linked_cross_language_search_trusts_the_twin_and_skips_translation(sear
     result = searcher.search("Who will replace the border crossing cards?", k=5, filters=SearchFilters(doc_lang="es"))
     assert result.translation is None and "translate" not in result.stages
     assert "Border Crossing Card" in result.hits[0].twin.text if result.hits[0].twin else False
+    # unfiltered, the translations stand in only for passages with no twin: a twin lends its own evidence
+    mixed = searcher.retrieve("Who will replace the border crossing cards?", 10, "hybrid", "en", SearchFilters())
+    twins = searcher.snapshot.twins
+    assert mixed.lexical and any(twins.get(r) for r in mixed.lexical)
+    for evidence in (mixed.translated, mixed.doc_mt, mixed.doc_mt_dense):
+        assert all(not twins.get(r) for r in evidence)
 
 
 @needs_apertium
