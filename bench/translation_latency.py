@@ -2,11 +2,11 @@
 
 Each query is searched with translation off and on, filtered to the other language, over the
 bundled corpus indexed without its translation link (as in `bnc eval --no-translations`: no twin
-lends evidence, so every search translates; unfiltered searches and searches a twin answers skip
-the translation, FusionConfig.translated_bm25_mixed = 0). Query vectors are encoded once up
-front so the difference is the translation and its BM25 alone, plus the BM25 of the query over the
-passages' build-time translations (indexer.index.doc_mt) and the query's vector against those
-translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of them). Prints the added
+lends evidence, so every search translates; searches a twin answers skip the translation;
+--unfiltered searches translate where the *_mixed weights are above 0). Query vectors are encoded
+once up front so the difference is the translation and its BM25 alone, plus the BM25 of the query
+over the passages' build-time translations (indexer.index.doc_mt) and the query's vector against
+those translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of them). Prints the added
 p50/p95 per search (paired per query), what the translations' vectors alone add (on against on with
 doc_mt_dense=0), and the per-stage laps (indexer.retrieval.laps).
 
@@ -70,10 +70,11 @@ def main() -> None:
         snapshot = open_snapshot(Path(tmp))
         # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
         # (and, since session 4, without sentence evidence: python -m bench.sentence_latency measures it alone)
-        bare = replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0)
+        bare = replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)
         off = Searcher(snapshot, encoder, replace(bare, sentence_dense=0.0, sentence_dense_mixed=0.0))
         on = Searcher(snapshot, encoder, config, translator=translator)
-        no_vectors = Searcher(snapshot, encoder, replace(config, doc_mt_dense=0.0), translator=translator)
+        vectorless = replace(config, doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)
+        no_vectors = Searcher(snapshot, encoder, vectorless, translator=translator)
         # process start-up is paid once per server, not per search: start both directions' pipelines
         # (a search must be filtered to the other language to translate at all)
         on.search("warm up the pipelines", k=1, filters=SearchFilters(doc_lang="es"))

@@ -27,11 +27,12 @@ FUSION_ONLY = (
     "dense_floor",
     "date_boost",
     "context_date_boost",
+    "mixed_combine",
 )
 
 # weights that gate their evidence (at 0 it is not computed) but act inside fusion otherwise: configs
 # that differ only in their size, not in whether they are 0, retrieve the same evidence
-GATES = ("sentence_dense", "sentence_dense_mixed")
+GATES = ("sentence_dense", "sentence_dense_mixed", "translated_bm25_mixed", "doc_mt_bm25_mixed", "doc_mt_dense_mixed")
 
 
 def retrieval_key(config: FusionConfig) -> FusionConfig:

@@ -165,9 +165,13 @@ def test_cross_language_search_adds_the_query_over_the_translations_and_serves_w
     # never shown as a quote: hits carry the passage's own text
     assert all(h.passage.text == passages[unlinked.snapshot.rows[h.passage.passage_id]].text for h in result.hits)
     assert all(h.passage.lang == "es" for h in result.hits)
-    # same-language and unfiltered searches do not use it (doc_mt_bm25_mixed = 0)
-    for filters in (SearchFilters(), SearchFilters(doc_lang="en")):
-        assert unlinked.retrieve(QUERY, 10, "hybrid", "en", filters).doc_mt == {}
+    # same-language searches do not use it; unfiltered ones do (doc_mt_bm25_mixed), on the other language's
+    # passages only, and not at all at weight 0
+    assert unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters(doc_lang="en")).doc_mt == {}
+    mixed = unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt
+    assert mixed and all(passages.lang(r) == "es" for r in mixed)
+    zero = Searcher(unlinked.snapshot, unlinked.encoder, replace(FusionConfig(), doc_mt_bm25_mixed=0.0))
+    assert zero.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt == {}
     # a machine without Apertium: no translated query, the build's translations still count
     no_apertium = Searcher(unlinked.snapshot, unlinked.encoder, translator=Translator(datadir=tmp_path))
     served = no_apertium.retrieve(QUERY, 10, "hybrid", "en", TO_ES)

@@ -64,7 +64,8 @@ def test_a_snapshot_without_them_searches_exactly_as_at_weight_zero(pair: tuple[
     assert without.snapshot.manifest["doc_mt_vectors"] == {"available": False, "reason": "off"}
     assert without.snapshot.doc_mt_vectors is None
     assert not (without.snapshot.path / doc_mt_vectors.DIR).exists()
-    zero = Searcher(with_vectors.snapshot, with_vectors.encoder, replace(FusionConfig(), doc_mt_dense=0.0))
+    zero = replace(FusionConfig(), doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)  # both profiles' weights
+    zero = Searcher(with_vectors.snapshot, with_vectors.encoder, zero)
     for filters in (TO_ES, SearchFilters(), SearchFilters(doc_lang="en")):
         assert _ids(without, filters) == _ids(zero, filters)
         assert zero.retrieve(QUERY, 10, "hybrid", "en", filters).doc_mt_dense == {}
@@ -86,9 +87,13 @@ def test_cross_language_search_adds_the_query_vector_against_the_translations(
         h.passage.lang == "es" and h.passage.text == passages.text(searcher.snapshot.rows[h.passage.passage_id])
         for h in result.hits
     )  # never a quote: the passages' own text
-    # same-language, unfiltered and other modes do not search it (doc_mt_dense_mixed = 0)
-    for filters in (SearchFilters(), SearchFilters(doc_lang="en")):
-        assert searcher.retrieve(QUERY, 10, "hybrid", "en", filters).doc_mt_dense == {}
+    # same-language searches and other modes do not search it; unfiltered ones do (doc_mt_dense_mixed), on the
+    # other language's passages only, and not at all at weight 0
+    assert searcher.retrieve(QUERY, 10, "hybrid", "en", SearchFilters(doc_lang="en")).doc_mt_dense == {}
+    mixed = searcher.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt_dense
+    assert mixed and all(passages.lang(r) == "es" for r in mixed)
+    zero = Searcher(searcher.snapshot, searcher.encoder, replace(FusionConfig(), doc_mt_dense_mixed=0.0))
+    assert zero.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt_dense == {}
     assert searcher.retrieve(QUERY, 10, "dense", "en", TO_ES).doc_mt_dense == {}
     # a large weight puts its best passage first
     heavy = Searcher(searcher.snapshot, searcher.encoder, replace(FusionConfig(), doc_mt_dense=100.0))

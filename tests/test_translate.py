@@ -113,6 +113,12 @@ def test_linked_cross_language_search_trusts_the_twin_and_skips_translation(sear
     result = searcher.search("Who will replace the border crossing cards?", k=5, filters=SearchFilters(doc_lang="es"))
     assert result.translation is None and "translate" not in result.stages
     assert "Border Crossing Card" in result.hits[0].twin.text if result.hits[0].twin else False
+    # unfiltered, the translations stand in only for passages with no twin: a twin lends its own evidence
+    mixed = searcher.retrieve("Who will replace the border crossing cards?", 10, "hybrid", "en", SearchFilters())
+    twins = searcher.snapshot.twins
+    assert mixed.lexical and any(twins.get(r) for r in mixed.lexical)
+    for evidence in (mixed.translated, mixed.doc_mt, mixed.doc_mt_dense):
+        assert all(not twins.get(r) for r in evidence)
 
 
 @needs_apertium
@@ -129,11 +135,12 @@ def test_cross_language_search_uses_the_translated_query(unlinked: Searcher) -> 
     cfg = searcher.config
     assert profile(candidates, cfg) == (cfg.cross_weights, cfg.cross_normalization, cfg.translated_bm25)
     assert profile(same, cfg) == (cfg.weights, cfg.normalization, 0.0)
+    # unfiltered, the other language's passages may be the ones asked for: translated, at translated_bm25_mixed
     mixed = searcher.retrieve(query, 5, "hybrid", "auto", SearchFilters())
-    assert cfg.translated_bm25_mixed == 0 and mixed.translation is None  # unfiltered: its weight is 0, not run
-    weighted_mixed = Searcher(searcher.snapshot, searcher.encoder, FusionConfig(translated_bm25_mixed=0.1))
-    mixed = weighted_mixed.retrieve(query, 5, "hybrid", "auto", SearchFilters())
-    assert mixed.translated and profile(mixed, weighted_mixed.config)[2] == 0.1
+    assert mixed.translated and all(searcher.snapshot.passages.lang(r) == "es" for r in mixed.translated)
+    assert profile(mixed, cfg)[2] == cfg.translated_bm25_mixed > 0
+    unweighted = Searcher(searcher.snapshot, searcher.encoder, FusionConfig(translated_bm25_mixed=0.0))
+    assert unweighted.retrieve(query, 5, "hybrid", "auto", SearchFilters()).translation is None  # at 0: not run
 
 
 def test_parse_lexical_keeps_the_chosen_lemma_or_every_alternative() -> None:

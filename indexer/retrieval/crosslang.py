@@ -49,6 +49,17 @@ def _elsewhere(out: Candidates, weight: float) -> bool:
     return bool(weight) and out.filters.doc_lang is None
 
 
+def _stand_ins(snapshot: IndexSnapshot, out: Candidates, in_target: dict[int, float]) -> dict[int, float]:
+    """Outside a truly cross-language search the translation evidence stands in for the query language's own
+    (indexer.retrieval.stand_in): only passages without an aligned twin lack it. A twin lends its own evidence,
+    and a stand-in from the machine translation would only add noise (above the original's best at a factor
+    over 1: tests/test_live.py)."""
+    if truly_cross(out):
+        return in_target
+    twins = snapshot.twins
+    return {r: s for r, s in in_target.items() if not twins.get(r)}
+
+
 def truly_cross(out: Candidates) -> bool:
     """Filtered to the other language, and the best lexical evidence is not lent by a twin in the query's."""
     target = other_lang(out.lang.lang)
@@ -83,6 +94,7 @@ def translated_bm25(
     lexical, passages = snapshot.lexical, snapshot.passages
     raw = lexical.run(lexical.query(translation.text, (target,)), depth, search_docs)
     in_target = {r: s for r, s in raw if passages.lang(r) == target}
+    in_target = _stand_ins(snapshot, out, in_target)
     out.translated, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("bm25_translated")
 
@@ -147,6 +159,7 @@ def doc_mt_bm25(
     index, passages = snapshot.doc_mt, snapshot.passages
     raw = index.run(index.query(out.query, (out.lang.lang,)), depth, search_docs)
     in_target = {r: s for r, s in raw if passages.lang(r) == target}
+    in_target = _stand_ins(snapshot, out, in_target)
     out.doc_mt, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("bm25_doc_mt")
 
@@ -176,5 +189,6 @@ def doc_mt_dense(
     raw = index.search(qvec, depth, search_rows)
     # an untranslated passage holds a zero vector: similarity exactly 0, not evidence
     in_target = {r: s for r, s in raw if s != 0.0 and passages.lang(r) == target}
+    in_target = _stand_ins(snapshot, out, in_target)
     out.doc_mt_dense, _ = propagate(snapshot, in_target, allowed, hidden)
     laps.lap("ann_doc_mt")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from indexer.retrieval import fusion
+from indexer.retrieval import fusion, stand_in
 
 if TYPE_CHECKING:
     from indexer.retrieval.stages import Candidates, FusionConfig
@@ -85,7 +85,65 @@ def fuse_lexical(candidates: Candidates, config: FusionConfig) -> dict[int, floa
     scores = {"bm25": candidates.lexical, "translated": candidates.translated}
     if candidates.doc_mt:
         weights_by["doc_mt"], scores["doc_mt"] = doc_mt_weight(candidates, config), candidates.doc_mt
-    return fusion.weighted(scores, weights_by, {"bm25": candidates.cross}, _normalizers(config, norm))
+    normalizers = _normalizers(config, norm)
+    _on_original_scales(candidates, norm, scores, normalizers)
+    if _stands_in(candidates, config):
+        lexical = _lexical_channel(candidates, scores, weights_by, normalizers)
+        return stand_in.combine(lexical, None, weights)
+    return fusion.weighted(scores, weights_by, {"bm25": candidates.cross}, normalizers)
+
+
+def _stands_in(candidates: Candidates, config: FusionConfig) -> bool:
+    """Whether translation evidence stands in for the original's (mixed_combine "max") in this search."""
+    return config.mixed_combine == "max" and not _cross(candidates)
+
+
+def _lexical_channel(
+    candidates: Candidates,
+    scores: dict[str, dict[int, float]],
+    weights: dict[str, float],
+    normalizers: dict[str, fusion.Normalize],
+) -> stand_in.Channel:
+    """The original query's normalized BM25 (other-language matches at cross_lang_bm25), and the translated
+    query's and the translations' BM25 as stand-ins, each with its weight as the factor."""
+    cross = candidates.cross
+    original = {r: s * cross.get(r, 1.0) for r, s in normalizers["bm25"](scores["bm25"]).items()}
+    names = [n for n in ("translated", "doc_mt") if scores.get(n)]
+    return original, [(normalizers[n](scores[n]), weights[n]) for n in names]
+
+
+def _on_original_scales(
+    candidates: Candidates, norm: str, scores: dict[str, dict[int, float]], normalizers: dict[str, fusion.Normalize]
+) -> None:
+    """Outside a truly cross-language search, the translation evidence holds only the other language's rows:
+    on its own min-max its best, however weak, gets full weight (a two-document archive ranked an unrelated
+    English note first for "tratado de aguas"). On the original query's list's scale of the same kind (BM25
+    for the translated query and the translations' BM25, the dense list for the translations' vectors) it
+    weighs what its score is worth."""
+    if _cross(candidates) or norm != "minmax":
+        return
+    for name, reference in (("translated", "bm25"), ("doc_mt", "bm25"), ("doc_mt_dense", "dense")):
+        if scores.get(name) and scores.get(reference):
+            normalizers[name] = fusion.on_scale_of(scores[reference])
+
+
+def _stand_in_fusion(
+    candidates: Candidates,
+    scores: dict[str, dict[int, float]],
+    weights: dict[str, float],
+    normalizers: dict[str, fusion.Normalize],
+    split: tuple[float, float],
+) -> dict[int, float]:
+    """Weighted fusion where each kind of evidence is the best of the original and its stand-ins; the
+    sentence evidence (when weighted) is added as in the summed fusion."""
+    lexical = _lexical_channel(candidates, scores, weights, normalizers)
+    vectors = scores.get("doc_mt_dense")
+    stand_ins = [(normalizers["doc_mt_dense"](vectors), weights["doc_mt_dense"])] if vectors else []
+    fused = stand_in.combine(lexical, (normalizers["dense"](scores["dense"]), stand_ins), split)
+    if "sentence" in scores:
+        for row, s in normalizers["sentence"](scores["sentence"]).items():
+            fused[row] = fused.get(row, 0.0) + weights["sentence"] * s
+    return fused
 
 
 def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int, float]:
@@ -115,15 +173,15 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
             weights["doc_mt_dense"] = doc_mt_dense_weight(candidates, config)
             scores["doc_mt_dense"] = candidates.doc_mt_dense
         normalizers = _normalizers(config, norm)
-        if candidates.doc_mt_dense and not _cross(candidates) and norm == "minmax":
-            # outside a truly cross-language search the list holds only the other language's rows: on its
-            # own min-max its best, however weak, got full weight (a two-document archive ranked an
-            # unrelated English note first for "tratado de aguas"); on the dense list's scale it weighs what
-            # its similarity is worth
-            normalizers["doc_mt_dense"] = fusion.on_scale_of(scores["dense"])
-        fused = fusion.weighted(scores, weights, item_weights, normalizers)
+        _on_original_scales(candidates, norm, scores, normalizers)
+        total = sum(weights.values())
+        if _stands_in(candidates, config):
+            fused = _stand_in_fusion(candidates, scores, weights, normalizers, (w_bm25, w_dense))
+            total = base + weights.get("sentence", 0.0)  # the stand-ins add no weight of their own
+        else:
+            fused = fusion.weighted(scores, weights, item_weights, normalizers)
         # scaled back to the weights' sum without translation or sentence evidence: scores keep their range
-        scale = base / sum(weights.values()) if sum(weights.values()) > 0 else 1.0
+        scale = base / total if total > 0 else 1.0
         return {r: v * scale for r, v in fused.items()}
     rankings = {
         "bm25": [r for r, _ in fusion.top(lexical, len(lexical))],
