@@ -17,6 +17,7 @@ from indexer.encoders import DEFAULT_ENCODER
 from indexer.retrieval.crosslang import BM25_TRANSLATIONS, DENSE_TRANSLATIONS
 from indexer.retrieval.fusion import NORMALIZATIONS
 from indexer.retrieval.search import FusionConfig
+from indexer.retrieval.stand_in import COMBINES
 
 __all__ = ["CACHE_DIR", "RESULTS_DIR", "add_eval_parser", "cmd_eval"]
 
@@ -51,7 +52,11 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
             value = raw.strip()
             if key.endswith("normalization") and value not in NORMALIZATIONS:
                 raise DatasetError(f"--fusion-set normalization: use one of {', '.join(NORMALIZATIONS)}")
-            choices = {"bm25_translation": BM25_TRANSLATIONS, "dense_translation": DENSE_TRANSLATIONS}.get(key)
+            choices = {
+                "bm25_translation": BM25_TRANSLATIONS,
+                "dense_translation": DENSE_TRANSLATIONS,
+                "mixed_combine": COMBINES,
+            }.get(key)
             if choices and value not in choices:
                 raise DatasetError(f"--fusion-set {key}: use one of {', '.join(choices)}")
         else:

@@ -76,6 +76,7 @@ def test_bm25_searches_the_full_translation_or_the_lemmas(unlinked: Searcher) ->
 
 def test_the_translation_settings_are_checked_by_name() -> None:
     assert fusion_config(["bm25_translation=full", "dense_translation=full"]).dense_translation == "full"
-    for bad in ("bm25_translation=alternatives", "dense_translation=concat"):
+    assert fusion_config(["mixed_combine=sum"]).mixed_combine == "sum"
+    for bad in ("bm25_translation=alternatives", "dense_translation=concat", "mixed_combine=add"):
         with pytest.raises(DatasetError, match="use one of"):
             fusion_config([bad])
