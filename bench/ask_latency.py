@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.synthetic import DerivedEncoder, SyntheticCorpus, load_base, parse_size
-from bench.table import markdown_table, percentile
+from bench.table import markdown_table, percentile, write_report
 from indexer.answers.answer import Answerer
 from indexer.encoders import Encoder, load_encoder
 from indexer.encoders.querycache import QueryVectors
@@ -125,9 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(markdown_table(["kind", "p50 ms", "p95 ms", "p50 / search cold p50", "calls"], rows))
         lines.append("")
         print("\n".join(lines[-4:]), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_report(args.out, lines)
     return 0
 
 

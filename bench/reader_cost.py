@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.ask_latency import ROOT, corpus_index, questions
-from bench.table import markdown_table, percentile
+from bench.table import markdown_table, percentile, write_report
 from indexer.answers.answer import PASSAGES, Answerer
 from indexer.encoders import Encoder, load_encoder
 from indexer.encoders.querycache import QueryVectors
@@ -115,9 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "The issue's bar is cold ask p50 <= 1.3 x search cold p50; the last column is what ask would cost with "
         "the joint read added to it (the reader runs after search, on its top passages)."
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_report(args.out, lines)
     return 0
 
 
