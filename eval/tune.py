@@ -239,31 +239,20 @@ def tune(
         for cand in [] if translation_only else depth_stage([b.candidate for b in best]):
             rows.append(sweep.score(cand))
             bar.update(1)
-        best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
-        stage3 = translation_stage([b.candidate for b in best])
-        bar.total += len(stage3)
-        for cand in stage3:
-            rows.append(sweep.score(cand))
-            bar.update(1)
-        if ix.snapshot.doc_mt is not None and base.doc_mt:
+        # the later stages start from the best row per method so far, each only where the snapshot has its part
+        later = (
+            (True, translation_stage),
+            (ix.snapshot.doc_mt is not None and base.doc_mt, doc_mt_stage),
+            (ix.snapshot.doc_mt_vectors is not None, doc_mt_dense_stage),
+            (ix.snapshot.sentences is not None, sentence_stage),
+        )
+        for applies, make_stage in later:
+            if not applies:
+                continue
             best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
-            stage4 = doc_mt_stage([b.candidate for b in best])
-            bar.total += len(stage4)
-            for cand in stage4:
-                rows.append(sweep.score(cand))
-                bar.update(1)
-        if ix.snapshot.doc_mt_vectors is not None:
-            best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
-            stage5 = doc_mt_dense_stage([b.candidate for b in best])
-            bar.total += len(stage5)
-            for cand in stage5:
-                rows.append(sweep.score(cand))
-                bar.update(1)
-        if ix.snapshot.sentences is not None:
-            best = [max((r for r in rows if r.candidate.mode == m), key=lambda r: r.overall) for m in METHODS]
-            stage6 = sentence_stage([b.candidate for b in best])
-            bar.total += len(stage6)
-            for cand in stage6:
+            extra = make_stage([b.candidate for b in best])
+            bar.total += len(extra)
+            for cand in extra:
                 rows.append(sweep.score(cand))
                 bar.update(1)
     rows.sort(key=lambda r: -r.overall)
