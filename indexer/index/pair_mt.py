@@ -5,7 +5,7 @@ words do not. As Bleualign (Sennrich & Volk, 2010) aligns sentences by scoring t
 translation of one side against the other, a short document's Apertium translation (the build's
 indexer.index.doc_mt) is compared with the other document's text, both ways, by character
 n-gram F-score (chrF, Popović 2015: robust to inflection, which a rule-based translator often
-gets wrong). Used by indexer.index.pairing on the short documents whose texts it checks."""
+gets wrong). Used by indexer.index.pairing on sentence-sized documents (MAX_CHARS)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ CHRF_ORDER = 6  # character n-grams 1..6, and recall weighted twice precision (b
 CHRF_BETA = 2.0
 AGREEMENT_WEIGHT = 0.2  # similarity points per unit of agreement (chosen on Tatoeba lines 1-500, eval.pairing)
 AGREEMENT_CENTER = 0.3  # agreement that neither helps nor hurts
+MAX_CHARS = 150  # longer texts are judged without it: chrF between two same-subject paragraphs grows with
+# their length (an XQuAD paragraph and its neighbour's translation: 0.45, a sentence pair's centre 0.3);
+# every XQuAD paragraph is longer (>= 158), 99% of Tatoeba lines shorter (<= 100)
 
 
 def _ngrams(text: str, n: int) -> Counter[str]:
@@ -38,8 +41,11 @@ def chrf(hypothesis: str, reference: str, order: int = CHRF_ORDER, beta: float =
     return 0.0 if p + r == 0 else (1 + beta**2) * p * r / (beta**2 * p + r)
 
 
-def agreement(a: str, a_translated: str, b: str, b_translated: str) -> float:
-    """How well each text's machine translation matches the other text: the mean of both chrF scores."""
+def agreement(a: str, a_translated: str, b: str, b_translated: str) -> float | None:
+    """How well each text's machine translation matches the other text: the mean of both chrF scores
+    (None for texts over MAX_CHARS, whose agreement is not comparable)."""
+    if max(len(a), len(b)) > MAX_CHARS:
+        return None
     return (chrf(a_translated, b) + chrf(b_translated, a)) / 2
 
 
