@@ -1,4 +1,5 @@
-"""Evidence lent by a twin, weighed on the lending language's scale in a search filtered to the other language."""
+"""Evidence lent by a twin in a search filtered to the other language: BM25 on the lending language's scale,
+dense scores discounted."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from indexer.retrieval.hybrid import fuse
 from indexer.retrieval.querylang import QueryLanguage
 from indexer.retrieval.search import Searcher
 from indexer.retrieval.stages import Candidates, FusionConfig, SearchFilters
+from indexer.retrieval.twins import TWIN_DISCOUNT, propagate
 
 EN = QueryLanguage("en", 1.0, ("en",))
 
@@ -58,3 +60,12 @@ def test_the_search_records_the_query_languages_best_bm25(searcher: Searcher) ->
     same = searcher.retrieve(query, 10, "hybrid", "en", SearchFilters(doc_lang="en"))
     assert across.lexical_top == pytest.approx(max(same.lexical.values()))
     assert same.lexical_top == 0.0  # not filtered to another language: nothing is lent across
+
+
+def test_a_twin_lends_its_dense_score_discounted_across_languages(searcher: Searcher) -> None:
+    snapshot = searcher.snapshot
+    row, twins = next((r, t) for r, t in sorted(snapshot.twins.items()) if t)
+    twin_doc = snapshot.passages.doc_id(twins[0])
+    lent, by = propagate(snapshot, {row: 0.9}, {twin_doc}, None, FusionConfig().lent_dense_across)
+    assert lent[twins[0]] == pytest.approx(0.9 * 0.98) and by[twins[0]] == row
+    assert propagate(snapshot, {row: 0.9}, {twin_doc})[0][twins[0]] == pytest.approx(0.9 * TWIN_DISCOUNT)

@@ -34,7 +34,7 @@ from indexer.retrieval.stages import (
     check_options,
 )
 from indexer.retrieval.translate import Translator, default_translator
-from indexer.retrieval.twins import collapse_twins, propagate, with_twin_docs
+from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
 from indexer.retrieval.when import matches, understand
 from indexer.types import LANGS, SearchHit
 
@@ -194,7 +194,9 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden)
+            across = filters.doc_lang is not None and filters.doc_lang != qlang.lang
+            discount = self.config.lent_dense_across if across else TWIN_DISCOUNT
+            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden, discount)
             args = (out, depth, search_rows, allowed_set, hidden, laps)
             translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
             doc_mt_dense(snapshot, self.config, qvec, *args)
