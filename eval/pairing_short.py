@@ -32,6 +32,11 @@ SENTENCE_SPLITS = {"dev": range(1, 501), "test": range(501, 1001)}
 SIZES = (1, 2, 3)
 
 Encode = Callable[[list[str]], np.ndarray]
+Translate = Callable[[list[Passage]], dict[str, str] | None]  # passage id -> machine translation (doc_mt)
+
+
+def _no_translations(_passages: list[Passage]) -> dict[str, str] | None:
+    return None
 
 
 def chunk_documents(root: Path, n: int) -> list[Document]:
@@ -64,11 +69,13 @@ def _dated(docs: list[Document], dates: str) -> list[Document]:
     return [replace(d, date=f"2020-{1 + day[d.doc_id] // 28:02d}-{1 + day[d.doc_id] % 28:02d}") for d in docs]
 
 
-def run_one(docs: list[Document], passages: list[Passage], vectors: np.ndarray) -> dict[str, Any]:
+def run_one(
+    docs: list[Document], passages: list[Passage], vectors: np.ndarray, translations: dict[str, str] | None = None
+) -> dict[str, Any]:
     keep = {d.doc_id for d in docs}
     rows = [i for i, p in enumerate(passages) if p.doc_id in keep]
     t = time.perf_counter()
-    links = detect_links(docs, [passages[i] for i in rows], vectors[rows], set())
+    links = detect_links(docs, [passages[i] for i in rows], vectors[rows], set(), translations=translations)
     seconds = time.perf_counter() - t
     truth = {d.doc_id for d in docs if d.lang == "en" and d.doc_id.replace("-en-", "-es-") in keep}
     correct = [x for x in links if x.a.replace("-en-", "-es-") == x.b]
@@ -86,24 +93,35 @@ def run_one(docs: list[Document], passages: list[Passage], vectors: np.ndarray) 
     }
 
 
-def measure_short(root: Path, encode: Encode, splits: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
+def measure_short(
+    root: Path,
+    encode: Encode,
+    splits: tuple[str, ...] = ("dev", "test"),
+    translate: Translate = _no_translations,
+) -> dict[str, Any]:
     """{split: {n: {scenario/dates: result}}} over every size, scenario and date variant."""
     out: dict[str, Any] = {}
     for n in SIZES:
         docs = chunk_documents(root, n)
         passages = [p for d in docs for p in split_document(d)]
         vectors = encode([p.text for p in passages])
+        translations = translate(passages)
         for split in splits:
             articles = SPLITS[split]
             part = [d for d in docs if int(d.meta["article"]) in articles]
             for scenario in ("twins", "no_twins", "half"):
                 for dates in ("undated", "same_day"):
-                    result = run_one(_dated(_scenario(part, scenario), dates), passages, vectors)
+                    result = run_one(_dated(_scenario(part, scenario), dates), passages, vectors, translations)
                     out.setdefault(split, {}).setdefault(f"{n}-paragraph", {})[f"{scenario}/{dates}"] = result
     return out
 
 
-def measure_sentences(root: Path, encode: Encode, splits: tuple[str, ...] = ("dev", "test")) -> dict[str, Any]:
+def measure_sentences(
+    root: Path,
+    encode: Encode,
+    splits: tuple[str, ...] = ("dev", "test"),
+    translate: Translate = _no_translations,
+) -> dict[str, Any]:
     """{split: {"1-sentence": {scenario: result}}}: Tatoeba lines as documents, undated (no meeting to share)."""
     docs = []
     for d in load_tatoeba(root).documents:
@@ -111,6 +129,7 @@ def measure_sentences(root: Path, encode: Encode, splits: tuple[str, ...] = ("de
         docs.append(replace(d, title="", meta={"article": str(line), "chunk": "0", "line": str(line)}))
     passages = [p for d in docs for p in split_document(d)]
     vectors = encode([p.text for p in passages])
+    translations = translate(passages)
     out: dict[str, Any] = {}
     for split in splits:
         part = [d for d in docs if int(d.meta["line"]) in SENTENCE_SPLITS[split]]
@@ -122,7 +141,7 @@ def measure_sentences(root: Path, encode: Encode, splits: tuple[str, ...] = ("de
                 else [d for d in part if d.lang == "en" or int(d.meta["line"]) % 2 == 0]
             )
             out.setdefault(split, {}).setdefault("1-sentence", {})[f"{scenario}/undated"] = run_one(
-                chosen, passages, vectors
+                chosen, passages, vectors, translations
             )
     return out
 

@@ -17,7 +17,7 @@ from indexer.encoders import Encoder, runtime_of
 from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
-from indexer.index.doc_mt import DocTranslator, default_doc_translator, translate_passages
+from indexer.index.doc_mt import DocTranslator, default_doc_translator, passage_translations, translate_passages
 from indexer.index.doc_mt_vectors import build_doc_mt_vectors
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
@@ -244,7 +244,10 @@ def build_index(
 
             check()
             t0 = time.perf_counter()
-            pairs = pair_rows_for(documents, passages, vectors, prev, changes, {r.old for r in revisions})
+            translator_id = mt_entry.get("translator") if mt_entry.get("available") else None
+            translations = passage_translations(staging) if translator_id else None
+            superseded = {r.old for r in revisions}
+            pairs = pair_rows_for(documents, passages, vectors, prev, changes, superseded, translations, translator_id)
             snap.write_jsonl(staging / snap.PAIRS, pairs)
             timings["align"] = time.perf_counter() - t0
 
@@ -277,7 +280,7 @@ def build_index(
                 "revisions": [r.to_dict() for r in revisions],
                 "doc_mt": mt_entry,
                 "doc_mt_vectors": mt_vectors_entry,
-                "pairing": {"rules": PAIRING_RULES},
+                "pairing": {"rules": PAIRING_RULES, "translator": translator_id},
             }
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)

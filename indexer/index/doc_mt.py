@@ -241,6 +241,25 @@ def translate_passages(
     }
 
 
+def translations_of(passages: Sequence[Passage], translator: DocTranslator) -> dict[str, str]:
+    """Each passage's translation into the other language by passage id, without a snapshot (the
+    pairing evaluation, tests); passages the translator could not do are left out."""
+    out: dict[str, str] = {}
+    for source in ("en", "es"):
+        part = [p for p in passages if p.lang == source]
+        for p, (text, _known) in zip(part, translator.translate([p.text for p in part], source), strict=True):
+            if text:
+                out[p.passage_id] = text
+    return out
+
+
+def passage_translations(snapshot: Path) -> dict[str, str]:
+    """Each passage's translation in a snapshot (or a build's staging directory), by passage id."""
+    if not (snapshot / FILE).is_file():
+        return {}
+    return {str(r["pid"]): str(r["text"]) for r in snap.iter_jsonl(snapshot / FILE)}
+
+
 class StoredTexts:
     """One snapshot's passage translations by passage id, read from FILE on first use (an unofficial
     machine translation of a hit then needs no translator at query time)."""

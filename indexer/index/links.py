@@ -12,13 +12,23 @@ from indexer.index.previous import Changes, Previous, record_digest
 from indexer.types import Document, Passage
 
 
-def link_reuse(documents: list[Document], prev: Previous, changes: Changes, superseded: set[str]) -> Reuse | None:
+def link_reuse(
+    documents: list[Document],
+    prev: Previous,
+    changes: Changes,
+    superseded: set[str],
+    translator: dict[str, Any] | None = None,
+) -> Reuse | None:
     """The last build's detected links can stand when this build only adds documents.
 
     A change, a removal, a new revision or an edited record can bring two unchanged documents
     into candidacy that were never aligned (indexer.index.pairing), so those builds detect afresh;
-    so does the first build under new detection rules, which may pair documents the old ones left alone."""
+    so does the first build under new detection rules, which may pair documents the old ones left
+    alone, or with another machine translator (or none) than the one whose translations the last
+    build weighed (`translator`: indexer.index.doc_mt's identity of this build's, None without)."""
     if not prev.same_encoder or prev.pairing_rules != RULES or superseded != prev.superseded:
+        return None
+    if prev.pairing_translator != translator:
         return None
     if changes.changed or changes.removed:
         return None
@@ -35,8 +45,13 @@ def pair_rows_for(
     prev: Previous,
     changes: Changes,
     superseded: set[str],
+    translations: dict[str, str] | None = None,
+    translator: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Reuse the previous alignment of untouched translation pairs; align the others afresh."""
+    """Reuse the previous alignment of untouched translation pairs; align the others afresh.
+
+    `translations` (passage id -> machine translation) and their `translator`: the build's
+    doc_mt output, which detection weighs for short documents (indexer.index.pairing)."""
     touched = set(changes.added) | set(changes.changed)
     live = {p.passage_id: p.doc_id for p in passages}
     kept: dict[frozenset[str], list[dict[str, Any]]] = {}
@@ -59,5 +74,6 @@ def pair_rows_for(
         for a, b, s in translation_pairs(fresh, passages, vectors)
     )
     # pairs of documents naming none (indexer.index.pairing); an older version's translation is the latest's
-    out.extend(link_rows(documents, passages, vectors, superseded, link_reuse(documents, prev, changes, superseded)))
+    reuse = link_reuse(documents, prev, changes, superseded, translator)
+    out.extend(link_rows(documents, passages, vectors, superseded, reuse, translations))
     return out

@@ -16,12 +16,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from indexer.index.pair_mt import evidence
+
 # thousands separators (1,000 / 1.000 / 1 000) are one number; any other separator splits, so a
 # decimal (3.5 / 3,5) is the same two numbers in either language
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3}(?!\d))*")
 MAX_LENGTH_RATIO = 1.5  # characters, longer over shorter (XQuAD dev twins <= 1.38)
 MIN_NUMBER_DICE = 0.5  # share of the numbers both write (XQuAD dev twins: >= 0.69 in 95 of 100)
 MIN_SIM_WITHOUT_NUMBERS = 0.86  # passage similarity asked when neither side writes a number
+MIN_EVIDENCE_WITHOUT_NUMBERS = 0.85  # the same, of the similarity moved by the translations' agreement
+# (pair_mt.evidence), where the build has them (chosen on Tatoeba lines 1-500 with pair_mt's weights)
 # Gale & Church (1993): a translation's length differs from the original's by about
 # s * sqrt(mean length) characters; s = 1.56 on XQuAD dev one-paragraph twins + Tatoeba lines 1-500
 LENGTH_SLACK_SD = 2.5  # standard deviations allowed (Tatoeba dev twins: 0 of 500 beyond 2.5, 2 beyond 2)
@@ -91,16 +95,24 @@ def lengths_agree(la: int, lb: int) -> bool:
 
 
 def texts_agree(
-    a: Sequence[str], b: Sequence[str], sim: float, langs: tuple[str | None, str | None] = (None, None)
+    a: Sequence[str],
+    b: Sequence[str],
+    sim: float,
+    langs: tuple[str | None, str | None] = (None, None),
+    agreement: float | None = None,
 ) -> bool:
-    """Two aligned stretches of text (passage texts, in `langs`) agree as a translation's would, at similarity `sim`."""
+    """Two aligned stretches of text (passage texts, in `langs`) agree as a translation's would, at similarity `sim`.
+
+    `agreement`: how well their machine translations match (indexer.index.pair_mt), when the build has them."""
     ta, tb = " ".join(a), " ".join(b)
     if not lengths_agree(len(ta), len(tb)):
         return False
     na, nb = numbers(ta), numbers(tb)
     total = sum(na.values()) + sum(nb.values())
     if not total:
-        return sim >= MIN_SIM_WITHOUT_NUMBERS
+        if agreement is None:
+            return sim >= MIN_SIM_WITHOUT_NUMBERS
+        return evidence(sim, agreement) >= MIN_EVIDENCE_WITHOUT_NUMBERS
     # a side that writes no digit may spell its numbers out ("at 2:30" / "a las dos y media"), and those
     # support the other side's digits; where both write digits, words such as "two" ("the two
     # governments") are not read as numbers. A spelled number alone contradicts nothing.

@@ -46,6 +46,7 @@ class Previous:
     records: dict[str, str] = field(default_factory=dict)  # doc_id -> record digest
     superseded: set[str] = field(default_factory=set)
     pairing_rules: int = 0  # indexer.index.pairing.RULES of the build (0: older than the entry)
+    pairing_translator: dict[str, Any] | None = None  # the translator whose output pairing weighed, if any
     same_encoder: bool = False  # vectors and pairs were loaded: they can be reused
     vector_index: VectorIndex | None = None  # the served vectors, when same_encoder
     sentences: SentenceTable | None = None  # the served sentence table, when same_encoder and split alike
@@ -77,6 +78,7 @@ def load_previous(index_dir: Path, encoder: Encoder) -> Previous:
     prev.records = {d: m.get("record", "") for d, m in manifest["documents"].items()}
     prev.superseded = {r["old"] for r in manifest.get("revisions", [])}
     prev.pairing_rules = int((manifest.get("pairing") or {}).get("rules", 0))
+    prev.pairing_translator = (manifest.get("pairing") or {}).get("translator")
     if manifest["encoder"]["id"] == encoder.id:
         prev.same_encoder = True
         prev.vector_index = VectorIndex.load(path / "vectors.faiss")

@@ -100,6 +100,20 @@ def weighted(
     return fused
 
 
+def minmax_up_to(top: float) -> Normalize:
+    """Min-max whose top is at least `top` (a score the list's best is measured against)."""
+
+    def norm(scores: Mapping[int, float]) -> dict[int, float]:
+        if not scores:
+            return {}
+        lo, hi = min(scores.values()), max(max(scores.values()), top)
+        if hi - lo < 1e-12:
+            return minmax(scores)
+        return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
+
+    return norm
+
+
 def on_scale_of(reference: Mapping[int, float]) -> Normalize:
     """Min-max with the range of another list of the same kind of score (cosines to the same query):
     a list of a few items, however weak, no longer maps its best to 1.0. Clipped to [0, 1]."""

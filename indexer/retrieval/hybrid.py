@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from indexer.retrieval import fusion, stand_in
+from indexer.retrieval.lending import on_lending_scale
 
 if TYPE_CHECKING:
     from indexer.retrieval.stages import Candidates, FusionConfig
@@ -32,6 +33,15 @@ def _normalizers(config: FusionConfig, name: str) -> dict[str, fusion.Normalize]
     floors["doc_mt_dense"] = config.dense_floor
     floors["sentence"] = config.dense_floor
     return {retriever: fusion.normalizer(name, floor) for retriever, floor in floors.items()}
+
+
+def _lending(candidates: Candidates, config: FusionConfig, name: str) -> dict[str, fusion.Normalize]:
+    """The normalizers, with BM25's on the lending language's scale where it applies (indexer.retrieval.lending)."""
+    normalizers = _normalizers(config, name)
+    scaled = on_lending_scale(candidates.lexical_top, name) if config.lending_scale and not _cross(candidates) else None
+    if scaled is not None:
+        normalizers["bm25"] = scaled
+    return normalizers
 
 
 def profile(candidates: Candidates, config: FusionConfig) -> tuple[tuple[float, float], str, float]:
@@ -160,7 +170,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
             scores["dense_translated"] = candidates.dense_translated
         sentence_w = sentence_weight(candidates, config) if candidates.sentence else 0.0
         if not translated and not candidates.doc_mt and not candidates.doc_mt_dense and not sentence_w:
-            return fusion.weighted(scores, weights, item_weights, _normalizers(config, norm))
+            return fusion.weighted(scores, weights, item_weights, _lending(candidates, config, norm))
         base = sum(weights.values())
         if sentence_w:
             weights["sentence"], scores["sentence"] = sentence_w, candidates.sentence
@@ -172,7 +182,7 @@ def fuse(candidates: Candidates, method: str, config: FusionConfig) -> dict[int,
         if candidates.doc_mt_dense:
             weights["doc_mt_dense"] = doc_mt_dense_weight(candidates, config)
             scores["doc_mt_dense"] = candidates.doc_mt_dense
-        normalizers = _normalizers(config, norm)
+        normalizers = _lending(candidates, config, norm)
         _on_original_scales(candidates, norm, scores, normalizers)
         total = sum(weights.values())
         if _stands_in(candidates, config):

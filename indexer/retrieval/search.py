@@ -20,6 +20,7 @@ from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
 from indexer.retrieval.hybrid import fuse, fuse_lexical, sentence_weight
 from indexer.retrieval.laps import Laps
+from indexer.retrieval.lending import lending_top
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.retrieval.sentence_evidence import best_sentence
 from indexer.retrieval.stages import (
@@ -33,7 +34,7 @@ from indexer.retrieval.stages import (
     check_options,
 )
 from indexer.retrieval.translate import Translator, default_translator
-from indexer.retrieval.twins import collapse_twins, propagate, with_twin_docs
+from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
 from indexer.retrieval.when import matches, understand
 from indexer.types import LANGS, SearchHit
 
@@ -179,6 +180,8 @@ class Searcher:
             lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, self.config.glossary_boost)
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
+            if filters.doc_lang is not None and filters.doc_lang != qlang.lang and self.config.lending_scale:
+                out.lexical_top = lending_top(snapshot.lexical, lex_query, snapshot.passages, qlang.lang)
             laps.lap("bm25")
             out.lexical, lent_by = propagate(self.snapshot, dict(raw), allowed_set, hidden)
             out.lent = frozenset(lent_by)
@@ -191,7 +194,9 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden)
+            across = filters.doc_lang is not None and filters.doc_lang != qlang.lang
+            discount = self.config.lent_dense_across if across else TWIN_DISCOUNT
+            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden, discount)
             args = (out, depth, search_rows, allowed_set, hidden, laps)
             translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
             doc_mt_dense(snapshot, self.config, qvec, *args)

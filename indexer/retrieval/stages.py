@@ -133,6 +133,18 @@ class FusionConfig:
     # launched in June 1998", indexer.retrieval.when.is_context); at 0 nothing is preferred and
     # the response shows no understood date
     context_date_boost: float = 0.0
+    # in a search filtered to another language, the general profile's min-max of BM25 tops out at the query
+    # language's best BM25 over the whole index (indexer.retrieval.lending), so a weak match's lent score
+    # does not count as the best there is when the best has no twin. Session 6, rule written before the dev
+    # runs: Tatoeba lines 1-500 .9832/.9803 -> .9895/.9817, every XQuAD (linked, unlinked) and commission dev
+    # cell identical. Off, the search does not look for that best passage at all
+    lending_scale: bool = True
+    # the factor of a dense score a twin lends in a search filtered to another language: a same-language
+    # cosine competing with the other passages' cross-language ones, which run lower for the same relation;
+    # elsewhere twins.TWIN_DISCOUNT. Session 6, rule written before the dev sweep (0.999, .99, .98, .97, .95):
+    # the best Tatoeba lines 1-500 with no XQuAD linked dev cell (hybrid, dense) lower and commission dev
+    # within .005: 0.98 (Tatoeba dev hybrid es-en .9817 -> .9835, dense .9810 -> .9836; 0.97 lowers XQuAD dense)
+    lent_dense_across: float = 0.98
 
 
 @dataclass(frozen=True)
@@ -204,3 +216,4 @@ class Candidates:
     understood: Understood | None = None
     preferred: frozenset[str] = frozenset()  # documents of the understood date or meeting
     lent: frozenset[int] = frozenset()  # rows whose lexical score an aligned twin lent
+    lexical_top: float = 0.0  # filtered to another language: the query language's best BM25 (retrieval.lending)

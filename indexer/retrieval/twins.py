@@ -16,9 +16,14 @@ def with_twin_docs(snapshot: IndexSnapshot, doc_ids: list[str]) -> set[str]:
 
 
 def propagate(
-    snapshot: IndexSnapshot, scores: dict[int, float], allowed: set[str] | None, hidden: set[str] | None = None
+    snapshot: IndexSnapshot,
+    scores: dict[int, float],
+    allowed: set[str] | None,
+    hidden: set[str] | None = None,
+    discount: float = TWIN_DISCOUNT,
 ) -> tuple[dict[int, float], dict[int, int]]:
-    """A passage scores at least as well as its aligned twin; then keep allowed, visible documents only.
+    """A passage scores at least as well as its aligned twin (times `discount`); then keep allowed,
+    visible documents only.
 
     Returns the scores and, for scores lent by a twin, which row lent them.
     """
@@ -26,7 +31,7 @@ def propagate(
     out = dict(scores)
     lent_by: dict[int, int] = {}
     for row, score in scores.items():
-        lent = score * TWIN_DISCOUNT if score > 0 else score / TWIN_DISCOUNT
+        lent = score * discount if score > 0 else score / discount
         for twin in twins.get(row, ()):
             if lent > out.get(twin, float("-inf")):
                 out[twin] = lent
