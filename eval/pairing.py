@@ -58,7 +58,8 @@ def measure(
         keep = {d.doc_id for d in subset}
         rows = [i for i, p in enumerate(passages) if p.doc_id in keep and i not in (drop or set())]
         t = time.perf_counter()
-        links = detect_links(subset, [passages[i] for i in rows], vectors[rows], set(), translations=translations)
+        lookup = translations.get if translations is not None else None
+        links = detect_links(subset, [passages[i] for i in rows], vectors[rows], set(), translations=lookup)
         truth = {d.doc_id for d in subset if d.lang == "en" and d.doc_id.replace("-en-", "-es-") in keep}
         correct = sum(1 for link in links if link.a.replace("-en-", "-es-") == link.b)
         return {

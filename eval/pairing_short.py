@@ -75,7 +75,8 @@ def run_one(
     keep = {d.doc_id for d in docs}
     rows = [i for i, p in enumerate(passages) if p.doc_id in keep]
     t = time.perf_counter()
-    links = detect_links(docs, [passages[i] for i in rows], vectors[rows], set(), translations=translations)
+    lookup = translations.get if translations is not None else None
+    links = detect_links(docs, [passages[i] for i in rows], vectors[rows], set(), translations=lookup)
     seconds = time.perf_counter() - t
     truth = {d.doc_id for d in docs if d.lang == "en" and d.doc_id.replace("-en-", "-es-") in keep}
     correct = [x for x in links if x.a.replace("-en-", "-es-") == x.b]

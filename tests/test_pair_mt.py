@@ -60,7 +60,7 @@ def test_translations_untangle_paraphrases_the_vectors_confuse(encoder: Encoder)
     without = {(x.a, x.b) for x in detect_links(docs, passages, vectors, set())}
     assert without == {("note-en-0", "note-es-1"), ("note-en-1", "note-es-0")}  # crossed
     translations = doc_mt.translations_of(passages, doc_mt.default_doc_translator())
-    links = detect_links(docs, passages, vectors, set(), translations=translations)
+    links = detect_links(docs, passages, vectors, set(), translations=translations.get)
     assert {(x.a, x.b) for x in links} == {("note-en-0", "note-es-0"), ("note-en-1", "note-es-1")}
     assert all(x.rank is not None and x.rank > x.score for x in links)  # they agree better than the centre
 

@@ -17,7 +17,8 @@ from indexer.encoders import Encoder, runtime_of
 from indexer.index import retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
-from indexer.index.doc_mt import DocTranslator, default_doc_translator, passage_translations, translate_passages
+from indexer.index.doc_mt import FILE as DOC_MT_FILE
+from indexer.index.doc_mt import DocTranslator, StoredTexts, default_doc_translator, translate_passages
 from indexer.index.doc_mt_vectors import build_doc_mt_vectors
 from indexer.index.embcache import EmbeddingCache, encode_with_cache
 from indexer.index.lexical import LEXICAL_FORMAT, build_lexical, extend_lexical
@@ -245,7 +246,8 @@ def build_index(
             check()
             t0 = time.perf_counter()
             translator_id = mt_entry.get("translator") if mt_entry.get("available") else None
-            translations = passage_translations(staging) if translator_id else None
+            # read only if a short pair needs them
+            translations = StoredTexts(staging / DOC_MT_FILE).text if translator_id else None
             superseded = {r.old for r in revisions}
             pairs = pair_rows_for(documents, passages, vectors, prev, changes, superseded, translations, translator_id)
             snap.write_jsonl(staging / snap.PAIRS, pairs)

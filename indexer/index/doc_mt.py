@@ -253,13 +253,6 @@ def translations_of(passages: Sequence[Passage], translator: DocTranslator) -> d
     return out
 
 
-def passage_translations(snapshot: Path) -> dict[str, str]:
-    """Each passage's translation in a snapshot (or a build's staging directory), by passage id."""
-    if not (snapshot / FILE).is_file():
-        return {}
-    return {str(r["pid"]): str(r["text"]) for r in snap.iter_jsonl(snapshot / FILE)}
-
-
 class StoredTexts:
     """One snapshot's passage translations by passage id, read from FILE on first use (an unofficial
     machine translation of a hit then needs no translator at query time)."""
@@ -276,3 +269,8 @@ class StoredTexts:
                 rows = snap.iter_jsonl(self.path)
                 self._rows = {r["pid"]: (r["lang"], r["text"], float(r.get("known", 1.0))) for r in rows}
         return self._rows.get(passage_id)
+
+    def text(self, passage_id: str) -> str | None:
+        """The passage's translated text, or None."""
+        found = self.get(passage_id)
+        return found[1] if found else None

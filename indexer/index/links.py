@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from indexer.index.align import translation_pairs
-from indexer.index.pairing import RULES, Reuse, link_rows
+from indexer.index.pairing import RULES, Reuse, Translations, link_rows
 from indexer.index.previous import Changes, Previous, record_digest
 from indexer.types import Document, Passage
 
@@ -45,12 +45,12 @@ def pair_rows_for(
     prev: Previous,
     changes: Changes,
     superseded: set[str],
-    translations: dict[str, str] | None = None,
+    translations: Translations | None = None,
     translator: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Reuse the previous alignment of untouched translation pairs; align the others afresh.
 
-    `translations` (passage id -> machine translation) and their `translator`: the build's
+    `translations` (a passage id's machine translation) and their `translator`: the build's
     doc_mt output, which detection weighs for short documents (indexer.index.pairing)."""
     touched = set(changes.added) | set(changes.changed)
     live = {p.passage_id: p.doc_id for p in passages}

@@ -11,7 +11,7 @@ refuses a detected link."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -55,6 +55,7 @@ class Alignment(NamedTuple):
 
 
 Side = Sequence[str]
+Translations = Callable[[str], str | None]  # a passage id's machine translation (the build's doc_mt), or None
 
 
 def alignment_quality(
@@ -116,8 +117,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n else v
 
 
-def _translated(translations: Mapping[str, str], passages: Sequence[Passage], rows: list[int]) -> list[str | None]:
-    return [translations.get(passages[r].passage_id) for r in rows]
+def _translated(translations: Translations, passages: Sequence[Passage], rows: list[int]) -> list[str | None]:
+    return [translations(passages[r].passage_id) for r in rows]
 
 
 def _refused(doc: Document) -> set[str]:
@@ -131,7 +132,7 @@ def detect_links(
     linked: set[str],
     touched: set[str] | None = None,
     previous: dict[frozenset[str], tuple[float, float | None]] | None = None,
-    translations: Mapping[str, str] | None = None,
+    translations: Translations | None = None,
 ) -> list[Link]:
     """One-to-one links between documents of different languages not already `linked`.
 
@@ -139,7 +140,7 @@ def detect_links(
     untouched documents is not aligned again: it keeps the last build's verdict, its link's
     score and rank from `previous` (beads empty: the caller has its rows) or no link.
     `translations`: each passage's machine translation by passage id (the build's doc_mt), which
-    short documents' pairs are also judged by (alignment_quality)."""
+    short documents' pairs are also judged by (alignment_quality); looked up for short pairs only."""
     rows: dict[str, list[int]] = {}
     for row, p in enumerate(passages):
         rows.setdefault(p.doc_id, []).append(row)
@@ -164,7 +165,7 @@ def detect_links(
             continue
         texts = ([passages[r].text for r in rows[a.doc_id]], [passages[r].text for r in rows[b.doc_id]])
         translated = None
-        if translations is not None:
+        if translations is not None and min(len(rows[a.doc_id]), len(rows[b.doc_id])) <= SHORT_PASSAGES:
             translated = (
                 _translated(translations, passages, rows[a.doc_id]),
                 _translated(translations, passages, rows[b.doc_id]),
@@ -196,7 +197,7 @@ def link_rows(
     vectors: np.ndarray,
     superseded: frozenset[str] | set[str] = frozenset(),
     reuse: Reuse | None = None,
-    translations: Mapping[str, str] | None = None,
+    translations: Translations | None = None,
 ) -> list[dict[str, Any]]:
     """pairs.jsonl rows for the detected links: aligned passages, each row naming its link and score.
 

@@ -171,6 +171,8 @@ class Searcher:
         allowed_set = None if allowed is None else set(allowed)
         hidden = self._hidden(filters)
         out = Candidates(query, qlang, mode, k, filters)
+        # filtered to the other language: a twin's evidence stands in for the text asked for
+        across = filters.doc_lang is not None and filters.doc_lang != qlang.lang
         if filters.understand:
             self._understand(out)
         laps.lap("detect")
@@ -180,7 +182,7 @@ class Searcher:
             lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, self.config.glossary_boost)
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
-            if filters.doc_lang is not None and filters.doc_lang != qlang.lang and self.config.lending_scale:
+            if across and self.config.lending_scale:
                 out.lexical_top = lending_top(snapshot.lexical, lex_query, snapshot.passages, qlang.lang)
             laps.lap("bm25")
             out.lexical, lent_by = propagate(self.snapshot, dict(raw), allowed_set, hidden)
@@ -194,7 +196,6 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            across = filters.doc_lang is not None and filters.doc_lang != qlang.lang
             discount = self.config.lent_dense_across if across else TWIN_DISCOUNT
             out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden, discount)
             args = (out, depth, search_rows, allowed_set, hidden, laps)
