@@ -69,7 +69,7 @@ def main() -> None:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
         # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
-        # (and, since session 4, without sentence evidence: python -m bench.sentence_latency measures it alone)
+        # (and without sentence evidence: python -m bench.sentence_latency measures it alone)
         bare = replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)
         off = Searcher(snapshot, encoder, replace(bare, sentence_dense=0.0, sentence_dense_mixed=0.0))
         on = Searcher(snapshot, encoder, config, translator=translator)

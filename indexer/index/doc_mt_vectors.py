@@ -99,7 +99,7 @@ def build_doc_mt_vectors(
     vectors = np.zeros((len(passages), encoder.dim), dtype=np.float32)
     if todo:
         vectors[np.array(todo, dtype=np.int64)] = encoded_vecs
-    shadow = replace(prev, vector_index=served)  # the lead's in-place extension, applied to this index
+    shadow = replace(prev, vector_index=served)  # the in-place extension of the served graph, applied to this index
     extended = extended_vectors(shadow, list(passages), vectors, exact_max, only_added)
     vindex = extended or VectorIndex(build_vectors(vectors, exact_max))
     (staging / DIR).mkdir(parents=True, exist_ok=True)

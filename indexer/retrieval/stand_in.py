@@ -10,7 +10,7 @@ __all__ = ["COMBINES", "Channel", "channel", "combine"]
 # cross-language search. "max": per passage and kind (lexical, dense), the best of the original score and
 # each translation's (each on the original list's scale, times its factor), so at factors up to 1 a passage
 # in the other language scores at most what the same text in the query's language would. "sum": each list weighted
-# and added (session 4), where a communiqué present in both languages gathers the evidence of both and
+# and added, where a communiqué present in both languages gathers the evidence of both and
 # outranks one present in a single language (the dated questions).
 COMBINES: tuple[str, ...] = ("max", "sum")
 
