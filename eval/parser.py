@@ -30,7 +30,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--dataset",
         default="commission",
-        help="commission (default) | xquad | xquad-single (each paragraph in one language) | tatoeba | BEIR folder",
+        help="commission (default) | xquad | xquad-single (one language per paragraph) | tatoeba | mlqa | BEIR folder",
     )
     p.add_argument(
         "--datasets", type=Path, help="shared datasets folder (default: $BNC_DATASETS or ../shared/datasets)"

@@ -11,6 +11,7 @@ import pytest
 from eval.datasets.beir import load_beir
 from eval.datasets.commission import load_commission
 from eval.datasets.locate import dataset_roots, datasets_dir
+from eval.datasets.mlqa import load_mlqa
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import DatasetError, LabeledSet
 from eval.datasets.xquad import BOM, load_xquad, load_xquad_single, read_squad
@@ -148,3 +149,22 @@ def test_xquad_carries_parallel_gold_answers(xquad: LabeledSet) -> None:
     first = xquad.queries[0].qid.split("-", 1)[1]
     assert xquad.answers[f"en-{first}"] == xquad.answers[f"es-{first}"]
     assert set(xquad.answers[f"en-{first}"]) == {"en", "es"}
+
+
+def test_mlqa_splits_keep_subjects_apart_and_label_both_languages(shared: Path) -> None:
+    mlqa = load_mlqa(shared)
+    assert len(mlqa.documents) == 747 and not any(d.translation_of for d in mlqa.documents)
+    assert Counter(q.lang for q in mlqa.queries) == {"en": 593, "es": 262}
+    # every Spanish question has a gold paragraph in both languages; 262 English ones do too
+    both = [q for q in mlqa.queries if len(mlqa.doc_qrels[q.qid]) == 2]
+    assert Counter(q.lang for q in both) == {"en": 262, "es": 262}
+    # a paragraph that answers a dev question never answers a test question
+    golds = {
+        split: {d for q in mlqa.queries if q.split == split for d in mlqa.doc_qrels[q.qid]} for split in mlqa.splits
+    }
+    assert mlqa.splits == ["dev", "test"] and not golds["dev"] & golds["test"]
+    assert 0.4 < len(mlqa.select("dev").queries) / len(mlqa.queries) < 0.6
+    q = mlqa.queries[0]
+    assert mlqa.answers[q.qid][q.lang] in next(
+        d.body for d in mlqa.documents if d.doc_id in mlqa.doc_qrels[q.qid] and d.lang == q.lang
+    )
