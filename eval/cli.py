@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from dataclasses import fields, replace
@@ -65,20 +64,9 @@ def fusion_config(overrides: list[str]) -> FusionConfig:
     return cfg
 
 
-CACHE_SEEDS = {"xquad-single": "xquad"}  # a set made of another's texts starts from its embedding cache
-
-
-def seed_cache(index_dir: Path, seed_dir: Path) -> None:
-    """A new eval index whose texts another set already encoded copies that set's embedding cache first."""
-    cache, seed = index_dir / "cache" / "embeddings.sqlite", seed_dir / "cache" / "embeddings.sqlite"
-    if seed_dir != index_dir and not cache.exists() and seed.is_file():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(seed, cache)  # keyed by encoder and text: only texts it lacks are encoded
-
-
 def _prepare(args: argparse.Namespace, dataset: str) -> tuple[LabeledSet, Any]:
     from eval.datasets.registry import load_dataset
-    from eval.engine import open_eval_index
+    from eval.engine import CACHE_SEEDS, open_eval_index, seed_cache
     from indexer.encoders import load_encoder
 
     labeled = load_dataset(dataset, args.datasets, args.corpus)
@@ -112,6 +100,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
     config = fusion_config(args.fusion_set)
     if args.check or args.pin:
         return _check(args, config, started)
+    if args.train_ranker:
+        return _train_ranker(args, started)
     if args.answers and args.train:
         return _train(args, started)
     labeled, ix = _prepare(args, args.dataset)
@@ -245,4 +235,18 @@ def _pin(scores: dict[str, dict[str, dict[str, float]]], path: Path) -> int:
     }
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path}")
+    return 0
+
+
+def _train_ranker(args: argparse.Namespace, started: float) -> int:
+    """Fit the ranking model on dev splits only and write it with its training report."""
+    import json
+
+    from eval.train_ranker import train
+    from indexer.retrieval.ranker import MODEL_FILE
+
+    out = args.model_out or MODEL_FILE
+    report = train(args.cache, args.datasets, args.corpus, out, progress=not args.quiet)
+    print(json.dumps(report, indent=2))
+    print(f"wrote {out}; total {time.perf_counter() - started:.1f} s")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -139,3 +140,14 @@ def open_eval_index(
     report = build_index(docs, index_dir, encoder, progress=progress, wait_for_lock=True)
     snapshot = open_snapshot(index_dir)
     return EvalIndex(snapshot, MemoEncoder(encoder), RankBM25Baseline(snapshot.passages), report)
+
+
+CACHE_SEEDS = {"xquad-single": "xquad"}  # a set made of another's texts starts from its embedding cache
+
+
+def seed_cache(index_dir: Path, seed_dir: Path) -> None:
+    """A new eval index whose texts another set already encoded copies that set's embedding cache first."""
+    cache, seed = index_dir / "cache" / "embeddings.sqlite", seed_dir / "cache" / "embeddings.sqlite"
+    if seed_dir != index_dir and not cache.exists() and seed.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(seed, cache)  # keyed by encoder and text: only texts it lacks are encoded

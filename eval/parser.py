@@ -11,7 +11,7 @@ from eval.datasets.types import DIRECTION_NAMES
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CACHE_DIR = RESULTS_DIR / "cache"
-MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted")
+MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted", "hybrid-learned")
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -87,5 +87,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--model-out", type=Path, help="where --answers --train writes the model JSON")
     p.add_argument("--model", type=Path, help="with --answers: score with this model JSON instead of the shipped one")
+    p.add_argument(
+        "--train-ranker",
+        action="store_true",
+        help="fit the search ranking model on the dev splits of every set (XQuAD linked and unlinked, xquad-single, "
+        "Tatoeba lines 1-500, commission, dated, MLQA) and write indexer/data/ranker.json (or --model-out)",
+    )
     p.set_defaults(func=_cmd_eval)
     return p

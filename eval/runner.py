@@ -23,6 +23,7 @@ ENGINE_MODES: dict[str, tuple[str, str]] = {
     "dense": ("dense", "rrf"),
     "hybrid-rrf": ("hybrid", "rrf"),
     "hybrid-weighted": ("hybrid", "weighted"),
+    "hybrid-learned": ("hybrid", "learned"),
 }
 Ranking = dict[str, list[str]]  # qid -> ranked ids (passage ids, or document ids for document-level sets)
 
@@ -212,7 +213,7 @@ def evaluate_set(
     )
     result.qrels = {d: qrels_for(labeled, ix, d) for d in directions}
     result.n_queries = {d: len(q) for d, q in result.qrels.items()}
-    if any(m in ("dense", "hybrid-rrf", "hybrid-weighted") for m in modes):
+    if any(m in ("dense", "hybrid-rrf", "hybrid-weighted", "hybrid-learned") for m in modes):
         prime_queries(ix, labeled, progress)
     total = sum(result.n_queries.values()) * len(modes)
     with tqdm(total=total, desc=f"eval {labeled.name}", unit="query", disable=not progress) as bar:

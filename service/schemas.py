@@ -54,7 +54,9 @@ class SearchCreate(FiltersCreate):
     q: QueryText
     k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
-    fusion: Literal["weighted", "rrf"] = Field("weighted", description="hybrid fusion (weighted: tuned default)")
+    fusion: Literal["weighted", "rrf", "learned"] = Field(
+        "weighted", description="hybrid fusion (weighted: tuned default; learned: the ranking model)"
+    )
     group: Literal["none", "document"] = Field(
         "none", description="document: one hit per document (its best passage), with the ids of its other passages"
     )

@@ -18,10 +18,11 @@ from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm
 from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
-from indexer.retrieval.hybrid import fuse, fuse_lexical, sentence_weight
+from indexer.retrieval.hybrid import fuse, fuse_lexical
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.lending import lending_top
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
+from indexer.retrieval.ranker import load_ranker
 from indexer.retrieval.sentence_evidence import best_sentence
 from indexer.retrieval.stages import (
     FUSIONS,
@@ -210,7 +211,9 @@ class Searcher:
                 if r not in out.dense
             ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
-            if snapshot.sentences is not None and sentence_weight(out, self.config):
+            # computed for every hybrid search (one gather and one product): the learned ranker weighs it
+            # everywhere; weighted fusion where sentence_weight says
+            if snapshot.sentences is not None:
                 out.sentence = best_sentence(snapshot.sentences, qvec, [*out.dense, *out.extra])
                 laps.lap("sentences")
         return out
@@ -230,9 +233,11 @@ class Searcher:
             fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
         elif candidates.mode == "dense":
             fused = candidates.dense
+        elif fusion_method == "learned":
+            fused = load_ranker().score(candidates, self.snapshot)  # the date is one of its features
         else:
             fused = fuse(candidates, fusion_method, cfg)
-        if candidates.preferred and date_boost(candidates, cfg):
+        if candidates.preferred and date_boost(candidates, cfg) and fusion_method != "learned":
             doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates, cfg)
             fused = {r: s * boost if doc_id(r) in candidates.preferred else s for r, s in fused.items()}
         # collapsing removes at most one of each aligned pair, so 2k candidates always give k

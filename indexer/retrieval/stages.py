@@ -12,9 +12,9 @@ from indexer.retrieval.when import Understood
 from indexer.types import SearchHit
 
 Mode = Literal["hybrid", "bm25", "dense"]
-Fusion = Literal["rrf", "weighted"]
+Fusion = Literal["rrf", "weighted", "learned"]
 MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
-FUSIONS: tuple[str, ...] = ("rrf", "weighted")
+FUSIONS: tuple[str, ...] = ("rrf", "weighted", "learned")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""Ranking features: each piece of evidence about a candidate passage as one named number, computed one way.
+
+Every retriever's list is read here and nowhere else for the learned ranker (indexer.retrieval.ranker):
+- lexical lists (BM25 of the query, of its translation, over the passages' translations) are divided by
+  the best score in the query's own list, so a feature is "how close to this query's best match" and does
+  not depend on how deep the retrievers went;
+- dense scores are cosines, comparable across queries as they are, plus the gap to the query's best;
+- the rest are indicators: the passage's language against the query's, evidence lent by a twin,
+  the document of a date or meeting the question names.
+What differs between a same-language, a cross-language and an unfiltered search is the search's
+kind (`search_kind`); the model holds one weight vector per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from indexer.index.snapshot import IndexSnapshot
+    from indexer.retrieval.stages import Candidates
+
+FEATURES: tuple[str, ...] = (
+    "bm25",  # the query's BM25 (a twin's, when lent) over the best among the candidates
+    "bm25_lending",  # the same BM25 over the query language's best BM25 in the whole index (1 when unknown)
+    "bm25_other",  # bm25 on a passage in the other language that no twin lent: names, numbers, cognates
+    "lent",  # 1 when the lexical score was lent by an aligned twin
+    "translated",  # BM25 of the query's machine translation over its best, times the share of words it knew
+    "doc_mt",  # BM25 of the query over the passage's machine translation, over its best
+    "dense",  # cosine of the query's vector and the passage's (a twin's, when lent)
+    "dense_gap",  # dense minus the best dense among the candidates (0 for the best)
+    "doc_mt_dense",  # cosine with the vector of the passage's machine translation (0 when not retrieved)
+    "sentence",  # the passage's best sentence cosine (0 when the snapshot has no sentence table)
+    "same_lang",  # 1 when the passage is in the query's language
+    "date",  # 1 when the document has the date or meeting the question names (0.5 when that is only context)
+)
+KINDS: tuple[str, ...] = ("same", "across", "mixed")
+
+
+def search_kind(candidates: Candidates) -> str:
+    """ "mixed": no language filter; "across": filtered to the other language; "same": to the query's."""
+    doc_lang = candidates.filters.doc_lang
+    if doc_lang is None:
+        return "mixed"
+    return "same" if doc_lang == candidates.lang.lang else "across"
+
+
+def candidate_rows(candidates: Candidates) -> list[int]:
+    """Every row any retriever returned, in a fixed order."""
+    seen: dict[int, None] = {}
+    for scores in (
+        candidates.lexical,
+        candidates.dense,
+        candidates.extra,
+        candidates.translated,
+        candidates.doc_mt,
+        candidates.doc_mt_dense,
+    ):
+        seen.update(dict.fromkeys(scores))
+    return sorted(seen)
+
+
+def _column(rows: list[int], scores: Mapping[int, float]) -> np.ndarray:
+    return np.array([scores.get(r, 0.0) for r in rows], dtype=np.float64)
+
+
+def _relative(rows: list[int], scores: Mapping[int, float], top: float = 0.0) -> np.ndarray:
+    """Each score over the best of the list (or `top`, when higher); 0 for rows the list lacks."""
+    best = max(top, max(scores.values(), default=0.0))
+    if best <= 0:
+        return np.zeros(len(rows))
+    return np.array([max(0.0, scores.get(r, 0.0)) / best for r in rows], dtype=np.float64)
+
+
+def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[int]) -> np.ndarray:
+    """rows x FEATURES for one query's candidates."""
+    passages = snapshot.passages
+    qlang = candidates.lang.lang
+    lexical = candidates.lexical
+    bm25 = _relative(rows, lexical)
+    lending = _relative(rows, lexical, candidates.lexical_top)
+    same = np.array([passages.lang(r) == qlang for r in rows], dtype=np.float64)
+    lent = np.array([r in candidates.lent for r in rows], dtype=np.float64)
+    known = candidates.translation.known if candidates.translation is not None else 0.0
+    dense = _column(rows, {**candidates.dense, **candidates.extra})
+    best = float(dense.max()) if len(rows) else 0.0
+    understood = candidates.understood
+    date_value = 0.5 if understood is not None and understood.context else 1.0
+    doc_id = passages.doc_id
+    date = np.array([date_value if doc_id(r) in candidates.preferred else 0.0 for r in rows], dtype=np.float64)
+    columns = {
+        "bm25": bm25,
+        "bm25_lending": lending,
+        "bm25_other": bm25 * (1.0 - same) * (1.0 - lent),
+        "lent": lent,
+        "translated": _relative(rows, candidates.translated) * known,
+        "doc_mt": _relative(rows, candidates.doc_mt),
+        "dense": dense,
+        "dense_gap": dense - best,
+        "doc_mt_dense": _column(rows, candidates.doc_mt_dense),
+        "sentence": _column(rows, candidates.sentence),
+        "same_lang": same,
+        "date": date,
+    }
+    return np.stack([columns[name] for name in FEATURES], axis=1) if rows else np.zeros((0, len(FEATURES)))
