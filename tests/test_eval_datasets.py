@@ -120,6 +120,8 @@ def test_tatoeba_pairs(shared: Path) -> None:
     docs = {d.doc_id: d for d in labeled.documents}
     assert all(d.translation_of is None for d in labeled.documents)  # the pairing is the label, not metadata
     assert docs["tatoeba-es-0001"].body == "No os desprecian."
+    split = {q.qid: q.split for q in labeled.queries}
+    assert (split["en-0500"], split["es-0501"]) == ("dev", "test") and labeled.splits == ["dev", "test"]
 
 
 def test_beir_folder(tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ def read_lines(path: Path) -> list[str]:
     return [normalize_text(line).strip() for line in text.splitlines() if line.strip()]
 
 
+DEV_LINES = 500  # lines 1-500 are the dev split, 501-1000 test
+
+
 def load_tatoeba(root: Path) -> LabeledSet:
     """Sentence i in one language is the only relevant document for sentence i in the other."""
     lines = {lang: read_lines(root / "tatoeba-spa-eng" / name) for lang, name in FILES.items()}
@@ -42,7 +45,7 @@ def load_tatoeba(root: Path) -> LabeledSet:
                 )
             )
             qid = f"{lang}-{i:04d}"
-            queries.append(Query(qid, text, lang, "test"))
+            queries.append(Query(qid, text, lang, "dev" if i <= DEV_LINES else "test"))
             other = "es" if lang == "en" else "en"
             qrels[qid] = {ids[other]: 1}
     return LabeledSet(

@@ -4,7 +4,7 @@ Every retriever's list is read here and nowhere else for the learned ranker (ind
 - lexical lists (BM25 of the query, of its translation, over the passages' translations) are divided by
   the best score in the query's own list, so a feature is "how close to this query's best match" and does
   not depend on how deep the retrievers went;
-- dense scores are cosines, comparable across queries as they are, plus the gap to the query's best;
+- dense scores are cosines, comparable across queries as they are;
 - the rest are indicators: the passage's language against the query's, evidence lent by a twin,
   the document of a date or meeting the question names.
 What differs between a same-language, a cross-language and an unfiltered search is the search's
@@ -29,7 +29,7 @@ FEATURES: tuple[str, ...] = (
     "translated",  # BM25 of the query's machine translation over its best, times the share of words it knew
     "doc_mt",  # BM25 of the query over the passage's machine translation, over its best
     "dense",  # cosine of the query's vector and the passage's (a twin's, when lent)
-    "dense_gap",  # dense minus the best dense among the candidates (0 for the best)
+    "dense_other",  # dense on a passage in the other language: cross-language cosines run lower for the same relation
     "doc_mt_dense",  # cosine with the vector of the passage's machine translation (0 when not retrieved)
     "sentence",  # the passage's best sentence cosine (0 when the snapshot has no sentence table)
     "same_lang",  # 1 when the passage is in the query's language
@@ -84,7 +84,6 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
     lent = np.array([r in candidates.lent for r in rows], dtype=np.float64)
     known = candidates.translation.known if candidates.translation is not None else 0.0
     dense = _column(rows, {**candidates.dense, **candidates.extra})
-    best = float(dense.max()) if len(rows) else 0.0
     understood = candidates.understood
     date_value = 0.5 if understood is not None and understood.context else 1.0
     doc_id = passages.doc_id
@@ -97,7 +96,7 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
         "translated": _relative(rows, candidates.translated) * known,
         "doc_mt": _relative(rows, candidates.doc_mt),
         "dense": dense,
-        "dense_gap": dense - best,
+        "dense_other": dense * (1.0 - same),
         "doc_mt_dense": _column(rows, candidates.doc_mt_dense),
         "sentence": _column(rows, candidates.sentence),
         "same_lang": same,
