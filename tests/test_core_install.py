@@ -29,9 +29,7 @@ def _run(body: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "core_only.py"
     script.write_text(_BLOCK + textwrap.dedent(body))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_service_and_runtime_commands_run_without_the_extras(index_dir: Path, tmp_path: Path) -> None:
@@ -46,7 +44,8 @@ def test_service_and_runtime_commands_run_without_the_extras(index_dir: Path, tm
         import service.cli_write, service.indexing, service.mcp_server, indexer.index.build  # noqa
 
         assert importlib.util.find_spec("ranx") is None  # the hook is in force
-        app = create_app(Settings(index=Path({str(index_dir)!r}), corpus=Path({str(CORPUS)!r}), reconcile_on_start=False))
+        settings = Settings(index=Path({str(index_dir)!r}), corpus=Path({str(CORPUS)!r}), reconcile_on_start=False)
+        app = create_app(settings)
         with TestClient(app) as client:
             r = client.get("/api/search", params={{"q": "consular protection", "k": 3}})
             assert r.status_code == 200 and r.json()["hits"], r.text
