@@ -37,6 +37,12 @@ _CODES = [
     ),
     ErrorCode("k_out_of_range", 422, "k: must be between {min} and {max}", "k: debe estar entre {min} y {max}"),
     ErrorCode(
+        "page_out_of_range",
+        422,
+        "offset: offset + k must be at most {max} (paging reads no deeper)",
+        "offset: offset + k no puede pasar de {max} (la paginación no llega más lejos)",
+    ),
+    ErrorCode(
         "dates_out_of_order",
         422,
         "date_from is after date_to",

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from indexer.encoders import EncoderMismatch
 from service.engine import IndexUnavailable
 from service.error_codes import CODES, error_body, pick_lang, render
-from service.schemas import MAX_K
+from service.schemas import MAX_K, MAX_WINDOW, WINDOW_MESSAGE
 
 log = logging.getLogger("bnc.errors")
 # routes whose JSON body `lang` is the asker's language (elsewhere `lang` means a document's language)
@@ -63,6 +63,10 @@ def classify(err: Mapping[str, Any], k_max: int | str = "?") -> tuple[str, str |
         return "query_too_long", "q", {"max": ctx.get("max_length", "")}
     if field == "k" and kind in ("greater_than_equal", "less_than_equal"):
         return "k_out_of_range", "k", {"min": ctx.get("ge", 1), "max": ctx.get("le", k_max)}
+    if msg == WINDOW_MESSAGE:
+        return "page_out_of_range", "offset", {"max": MAX_WINDOW}
+    if field == "offset" and kind in ("greater_than_equal", "less_than"):
+        return "page_out_of_range", "offset", {"max": MAX_WINDOW}
     if msg == "date_from is after date_to":
         return "dates_out_of_order", "date_from", {}
     if kind == "missing":

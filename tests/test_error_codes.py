@@ -58,6 +58,7 @@ CASES: dict[str, Call] = {
     "query_empty": lambda c, b, h: c.get("/api/search", params={"q": ""}, headers=h),
     "query_too_long": lambda c, b, h: c.post("/api/ask", json={"q": "x" * 1001}, headers=h),
     "k_out_of_range": lambda c, b, h: c.get("/api/search", params={"q": "border", "k": 0}, headers=h),
+    "page_out_of_range": lambda c, b, h: c.get("/api/search", params={"q": "border", "offset": 500}, headers=h),
     "dates_out_of_order": lambda c, b, h: c.post(
         "/api/search", json={"q": "visa", "date_from": "2003-01-01", "date_to": "2002-01-01"}, headers=h
     ),

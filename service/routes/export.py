@@ -19,7 +19,7 @@ from service.queries import run_search
 from service.schemas import SearchCreate
 
 router = APIRouter(prefix="/api", tags=["search"])
-ERRORS = error_responses(*QUERY_CODES, *SERVICE_CODES)
+ERRORS = error_responses(*QUERY_CODES, "page_out_of_range", *SERVICE_CODES)
 Citation = Annotated[CitationFormat, Query(description="label: the short label; bibliography: a full reference line")]
 COLUMNS = (
     "rank", "score", "doc_id", "passage_id", "lang", "title", "date", "section", "paragraph",

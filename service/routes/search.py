@@ -13,7 +13,7 @@ from service.queries import run_search
 from service.schemas import SearchCreate, SearchPublic
 
 router = APIRouter(prefix="/api", tags=["search"])
-ERRORS = error_responses(*QUERY_CODES, "payload_too_large", *SERVICE_CODES)
+ERRORS = error_responses(*QUERY_CODES, "page_out_of_range", "payload_too_large", *SERVICE_CODES)
 
 
 @router.get("/search", response_model=SearchPublic, responses=ERRORS)
