@@ -108,6 +108,7 @@ def test_files_are_added_with_what_was_read_from_them(browser: Any, admin_url: s
     page.once("dialog", lambda dialog: dialog.accept())  # "Remove ... from the archive and the index?"
     row.get_by_role("button", name="Remove from the archive").click()
     expect(row).to_contain_text("Removed")
+    expect(row.locator(f'a[href="/documents/{es_id}"]')).to_have_count(0)  # no link to a page that is gone
     assert page.request.get(f"/api/documents/{es_id}").status == 404
     assert page.js_errors == []
     page.context.close()

@@ -87,7 +87,7 @@ def test_document_api_unknown_document_is_json_404(client: TestClient) -> None:
     res = client.get("/api/documents/no-such-doc")
     assert res.status_code == 404
     assert "no document 'no-such-doc'" in res.json()["detail"]
-    assert client.get("/documents/no-such-doc").status_code == 200  # the page itself explains the 404
+    assert client.get("/documents/no-such-doc").status_code == 404  # the page, served with 404, explains it
 
 
 def test_document_api_is_in_openapi_and_list_route_still_works(client: TestClient) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import unicodedata
 from typing import Annotated, Any
 
 import orjson
@@ -42,6 +45,13 @@ def _hits(searcher: Searcher, params: SearchCreate, style: CitationFormat) -> li
     return list(result["hits"])
 
 
+def export_name(query: str, suffix: str, today: dt.date | None = None) -> str:
+    """'bnc-search-border-crossing-cards-2026-12-07.csv': the query (ASCII, at most 60 characters) and the day."""
+    ascii_query = unicodedata.normalize("NFKD", query).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_query).strip("-")[:60].strip("-") or "results"
+    return f"bnc-search-{slug}-{(today or dt.date.today()).isoformat()}.{suffix}"
+
+
 def safe_cell(value: Any) -> Any:
     # a spreadsheet runs a cell that starts like a formula: quote it so text stays text
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
@@ -65,7 +75,7 @@ async def search_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(_row(h) for h in hits)
-    headers = {"Content-Disposition": 'attachment; filename="bnc-search.csv"'}
+    headers = {"Content-Disposition": f'attachment; filename="{export_name(params.q, "csv")}"'}
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
@@ -76,5 +86,5 @@ async def search_jsonl(
     """The hits as JSON Lines: each line one hit exactly as /api/search returns it, plus `citation_text`."""
     hits = await run_in_threadpool(_hits, searcher, params, citation)
     body = b"".join(orjson.dumps(h) + b"\n" for h in hits)
-    headers = {"Content-Disposition": 'attachment; filename="bnc-search.jsonl"'}
+    headers = {"Content-Disposition": f'attachment; filename="{export_name(params.q, "jsonl")}"'}
     return Response(body, media_type="application/jsonl; charset=utf-8", headers=headers)
