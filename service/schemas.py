@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
@@ -53,6 +53,9 @@ class FiltersCreate(BaseModel):
 
 
 class SearchCreate(FiltersCreate):
+    # a misspelt field in a JSON body is refused (unknown_field), not silently ignored
+    model_config = ConfigDict(extra="forbid")
+
     q: QueryText
     k: int = Field(10, ge=1, le=MAX_K, description="number of hits (the page size)")
     offset: int = Field(
@@ -76,7 +79,15 @@ class SearchCreate(FiltersCreate):
         return self
 
 
+class SearchQuery(SearchCreate):
+    """The same fields as query parameters: other parameters (error_lang, an export's citation) pass by."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 class AskCreate(FiltersCreate):
+    model_config = ConfigDict(extra="forbid")
+
     q: QueryText
     k: int = Field(5, ge=1, le=20, description="passages read for the answer (also returned as hits)")
 

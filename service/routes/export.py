@@ -19,7 +19,7 @@ from service.citation_format import CitationFormat, format_citation
 from service.deps import SearcherDep
 from service.openapi import QUERY_CODES, SERVICE_CODES, error_responses
 from service.queries import run_search
-from service.schemas import SearchCreate
+from service.schemas import SearchCreate, SearchQuery
 
 router = APIRouter(prefix="/api", tags=["search"])
 ERRORS = error_responses(*QUERY_CODES, "page_out_of_range", *SERVICE_CODES)
@@ -67,7 +67,7 @@ def _row(hit: dict[str, Any]) -> list[Any]:
 
 @router.get("/search.csv", response_class=Response, responses={200: _body("text/csv"), **ERRORS})
 async def search_csv(
-    searcher: SearcherDep, params: Annotated[SearchCreate, Query()], citation: Citation = "label"
+    searcher: SearcherDep, params: Annotated[SearchQuery, Query()], citation: Citation = "label"
 ) -> Response:
     """The hits as CSV (UTF-8 with a byte-order mark, so spreadsheets read the accents), one row per passage."""
     hits = await run_in_threadpool(_hits, searcher, params, citation)
@@ -81,7 +81,7 @@ async def search_csv(
 
 @router.get("/search.jsonl", response_class=Response, responses={200: _body("application/jsonl"), **ERRORS})
 async def search_jsonl(
-    searcher: SearcherDep, params: Annotated[SearchCreate, Query()], citation: Citation = "label"
+    searcher: SearcherDep, params: Annotated[SearchQuery, Query()], citation: Citation = "label"
 ) -> Response:
     """The hits as JSON Lines: each line one hit exactly as /api/search returns it, plus `citation_text`."""
     hits = await run_in_threadpool(_hits, searcher, params, citation)
