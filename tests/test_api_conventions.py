@@ -1,10 +1,19 @@
-"""What tools expect of a search API: paging with total/next, compressed replies."""
+"""What tools and operators expect: paging, compression, the admin key in OpenAPI, metrics, offline docs, start-up."""
 
 from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from service.schemas import MAX_WINDOW
+from tests.conftest import ROOT
 
 
 def test_pages_continue_one_ranking(client: TestClient) -> None:
@@ -50,3 +59,58 @@ def test_large_replies_are_gzipped_when_accepted(client: TestClient) -> None:
     assert csv.headers["content-encoding"] == "gzip" and csv.text.lstrip("\ufeff").startswith("rank,")
     raw = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in raw.headers  # small replies stay as they are
+
+
+def test_the_admin_key_is_an_openapi_security_scheme(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    scheme = spec["components"]["securitySchemes"]["AdminKey"]
+    assert scheme == {**scheme, "type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert spec["paths"]["/api/reindex"]["post"]["security"] == [{"AdminKey": []}]
+    assert spec["paths"]["/api/documents/import"]["post"]["security"] == [{"AdminKey": []}]
+    assert "security" not in spec["paths"]["/api/search"]["get"]
+
+
+def test_metrics_carry_the_process_and_python_collectors(client: TestClient) -> None:
+    text = client.get("/metrics").text
+    for name in ("process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "python_info"):
+        assert f"\n{name}" in text, name
+    assert "python_gc_objects_collected_total" in text and "bnc_requests_total" in text
+
+
+def test_redoc_loads_nothing_from_another_host(client: TestClient) -> None:
+    page = client.get("/redoc").text
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(src.startswith("/") for src in scripts)
+    for src in scripts:
+        body = client.get(src)
+        assert body.status_code == 200 and "cdn.redoc.ly" not in body.text
+
+
+def _run(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_busy_port_fails_at_once_in_plain_words(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        done = _run(
+            "import sys; from service.cli import main; "
+            f"sys.exit(main(['serve', '--port', '{port}', '--index', {str(tmp_path / 'index')!r}]))"
+        )
+    assert done.returncode == 3, done.stderr
+    assert f"error: 127.0.0.1:{port} is already in use" in done.stderr and "--port" in done.stderr
+    assert time.monotonic() - started < 20  # no encoder or index was loaded first
+    assert "Traceback" not in done.stderr
+
+
+def test_start_up_logs_leave_out_library_loader_chatter() -> None:
+    done = _run(
+        "from service.observability import configure_logging; configure_logging('info'); "
+        "import logging, faiss; logging.getLogger('bnc.serve').info('serving')"
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"serving"' in done.stderr and "AVX" not in done.stderr and "faiss" not in done.stderr
