@@ -78,3 +78,10 @@ def test_dependencies_install_before_the_source_is_copied() -> None:
 def test_docker_context_leaves_local_state_out() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "index", ".git"} <= set(ignored)
+
+
+def test_ci_runs_the_readme_test_command_with_the_extras_the_tests_import() -> None:
+    readme = next(line for line in (ROOT / "README.md").read_text().splitlines() if "python -m pytest -q" in line)
+    ci = next(line for line in (ROOT / ".ci" / "run").read_text().splitlines() if "python -m pytest -q" in line)
+    assert ci.replace("pip install -q ", "pip install ") == readme
+    assert "[test,st,eval]" in readme  # eval: the tests run the evaluation code (ranx, rank-bm25, scikit-learn)
