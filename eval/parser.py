@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,24 @@ CACHE_DIR = RESULTS_DIR / "cache"
 MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted", "hybrid-learned")
 
 
+# what `bnc eval` imports that the core install leaves out: pyproject's [eval] extra
+EVAL_EXTRA_MODULES: tuple[str, ...] = ("ranx", "rank_bm25", "matplotlib", "sklearn")
+
+
+def missing_eval_extra() -> list[str]:
+    """The [eval] extra's modules this environment lacks."""
+    return [name for name in EVAL_EXTRA_MODULES if importlib.util.find_spec(name) is None]
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
+    missing = missing_eval_extra()
+    if missing:
+        print(
+            f"error: bnc eval needs the eval extra: pip install 'bnc-search[eval]' "
+            f"(or pip install -e '.[eval]' in a checkout); missing: {', '.join(missing)}",
+            file=sys.stderr,
+        )
+        return 2
     from eval.cli import cmd_eval  # the metrics, datasets and index code load only when eval runs
 
     return cmd_eval(args)

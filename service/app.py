@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +27,8 @@ from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
 from service.serving import watch_supervisor
 from service.writes import DocumentWrites
+
+GZIP_MIN_BYTES = 1000
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
@@ -75,4 +78,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    # outermost: replies over ~1 KB go gzipped to clients that accept it (a 20-hit search is ~70 KB as JSON)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=5)
     return app

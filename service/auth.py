@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from service.config import Settings
 from service.errors import ApiError
@@ -20,7 +21,16 @@ def load_api_keys(settings: Settings) -> tuple[str, ...]:
     return tuple(k for k in keys if k and not k.startswith("#"))
 
 
-async def require_admin(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+# an OpenAPI security scheme: Swagger's Authorize button sends it, generated clients know which routes need it
+ADMIN_KEY = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="AdminKey",
+    description="one of the keys in BNC_API_KEYS or BNC_API_KEYS_FILE; admin routes only",
+    auto_error=False,  # a missing key is answered by require_admin with its own code (api_key_missing)
+)
+
+
+async def require_admin(request: Request, x_api_key: Annotated[str | None, Security(ADMIN_KEY)] = None) -> None:
     keys: tuple[str, ...] = request.app.state.api_keys
     if not keys:
         raise ApiError("admin_disabled")

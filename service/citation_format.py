@@ -11,9 +11,12 @@ CitationFormat = Literal["label", "bibliography"]
 
 
 def bibliography(doc: Document, citation: dict[str, Any]) -> str:
-    """e.g. 'XIX U.S.-Mexico Binational Commission: Working Group on …. XIX U.S.-Mexico Binational
-    Commission, Mexico City, Mexico. 26 Nov 2002, ¶14. https://….' (the source when there is no URL)."""
-    meeting = ", ".join(p for p in (doc.meta.get("meeting", ""), doc.meta.get("place", "")) if p)
+    """e.g. 'XIX U.S.-Mexico Binational Commission: Working Group on …. Mexico City, Mexico. 26 Nov 2002,
+    ¶14. https://….' (the source when there is no URL); the meeting only when the title does not name it."""
+    meeting = doc.meta.get("meeting", "")
+    if meeting and meeting.casefold() in doc.title.casefold():
+        meeting = ""  # the title already says it: a reference line names it once
+    meeting = ", ".join(p for p in (meeting, doc.meta.get("place", "")) if p)
     paragraph = citation["paragraph"]
     where = f"¶{paragraph}" if paragraph else ("encabezado" if doc.lang == "es" else "heading")
     when = ", ".join(p for p in (format_date(doc.date, doc.lang), where) if p)

@@ -14,15 +14,19 @@ from service.config import Settings
 
 if TYPE_CHECKING:
     from indexer.index.build import BuildReport
+    from service.indexing import Rebuild
 
 
-def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
+def rebuild_from(
+    settings: Settings, full: bool = False, progress: bool = True, wait: bool = False, skip_unchanged: bool = False
+) -> Rebuild:
+    """One build of the corpus; with `skip_unchanged`, none when the served snapshot already matches it."""
     from indexer.encoders import load_encoder
     from service.indexing import NothingToIndex, corpus_catalog, rebuild
 
     catalog = corpus_catalog(settings)
     try:
-        done = rebuild(
+        return rebuild(
             catalog,
             Path(settings.index),
             load_encoder(settings.encoder),
@@ -30,14 +34,38 @@ def run_index(settings: Settings, full: bool = False, progress: bool = True, wai
             keep=settings.keep_snapshots,
             progress=progress,
             wait_for_lock=wait,
+            # a broken or missing CURRENT is never up to date, so this still builds to repair it
+            skip_if_current=skip_unchanged,
             warn=lambda line: print(f"warning: {line}", file=sys.stderr),
             doc_mt=settings.doc_mt,
             doc_mt_vectors=settings.doc_mt_vectors,
         )
     except NothingToIndex as exc:
         raise UsageError(str(exc)) from None
-    assert done.report is not None  # the CLI always builds: that is also how it repairs CURRENT
+
+
+def run_index(settings: Settings, full: bool = False, progress: bool = True, wait: bool = False) -> BuildReport:
+    """Build and publish, whatever the served snapshot holds."""
+    done = rebuild_from(settings, full=full, progress=progress, wait=wait)
+    assert done.report is not None  # skip_unchanged is off: it always builds
     return done.report
+
+
+def index_summary(done: Rebuild, as_json: bool) -> str:
+    """What `bnc index` prints: the build report, or that the served version already matched."""
+    if done.report is not None:
+        return (
+            json.dumps({"outcome": "published", **done.report.to_dict()}, indent=2)
+            if as_json
+            else (build_summary(done.report))
+        )
+    documents = len(done.loaded.documents)
+    if as_json:
+        return json.dumps({"outcome": "unchanged", "version": done.version, "documents": documents}, indent=2)
+    return (
+        f"unchanged: {done.version} already holds these {documents} documents; nothing was published "
+        "(--full rebuilds anyway)"
+    )
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -45,7 +73,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     try:
-        report = run_index(settings, full=args.full, progress=not args.quiet)
+        # an unchanged corpus publishes no new version: a scheduled reindex does not reload every server
+        done = rebuild_from(settings, full=args.full, progress=not args.quiet, skip_unchanged=not args.full)
     except UsageError:
         raise
     except BuildLocked as exc:
@@ -54,11 +83,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     except Exception as exc:  # disk full, unreadable cache, encoder failure: say so, keep CURRENT
         print(f"error: the build failed ({type(exc).__name__}: {exc}); the served index is unchanged", file=sys.stderr)
         return 4
-    print(json.dumps(report.to_dict(), indent=2) if args.json else build_summary(report))
+    print(index_summary(done, args.json))
     if args.watch:
         from service.watch import watch_corpus
 
-        watch_corpus(settings, lambda: print(build_summary(run_index(settings, progress=not args.quiet, wait=True))))
+        def again() -> None:
+            print(index_summary(rebuild_from(settings, progress=not args.quiet, wait=True, skip_unchanged=True), False))
+
+        watch_corpus(settings, again)
     return 0
 
 

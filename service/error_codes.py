@@ -37,6 +37,12 @@ _CODES = [
     ),
     ErrorCode("k_out_of_range", 422, "k: must be between {min} and {max}", "k: debe estar entre {min} y {max}"),
     ErrorCode(
+        "page_out_of_range",
+        422,
+        "offset: offset + k must be at most {max} (paging reads no deeper)",
+        "offset: offset + k no puede pasar de {max} (la paginación no llega más lejos)",
+    ),
+    ErrorCode(
         "dates_out_of_order",
         422,
         "date_from is after date_to",
@@ -45,6 +51,18 @@ _CODES = [
     ErrorCode("parameter_missing", 422, "{field}: this field is required", "{field}: este campo es obligatorio"),
     ErrorCode("invalid_choice", 422, "{field}: must be one of {choices}", "{field}: debe ser uno de estos: {choices}"),
     ErrorCode("invalid_parameter", 422, "{field}: {reason}", "{field}: valor no válido ({reason})"),
+    ErrorCode(
+        "unknown_field",
+        422,
+        "{field}: not a field of this request (the API docs at /docs list them)",
+        "{field}: no es un campo de esta solicitud (la documentación en /docs los enumera)",
+    ),
+    ErrorCode(
+        "json_required",
+        415,
+        "send the body as JSON (Content-Type: application/json), not {content_type}",
+        "envíe el cuerpo como JSON (Content-Type: application/json), no como {content_type}",
+    ),
     ErrorCode("body_not_json", 422, "the body is not valid JSON ({reason})", "el cuerpo no es JSON válido ({reason})"),
     # sizes (413)
     ErrorCode(
@@ -149,6 +167,32 @@ _CODES = [
 CODES: dict[str, ErrorCode] = {c.code: c for c in _CODES}
 
 
+# pydantic's English for the common problems, said in Spanish: a Spanish `detail` carries no English
+_REASONS_ES = {
+    "int_parsing": "debe ser un número entero",
+    "int_from_float": "debe ser un número entero",
+    "float_parsing": "debe ser un número",
+    "bool_parsing": "debe ser true o false",
+    "date_parsing": "debe ser una fecha AAAA-MM-DD",
+    "date_from_datetime_parsing": "debe ser una fecha AAAA-MM-DD",
+    "string_type": "debe ser un texto",
+    "list_type": "debe ser una lista",
+    "dict_type": "debe ser un objeto JSON",
+    "model_attributes_type": "debe ser un objeto JSON",
+    "too_long": "tiene demasiados elementos",
+    "string_too_long": "es demasiado largo",
+    "string_pattern_mismatch": "no tiene el formato esperado",
+    "greater_than_equal": "es demasiado pequeño",
+    "less_than_equal": "es demasiado grande",
+    "less_than": "es demasiado grande",
+}
+
+
+def reason_in(lang: str, kind: str, english: str) -> str:
+    """A validation problem's reason in `lang`: pydantic's own words in English, a Spanish phrase in Spanish."""
+    return _REASONS_ES.get(kind, "valor no válido") if lang == "es" else english
+
+
 def render(code: str, lang: str, params: dict[str, Any] | None = None) -> str:
     """The message of `code` in `lang` with its placeholders filled (a missing one stays visible)."""
     values = {k: str(v) for k, v in (params or {}).items()}
@@ -169,7 +213,7 @@ _ACCEPT = re.compile(r"\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*
 
 
 def pick_lang(accept_language: str | None = None, explicit: str | None = None) -> str:
-    """`explicit` (a request's own `lang`) when it is en/es, else the best en/es of Accept-Language, else en."""
+    """`explicit` (a request's `error_lang`) when it is en/es, else the best en/es of Accept-Language, else en."""
     if explicit in LANGS:
         return str(explicit)
     best, best_q = "en", 0.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -14,12 +13,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.encoders import EncoderMismatch
 from service.engine import IndexUnavailable
-from service.error_codes import CODES, error_body, pick_lang, render
-from service.schemas import MAX_K
+from service.error_codes import CODES, error_body, pick_lang, reason_in, render
+from service.schemas import MAX_K, MAX_WINDOW, WINDOW_MESSAGE
 
 log = logging.getLogger("bnc.errors")
-# routes whose JSON body `lang` is the asker's language (elsewhere `lang` means a document's language)
-_LANG_BODY_PATHS = ("/api/search", "/api/ask")
+# routes that read a JSON body: a form-encoded or other body there is a 415, not a validation error
+_JSON_BODY_PATHS = ("/api/search", "/api/ask")
+ERROR_LANG_PARAM = "error_lang"  # the language of error messages; `lang` is the query's language
 ASK_MAX_K = 20  # AskCreate.k's bound
 
 
@@ -49,12 +49,17 @@ def _field(err: Mapping[str, Any]) -> str:
     return ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
 
 
-def classify(err: Mapping[str, Any], k_max: int | str = "?") -> tuple[str, str | None, dict[str, Any]]:
-    """One pydantic error -> (code, field, params); `k_max` is the route's bound on k (pydantic names one)."""
+def classify(
+    err: Mapping[str, Any], k_max: int | str = "?", lang: str = "en"
+) -> tuple[str, str | None, dict[str, Any]]:
+    """One pydantic error -> (code, field, params); `k_max` is the route's bound on k (pydantic names one);
+    a free-text reason is in `lang` (pydantic's English only for English)."""
     field = _field(err) or None
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return "unknown_field", field, {"field": field or "body"}
     if kind == "json_invalid":
         return "body_not_json", None, {"reason": ctx.get("error", msg)}
     if field == "q" and (kind in ("missing", "string_too_short") or msg == "the query is empty"):
@@ -63,6 +68,10 @@ def classify(err: Mapping[str, Any], k_max: int | str = "?") -> tuple[str, str |
         return "query_too_long", "q", {"max": ctx.get("max_length", "")}
     if field == "k" and kind in ("greater_than_equal", "less_than_equal"):
         return "k_out_of_range", "k", {"min": ctx.get("ge", 1), "max": ctx.get("le", k_max)}
+    if msg == WINDOW_MESSAGE:
+        return "page_out_of_range", "offset", {"max": MAX_WINDOW}
+    if field == "offset" and kind in ("greater_than_equal", "less_than"):
+        return "page_out_of_range", "offset", {"max": MAX_WINDOW}
     if msg == "date_from is after date_to":
         return "dates_out_of_order", "date_from", {}
     if kind == "missing":
@@ -70,16 +79,19 @@ def classify(err: Mapping[str, Any], k_max: int | str = "?") -> tuple[str, str |
     if kind in ("literal_error", "enum"):
         choices = str(ctx.get("expected", "")).replace(" or ", ", ")
         return "invalid_choice", field, {"field": field or "body", "choices": choices}
-    return "invalid_parameter", field, {"field": field or "body", "reason": msg}
+    return "invalid_parameter", field, {"field": field or "body", "reason": reason_in(lang, kind, msg)}
 
 
 def validation_body(errors: Sequence[Mapping[str, Any]], lang: str, k_max: int | str = "?") -> dict[str, Any]:
-    """The first error's code and field; `detail` names every error; `errors` lists each with its code."""
+    """The first error's code and field; `detail` names every error; `errors` lists each with its code.
+
+    Every message is in `lang`: a row's `msg` is its `detail` (pydantic's English text is not passed on)."""
     listed = []
     for err in errors:
-        code, field, params = classify(err, k_max)
-        row = {k: v for k, v in err.items() if k in ("loc", "msg", "type")}
-        listed.append({**row, **error_body(code, lang, field, params)})
+        code, field, params = classify(err, k_max, lang)
+        row = {k: v for k, v in err.items() if k in ("loc", "type")}
+        body = error_body(code, lang, field, params)
+        listed.append({**row, "msg": body["detail"], **body})
     if not listed:
         return {**error_body("invalid_parameter", lang, None, {"field": "body", "reason": "invalid request"})}
     first = listed[0]
@@ -88,17 +100,21 @@ def validation_body(errors: Sequence[Mapping[str, Any]], lang: str, k_max: int |
 
 
 async def request_lang(request: Request, body: Any = None) -> str:
-    """`lang` of the request (query string, or the JSON body of search/ask), else Accept-Language, else English."""
-    explicit = request.query_params.get("lang")
-    if explicit is None and request.url.path in _LANG_BODY_PATHS:
-        if body is None and request.headers.get("content-type", "").startswith("application/json"):
-            try:  # the body is already read (and capped at a few KB) by the time a route fails
-                body = json.loads(await request.body())
-            except Exception:
-                body = None
-        if isinstance(body, dict) and isinstance(body.get("lang"), str):
-            explicit = body["lang"]
-    return pick_lang(request.headers.get("accept-language"), explicit)
+    """The language of error messages: `?error_lang=en|es`, else Accept-Language, else English.
+
+    Not `lang`: on search and ask that is the query's language, which says nothing of the reader's."""
+    return pick_lang(request.headers.get("accept-language"), request.query_params.get(ERROR_LANG_PARAM))
+
+
+def _not_json(request: Request) -> str | None:
+    """The content type of a non-JSON body sent to a JSON route, else None."""
+    if request.method != "POST" or request.url.path not in _JSON_BODY_PATHS:
+        return None
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if not media or media == "application/json" or media.endswith("+json"):
+        return None
+    return media
 
 
 def _k_max(request: Request) -> int:
@@ -112,6 +128,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = await request_lang(request, exc.body)
+        media = _not_json(request)
+        if media is not None:
+            body = error_body("json_required", lang, None, {"content_type": media})
+            return JSONResponse(status_code=415, content=body)
         return JSONResponse(status_code=422, content=validation_body(exc.errors(), lang, _k_max(request)))
 
     @app.exception_handler(StarletteHTTPException)
@@ -138,5 +158,5 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        lang = pick_lang(request.headers.get("accept-language"), request.query_params.get("lang"))
+        lang = pick_lang(request.headers.get("accept-language"), request.query_params.get(ERROR_LANG_PARAM))
         return JSONResponse(status_code=500, content=error_body("internal_error", lang))

@@ -73,7 +73,7 @@ class BodyLimitMiddleware:
 async def _refuse(send: Send, limit: int, scope: Scope) -> None:
     size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
     accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
-    explicit = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0]
+    explicit = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("error_lang", [None])[0]
     body = json.dumps(error_body("payload_too_large", pick_lang(accept, explicit), None, {"size": size})).encode()
     await send(
         {

@@ -31,23 +31,50 @@ INSTRUCTIONS = (
     "`get_document` returns the whole communiqué those offsets point into."
 )
 
-Query = Annotated[str, Field(description="the question or keywords, English or Spanish", max_length=1000)]
+# bounds are checked by the HTTP API's own request models, so a tool error carries the same code and text
+Query = Annotated[str, Field(description="the question or keywords, English or Spanish (at most 1,000 characters)")]
 Lang = Annotated[Literal["auto", "en", "es"], Field(description="query language; auto detects it")]
 DocLang = Annotated[Literal["en", "es"] | None, Field(description="only passages of documents in this language")]
 Day = Annotated[dt.date | None, Field(description="ISO date, yyyy-mm-dd")]
 DocIds = Annotated[list[str] | None, Field(description="only these documents (ids from list_documents)")]
+ErrorLang = Annotated[Literal["en", "es"], Field(description="the language of error messages")]
+Compact = Annotated[
+    bool, Field(description="hits as snippets around the matched terms, without quotes or twins (about a third)")
+]
+SNIPPET_CHARS = 240
+
+
+def _snippet(hit: dict[str, Any]) -> None:
+    """The hit's text cut to about SNIPPET_CHARS around its first highlight; offsets stay the document's."""
+    text = hit["text"]
+    first = hit["highlights"][0][0] if hit["highlights"] else 0
+    start = max(0, min(first - SNIPPET_CHARS // 4, len(text) - SNIPPET_CHARS))
+    end = min(len(text), start + SNIPPET_CHARS)
+    hit["text"] = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    shift = start - (1 if start else 0)
+    hit["highlights"] = [[a - shift, b - shift] for a, b in hit["highlights"] if a >= start and b <= end]
+    hit["citation"]["quote"] = ""  # the snippet is the text; char_start/char_end still locate the whole passage
+    hit.pop("machine_translation", None)
+    hit["twin"] = None  # get_document lists the translation
+
+
+def compacted(out: dict[str, Any]) -> dict[str, Any]:
+    """A search reply whose hits fit a model's context: snippets, no repeated quote, no twin."""
+    for hit in out["hits"]:
+        _snippet(hit)
+    return out
 
 
 def _failure(code: str, detail: str) -> ToolError:
     return ToolError(f"{code}: {detail}")
 
 
-def _validated(model: type[ModelT], **fields: Any) -> ModelT:
-    """The same request model (and so the same validation and codes) as the HTTP API."""
+def _validated(model: type[ModelT], error_lang: str = "en", **fields: Any) -> ModelT:
+    """The same request model (and so the same validation, codes and messages) as the HTTP API."""
     try:
         return model.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
-        body = validation_body(exc.errors(), "en", 20 if model is AskCreate else 100)
+        body = validation_body(exc.errors(), error_lang, 20 if model is AskCreate else 100)
         raise _failure(body["code"], body["detail"]) from None
 
 
@@ -64,37 +91,46 @@ def build_server(engine: Engine) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     def search(
         q: Query,
-        k: Annotated[int, Field(ge=1, le=100, description="number of hits")] = 10,
+        k: Annotated[int, Field(description="number of hits, 1-100")] = 10,
         lang: Lang = "auto",
         doc_lang: DocLang = None,
         date_from: Day = None,
         date_to: Day = None,
         doc_ids: DocIds = None,
         mode: Literal["hybrid", "bm25", "dense"] = "hybrid",
+        offset: Annotated[int, Field(description="hits to skip: the reply's `next` for the following page")] = 0,
+        compact: Compact = False,
+        error_lang: ErrorLang = "en",
     ) -> SearchPublic:
         """Ranked passages with citations (document, paragraph, character offsets) and highlighted terms."""
         body = _validated(
-            SearchCreate, q=q, k=k, lang=lang, doc_lang=doc_lang, date_from=date_from, date_to=date_to,
-            doc_ids=doc_ids, mode=mode,
+            SearchCreate, error_lang, q=q, k=k, lang=lang, doc_lang=doc_lang, date_from=date_from, date_to=date_to,
+            doc_ids=doc_ids, mode=mode, offset=offset,
         )  # fmt: skip
-        return SearchPublic.model_validate(run_search(searcher_or_fail(), body))
+        out = run_search(searcher_or_fail(), body)
+        return SearchPublic.model_validate(compacted(out) if compact else out)
 
     @server.tool(annotations=READ_ONLY)
     def ask(
         q: Query,
-        k: Annotated[int, Field(ge=1, le=20, description="passages read for the answer")] = 5,
+        k: Annotated[int, Field(description="passages read for the answer, 1-20")] = 5,
         lang: Lang = "auto",
         doc_lang: DocLang = None,
         date_from: Day = None,
         date_to: Day = None,
         doc_ids: DocIds = None,
+        hits: Annotated[bool, Field(description="also return the passages read, in full")] = False,
+        error_lang: ErrorLang = "en",
     ) -> AnswerPublic:
         """The exact sentence that answers, with its citation and its translation; `answered` is false when unsure."""
         body = _validated(
-            AskCreate, q=q, k=k, lang=lang, doc_lang=doc_lang, date_from=date_from, date_to=date_to, doc_ids=doc_ids
-        )
+            AskCreate, error_lang, q=q, k=k, lang=lang, doc_lang=doc_lang, date_from=date_from, date_to=date_to,
+            doc_ids=doc_ids,
+        )  # fmt: skip
         searcher_or_fail()
-        return AnswerPublic.model_validate(run_ask(engine.answerer(), body))
+        out = run_ask(engine.answerer(), body)
+        # the answer card is what a model needs; the passages read (tens of KB) only when asked for
+        return AnswerPublic.model_validate(out if hits else {**out, "hits": []})
 
     @server.tool(annotations=READ_ONLY)
     def get_document(

@@ -9,7 +9,15 @@ import time
 import uuid
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
@@ -43,6 +51,13 @@ def configure_logging(level: str = "info") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # replaced by bnc.access lines
+    # libraries' loader chatter ("Loading faiss with AVX2 support", "Successfully loaded …") is not news
+    # at info level: shown only when the operator asks for debug
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if root.level > logging.DEBUG else logging.DEBUG)
+
+
+QUIET_LOGGERS = ("faiss", "faiss.loader", "httpx", "mcp.server.lowlevel.server")
 
 
 class Metrics:
@@ -50,6 +65,10 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        # process_* (memory, CPU, open files: Linux /proc), python_info and python_gc_* next to the request metrics
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         self.requests = Counter("bnc_requests", "HTTP requests", ["method", "route", "status"], registry=self.registry)
         self.latency = Histogram(
             "bnc_request_seconds",

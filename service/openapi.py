@@ -48,6 +48,8 @@ QUERY_CODES = (
     "invalid_choice",
     "invalid_parameter",
     "body_not_json",
+    "unknown_field",
+    "json_required",
 )
 SERVICE_CODES = ("index_not_ready", "encoder_mismatch")
 ADMIN_CODES = ("admin_disabled", "api_key_missing", "api_key_invalid")

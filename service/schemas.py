@@ -6,10 +6,12 @@ import datetime as dt
 import unicodedata
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
+MAX_WINDOW = 200  # offset + k: how deep paging reads into one ranking
+WINDOW_MESSAGE = "offset + k is past the result window"
 
 
 def clean_text(value: str) -> str:
@@ -51,8 +53,14 @@ class FiltersCreate(BaseModel):
 
 
 class SearchCreate(FiltersCreate):
+    # a misspelt field in a JSON body is refused (unknown_field), not silently ignored
+    model_config = ConfigDict(extra="forbid")
+
     q: QueryText
-    k: int = Field(10, ge=1, le=MAX_K, description="number of hits")
+    k: int = Field(10, ge=1, le=MAX_K, description="number of hits (the page size)")
+    offset: int = Field(
+        0, ge=0, lt=MAX_WINDOW, description=f"hits to skip (paging: the reply's `next`); offset + k ≤ {MAX_WINDOW}"
+    )
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     fusion: Literal["weighted", "rrf", "learned"] = Field(
         "weighted", description="hybrid fusion (weighted: tuned default; learned: the ranking model)"
@@ -66,8 +74,22 @@ class SearchCreate(FiltersCreate):
         "translation in the asker's language; the quote itself is never replaced",
     )
 
+    @model_validator(mode="after")
+    def _inside_window(self) -> Self:
+        if self.offset + self.k > MAX_WINDOW:
+            raise ValueError(WINDOW_MESSAGE)
+        return self
+
+
+class SearchQuery(SearchCreate):
+    """The same fields as query parameters: other parameters (error_lang, an export's citation) pass by."""
+
+    model_config = ConfigDict(extra="ignore")
+
 
 class AskCreate(FiltersCreate):
+    model_config = ConfigDict(extra="forbid")
+
     q: QueryText
     k: int = Field(5, ge=1, le=20, description="passages read for the answer (also returned as hits)")
 
@@ -178,6 +200,12 @@ class SearchPublic(BaseModel):
     took_ms: float
     index_version: str
     hits: list[HitPublic]
+    offset: int = Field(0, description="hits skipped before this page; `rank` counts from the top of the ranking")
+    total: int = Field(0, description="hits ranked up to the end of this page (a lower bound when total_relation=gte)")
+    total_relation: Literal["eq", "gte"] = Field(
+        "eq", description="eq: `total` is every hit there is; gte: there may be more (ask for `next`)"
+    )
+    next: int | None = Field(None, description="the offset of the next page; null on the last page")
     group: str = "none"
     translation: QueryTranslationPublic | None = None
     understood: UnderstoodPublic | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
@@ -55,6 +56,16 @@ def watch_supervisor(interval_s: float = 1.0) -> threading.Thread | None:
     return thread
 
 
+def listen_or_exit(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is loaded: a busy port fails at once, in plain words."""
+    try:
+        return tcp_listener(host, port)
+    except OSError as exc:
+        reason = "is already in use (another server?)" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
+        print(f"error: {host}:{port} {reason}; choose another with --port", file=sys.stderr)
+        sys.exit(3)
+
+
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve until interrupted; SIGTERM stops accepting and lets in-flight requests finish."""
     import uvicorn
@@ -70,17 +81,15 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         "timeout_graceful_shutdown": 30,
     }
     if workers <= 1:
-        uvicorn.run(create_app(settings), **common)
+        sock = listen_or_exit(host, port)  # before the lifespan loads the encoder and the index
+        log.info("serving on http://%s:%d", host, sock.getsockname()[1])
+        uvicorn.Server(uvicorn.Config(create_app(settings), **common)).run(sockets=[sock])
         return
     # each worker process imports the factory and reads its settings from the environment
     os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
     os.environ["BNC_ENCODER"] = settings.encoder
     os.environ[SUPERVISOR_ENV] = str(os.getpid())
     config = uvicorn.Config("service.app:create_app", factory=True, workers=workers, **common)
-    try:
-        sock = tcp_listener(host, port)
-    except OSError as exc:
-        log.error("cannot listen on %s:%d: %s", host, port, exc)
-        sys.exit(3)
+    sock = listen_or_exit(host, port)
     log.info("serving on http://%s:%d with %d worker processes", host, sock.getsockname()[1], workers)
     Multiprocess(config, sockets=[sock]).run()

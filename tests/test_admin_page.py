@@ -73,7 +73,8 @@ def test_files_are_added_with_what_was_read_from_them(browser: Any, admin_url: s
     docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     _files(page, ("Water statement.docx", _docx(WATER), docx_type))
     page.get_by_role("button", name="Add to the archive").click()
-    expect(page.locator("#message")).to_contain_text("does not hold a valid admin key")  # the server's own words
+    # the page's words for the admin key, not the API's talk of HTTP headers
+    expect(page.locator("#message")).to_have_text("That admin key is not valid. Check it and try again.")
     expect(page.locator("#api-key")).to_be_focused()
 
     page.locator("#api-key").fill(KEY)
@@ -108,6 +109,7 @@ def test_files_are_added_with_what_was_read_from_them(browser: Any, admin_url: s
     page.once("dialog", lambda dialog: dialog.accept())  # "Remove ... from the archive and the index?"
     row.get_by_role("button", name="Remove from the archive").click()
     expect(row).to_contain_text("Removed")
+    expect(row.locator(f'a[href="/documents/{es_id}"]')).to_have_count(0)  # no link to a page that is gone
     assert page.request.get(f"/api/documents/{es_id}").status == 404
     assert page.js_errors == []
     page.context.close()

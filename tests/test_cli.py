@@ -41,6 +41,30 @@ def test_index_command_builds_a_snapshot(tmp_path: Path, index_dir: Path, capsys
     report = json.loads(capsys.readouterr().out)
     assert report["documents"] == 2 and report["passages"] == 40 and report["encoded"] == 0
     assert (tmp_path / "CURRENT").read_text().strip() == report["version"]
+    assert report["outcome"] == "published"
+
+
+def test_index_on_an_unchanged_corpus_publishes_nothing(
+    tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "embeddings.sqlite").write_bytes((index_dir / "cache" / "embeddings.sqlite").read_bytes())
+    args = ["index", "--corpus", str(CORPUS), "--index", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    capsys.readouterr()
+    version = (tmp_path / "CURRENT").read_text().strip()
+    published = (tmp_path / "published.log").read_text()
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"unchanged: {version} already holds these") and "nothing was published" in out
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"outcome": "unchanged", "version": version, "documents": 2}
+    # no new snapshot, no reload for the servers
+    assert (tmp_path / "CURRENT").read_text().strip() == version
+    assert (tmp_path / "published.log").read_text() == published
+    # --full still rebuilds and publishes
+    assert main([*args, "--full"]) == 0
+    assert (tmp_path / "CURRENT").read_text().strip() != version
 
 
 @pytest.mark.slow  # builds the ONNX model and an index from scratch

@@ -58,12 +58,15 @@ CASES: dict[str, Call] = {
     "query_empty": lambda c, b, h: c.get("/api/search", params={"q": ""}, headers=h),
     "query_too_long": lambda c, b, h: c.post("/api/ask", json={"q": "x" * 1001}, headers=h),
     "k_out_of_range": lambda c, b, h: c.get("/api/search", params={"q": "border", "k": 0}, headers=h),
+    "page_out_of_range": lambda c, b, h: c.get("/api/search", params={"q": "border", "offset": 500}, headers=h),
     "dates_out_of_order": lambda c, b, h: c.post(
         "/api/search", json={"q": "visa", "date_from": "2003-01-01", "date_to": "2002-01-01"}, headers=h
     ),
     "parameter_missing": lambda c, b, h: b.post("/api/documents", json={"text": "hello"}, headers={**h, **KEY}),
     "invalid_choice": lambda c, b, h: c.get("/api/search", params={"q": "border", "mode": "fuzzy"}, headers=h),
     "invalid_parameter": lambda c, b, h: c.get("/api/search", params={"q": "border", "k": "ten"}, headers=h),
+    "unknown_field": lambda c, b, h: c.post("/api/search", json={"q": "visa", "question": "visa"}, headers=h),
+    "json_required": lambda c, b, h: c.post("/api/ask", data={"q": "visa"}, headers=h),
     "body_not_json": lambda c, b, h: c.post(
         "/api/search", content=b"{not json", headers={**h, "content-type": "application/json"}
     ),
@@ -137,10 +140,16 @@ def test_each_code_in_english_and_spanish(client: TestClient, bare: TestClient, 
     assert seen["en"] != seen["es"]
 
 
-def test_the_lang_of_the_request_wins_over_accept_language(client: TestClient) -> None:
+def test_the_error_language_is_its_own_choice_not_the_query_language(client: TestClient) -> None:
+    # `lang` is the query's language: a Spanish query asked by an English reader gets English errors
     res = client.post("/api/search", json={"q": "", "lang": "es"}, headers={"Accept-Language": "en"})
-    assert res.json()["detail"] == render("query_empty", "es")
+    assert res.json()["detail"] == render("query_empty", "en")
     res = client.get("/api/search", params={"q": "visa", "k": 500, "lang": "en"}, headers={"Accept-Language": "es"})
+    assert res.json()["detail"] == "k: debe estar entre 1 y 100"
+    # error_lang, a parameter of its own, wins over the header
+    res = client.get(
+        "/api/search", params={"q": "visa", "k": 500, "error_lang": "en"}, headers={"Accept-Language": "es"}
+    )
     assert res.json() | {"errors": None} == {
         "code": "k_out_of_range",
         "detail": "k: must be between 1 and 100",
@@ -148,6 +157,29 @@ def test_the_lang_of_the_request_wins_over_accept_language(client: TestClient) -
         "errors": None,
     }
     assert client.post("/api/ask", json={"q": "visa", "k": 21}).json()["detail"] == "k: must be between 1 and 20"
+
+
+def test_a_spanish_error_body_has_no_english_in_it(client: TestClient) -> None:
+    es = {"Accept-Language": "es"}
+    body = client.get("/api/search", params={"q": "visa", "k": "diez", "date_from": "ayer"}, headers=es).json()
+    assert (
+        body["detail"]
+        == "date_from: valor no válido (debe ser una fecha AAAA-MM-DD); k: valor no válido (debe ser un número entero)"
+    )
+    assert [e["msg"] for e in body["errors"]] == [e["detail"] for e in body["errors"]]
+    english = client.get("/api/search", params={"q": "visa", "k": "ten"}).json()
+    assert "valid integer" in english["detail"]  # English keeps pydantic's own words
+
+
+def test_json_routes_refuse_form_bodies_and_unknown_fields(client: TestClient) -> None:
+    res = client.post("/api/search", data={"q": "visa"})
+    assert res.status_code == 415 and res.json()["code"] == "json_required"
+    assert "application/x-www-form-urlencoded" in res.json()["detail"]
+    res = client.post("/api/ask", json={"question": "When did the commission meet?"})
+    assert res.status_code == 422
+    assert {(e["code"], e["field"]) for e in res.json()["errors"]} >= {("unknown_field", "question")}
+    # query strings may carry parameters of other layers (error_lang, an export's citation)
+    assert client.get("/api/search", params={"q": "visa", "utm_source": "memo"}).status_code == 200
 
 
 def test_the_readme_lists_every_code() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -35,8 +36,9 @@ async def _session(client: Client, http: TestClient) -> dict[str, Any]:
     tools = (await client.list_tools()).tools
     seen["tools"] = {t.name: t for t in tools}
 
-    answer = await client.call_tool("ask", {"q": WHEN_ENDED})
+    answer = await client.call_tool("ask", {"q": WHEN_ENDED, "hits": True})
     assert not answer.is_error, answer.content
+    seen["ask_card"] = (await client.call_tool("ask", {"q": WHEN_ENDED})).structured_content
     api_answer = http.post("/api/ask", json={"q": WHEN_ENDED}).json()
     seen["ask"] = (answer.structured_content, api_answer)
 
@@ -53,6 +55,14 @@ async def _session(client: Client, http: TestClient) -> dict[str, Any]:
     seen["list_documents"] = (listed.structured_content, http.get("/api/documents").json())
     empty = await client.call_tool("search", {"q": " \u0000 "})
     seen["empty"] = empty
+    seen["compact"] = (
+        await client.call_tool("search", {"q": "tarjetas de cruce", "k": 10, "compact": True}),
+        http.get("/api/search", params={"q": "tarjetas de cruce", "k": 10}).json(),
+    )
+    seen["k_es"] = (
+        await client.call_tool("search", {"q": "visa", "k": 0, "error_lang": "es"}),
+        http.get("/api/search", params={"q": "visa", "k": 0}, headers={"Accept-Language": "es"}).json(),
+    )
     return seen
 
 
@@ -81,6 +91,26 @@ def _check(seen: dict[str, Any]) -> None:
     assert seen["missing"].is_error and "document_not_found" in seen["missing"].content[0].text
     assert seen["list_documents"][0] == seen["list_documents"][1]
     assert seen["empty"].is_error and "query_empty" in seen["empty"].content[0].text
+
+    # argument errors carry the HTTP API's code and text, in the asked language
+    k_error, api_error = seen["k_es"]
+    assert k_error.is_error and k_error.content[0].text.endswith(f"k_out_of_range: {api_error['detail']}")
+    assert api_error["detail"] == "k: debe estar entre 1 y 100"
+    # compact modes: the answer card without the passages read; search hits as snippets
+    card = seen["ask_card"]
+    assert card["answer"] == mcp_answer["answer"] and card["hits"] == []
+    assert len(json.dumps(card)) < len(json.dumps(mcp_answer)) / 3
+    compact, full = seen["compact"]
+    compact = compact.structured_content
+    assert [h["passage_id"] for h in compact["hits"]] == [h["passage_id"] for h in full["hits"]]
+    assert all(len(h["text"]) <= 242 for h in compact["hits"])
+    for hit in compact["hits"]:
+        for a, b in hit["highlights"]:
+            assert (
+                hit["text"][a:b].lower()
+                in next(h["text"] for h in full["hits"] if h["passage_id"] == hit["passage_id"]).lower()
+            )
+    assert len(json.dumps(compact)) < len(json.dumps(full)) / 2
 
 
 def _env() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 
 import pytest
@@ -87,7 +88,7 @@ def test_document_api_unknown_document_is_json_404(client: TestClient) -> None:
     res = client.get("/api/documents/no-such-doc")
     assert res.status_code == 404
     assert "no document 'no-such-doc'" in res.json()["detail"]
-    assert client.get("/documents/no-such-doc").status_code == 200  # the page itself explains the 404
+    assert client.get("/documents/no-such-doc").status_code == 404  # the page, served with 404, explains it
 
 
 def test_document_api_is_in_openapi_and_list_route_still_works(client: TestClient) -> None:
@@ -95,3 +96,16 @@ def test_document_api_is_in_openapi_and_list_route_still_works(client: TestClien
     assert "/api/documents/{doc_id}" in paths and "/api/documents" in paths
     assert "/" not in paths and "/documents/{doc_id}" not in paths
     assert len(client.get("/api/documents").json()["documents"]) == 2
+
+
+def test_the_focus_ring_is_not_the_colour_of_an_error() -> None:
+    css = (STATIC_DIR / "app.css").read_text()
+
+    def hue(name: str) -> float:
+        value = re.search(rf"--{name}:\s*#([0-9a-f]{{6}})", css)
+        assert value, name
+        r, g, b = (int(value.group(1)[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        return colorsys.rgb_to_hsv(r, g, b)[0] * 360
+
+    assert 190 <= hue("focus") <= 260  # blue, as focus rings are
+    assert not (hue("focus") < 40 or hue("focus") > 330)  # not the red-orange of --error-ink

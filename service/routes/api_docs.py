@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 # Swagger UI (Apache-2.0) and ReDoc (MIT) as fastapi-offline (MIT) ships them
 ASSETS_DIR = Path(str(files("fastapi_offline") / "static"))
 ASSETS_URL = "/docs-assets"
 HTML_HEADERS = {"Cache-Control": "no-cache"}
+# ReDoc's "API docs by Redocly" badge loads its logo from Redocly's CDN: served here with our own icon instead
+REDOC_URL = "/docs-local/redoc.standalone.js"
+REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,11 +47,17 @@ _REDOC = f"""<!doctype html>
 </head>
 <body>
   <main id="redoc" data-openapi="/openapi.json"></main>
-  <script src="{ASSETS_URL}/redoc.standalone.js"></script>
+  <script src="{REDOC_URL}"></script>
   <script src="/static/redoc-init.js"></script>
 </body>
 </html>
 """
+
+
+@cache
+def _redoc_bundle() -> bytes:
+    text = (ASSETS_DIR / "redoc.standalone.js").read_text("utf-8")
+    return text.replace(REDOC_CDN_LOGO, "/static/favicon.svg").encode()
 
 
 def assets() -> StaticFiles:
@@ -59,6 +69,12 @@ def assets() -> StaticFiles:
 async def swagger_ui() -> HTMLResponse:
     """Try every route from the browser."""
     return HTMLResponse(_SWAGGER, headers=HTML_HEADERS)
+
+
+@router.get(REDOC_URL)
+async def redoc_bundle() -> Response:
+    """The ReDoc bundle with nothing in it that loads from another host."""
+    return Response(_redoc_bundle(), media_type="text/javascript; charset=utf-8")
 
 
 @router.get("/redoc")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import unicodedata
 from typing import Annotated, Any
 
 import orjson
@@ -16,10 +19,10 @@ from service.citation_format import CitationFormat, format_citation
 from service.deps import SearcherDep
 from service.openapi import QUERY_CODES, SERVICE_CODES, error_responses
 from service.queries import run_search
-from service.schemas import SearchCreate
+from service.schemas import SearchCreate, SearchQuery
 
 router = APIRouter(prefix="/api", tags=["search"])
-ERRORS = error_responses(*QUERY_CODES, *SERVICE_CODES)
+ERRORS = error_responses(*QUERY_CODES, "page_out_of_range", *SERVICE_CODES)
 Citation = Annotated[CitationFormat, Query(description="label: the short label; bibliography: a full reference line")]
 COLUMNS = (
     "rank", "score", "doc_id", "passage_id", "lang", "title", "date", "section", "paragraph",
@@ -42,6 +45,13 @@ def _hits(searcher: Searcher, params: SearchCreate, style: CitationFormat) -> li
     return list(result["hits"])
 
 
+def export_name(query: str, suffix: str, today: dt.date | None = None) -> str:
+    """'bnc-search-border-crossing-cards-2026-12-07.csv': the query (ASCII, at most 60 characters) and the day."""
+    ascii_query = unicodedata.normalize("NFKD", query).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_query).strip("-")[:60].strip("-") or "results"
+    return f"bnc-search-{slug}-{(today or dt.date.today()).isoformat()}.{suffix}"
+
+
 def safe_cell(value: Any) -> Any:
     # a spreadsheet runs a cell that starts like a formula: quote it so text stays text
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
@@ -57,7 +67,7 @@ def _row(hit: dict[str, Any]) -> list[Any]:
 
 @router.get("/search.csv", response_class=Response, responses={200: _body("text/csv"), **ERRORS})
 async def search_csv(
-    searcher: SearcherDep, params: Annotated[SearchCreate, Query()], citation: Citation = "label"
+    searcher: SearcherDep, params: Annotated[SearchQuery, Query()], citation: Citation = "label"
 ) -> Response:
     """The hits as CSV (UTF-8 with a byte-order mark, so spreadsheets read the accents), one row per passage."""
     hits = await run_in_threadpool(_hits, searcher, params, citation)
@@ -65,16 +75,16 @@ async def search_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(_row(h) for h in hits)
-    headers = {"Content-Disposition": 'attachment; filename="bnc-search.csv"'}
+    headers = {"Content-Disposition": f'attachment; filename="{export_name(params.q, "csv")}"'}
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/search.jsonl", response_class=Response, responses={200: _body("application/jsonl"), **ERRORS})
 async def search_jsonl(
-    searcher: SearcherDep, params: Annotated[SearchCreate, Query()], citation: Citation = "label"
+    searcher: SearcherDep, params: Annotated[SearchQuery, Query()], citation: Citation = "label"
 ) -> Response:
     """The hits as JSON Lines: each line one hit exactly as /api/search returns it, plus `citation_text`."""
     hits = await run_in_threadpool(_hits, searcher, params, citation)
     body = b"".join(orjson.dumps(h) + b"\n" for h in hits)
-    headers = {"Content-Disposition": 'attachment; filename="bnc-search.jsonl"'}
+    headers = {"Content-Disposition": f'attachment; filename="{export_name(params.q, "jsonl")}"'}
     return Response(body, media_type="application/jsonl; charset=utf-8", headers=headers)

@@ -2,7 +2,7 @@
 
 import { ApiError, postForm, sendJSON } from "./api.js";
 import { docHref, h } from "./dom.js";
-import { formatDate, initLanguage, onLangChange, t } from "./i18n.js";
+import { STRINGS, formatDate, initLanguage, onLangChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = "bnc-admin-key"; // sessionStorage: gone when the tab closes
@@ -37,6 +37,8 @@ function errorText(err) {
   if (!(err instanceof ApiError)) return t("errServer");
   if (err.kind === "network") return t("errNetwork");
   if (err.kind === "unavailable") return t("errUnavailable");
+  // the admin key's codes in the page's own words (the API's text speaks of HTTP headers)
+  if (err.code && `err_${err.code}` in STRINGS.en) return t(`err_${err.code}`);
   if (err.kind === "input" || err.kind === "notfound") return err.detail || t("errServer");
   return t("errServer");
 }
@@ -87,7 +89,7 @@ function docCell(row) {
   return h(
     "td",
     {},
-    row.action === "added" ? h("a", { href: docHref(row.doc_id) }, title) : title,
+    live(row) ? h("a", { href: docHref(row.doc_id) }, title) : title, // a removed document has no page
     extra ? h("div", { class: "cell-note" }, extra) : "",
     h("div", { class: "cell-note" }, h("code", {}, row.doc_id)),
   );

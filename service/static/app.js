@@ -8,6 +8,7 @@ const ASK_DEFAULT_K = 5; // passages the answer is read from when the list comes
 const ASK_MAX_K = 20;
 const CONTEXT_CHARS = 160; // context shown around the answer sentence in the card
 const $ = (id) => document.getElementById(id);
+export const LAST_SEARCH_KEY = "bnc.lastSearch"; // read by the document view's "Back to search"
 
 const state = { params: null, ask: null, hits: null, error: null, empty: false };
 let inflight = null;
@@ -168,6 +169,11 @@ function render() {
   answer.hidden = false;
   passages.replaceChildren(...understoodNote(state.ask.understood), ...passageList(state.hits, state.ask));
   passages.hidden = false;
+  try {
+    window.sessionStorage.setItem(LAST_SEARCH_KEY, urlFor(state.params));
+  } catch {
+    // storage off: the document view's back link goes to the empty search page
+  }
   announce(t(state.ask.answered ? "announceAnswer" : "announceNoAnswer", { n: state.hits.length }));
 }
 
@@ -359,7 +365,18 @@ function hitItem(hit, ask) {
         )
       : null,
     h("p", { class: "hit-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))),
+    h("div", { class: "actions hit-actions" }, ...copyButton(hit, "copy")),
   );
+}
+
+/** The API's export of the list on screen (the server names the file after the query and the day). */
+function exportLinks(params) {
+  const query = new URLSearchParams(filters(params));
+  query.set("k", String(params.k));
+  if (params.mode !== "hybrid") query.set("mode", params.mode);
+  if (params.group === "document") query.set("group", "document");
+  const link = (ext, key) => h("a", { class: `export-${ext}`, href: `/api/search.${ext}?${query}`, download: "" }, t(key));
+  return h("p", { class: "export" }, t("exportLabel"), " ", link("csv", "exportCsv"), " · ", link("jsonl", "exportJsonl"));
 }
 
 function passageList(hits, ask) {
@@ -367,6 +384,7 @@ function passageList(hits, ask) {
   return [
     h("h2", { id: "passages-heading" }, t("passagesHeading")),
     h("p", { class: "count" }, count),
+    state.params ? exportLinks(state.params) : null,
     h("ol", { class: "hits" }, ...hits.map((hit) => hitItem(hit, ask))),
   ];
 }

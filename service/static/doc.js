@@ -1,7 +1,7 @@
 // The document view: the whole communiqué with paragraph numbers; the cited passage scrolled to and highlighted.
 
 import { ApiError, getJSON } from "./api.js";
-import { docHref, h, marked } from "./dom.js";
+import { copyText, docHref, h, marked } from "./dom.js";
 import { formatDate, initLanguage, onLangChange, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -51,6 +51,26 @@ function passageBlock(p, cited, quote, seen) {
   );
 }
 
+/** The cited paragraph's citation for pasting: its text, its label, the communiqué's source. */
+function citationText(doc, p) {
+  const lines = [`“${p.text}”`, p.label, `${t("sourceLabel")}: ${doc.source}`];
+  if (doc.source_url) lines.push(doc.source_url);
+  return lines.join("\n");
+}
+
+function copyBlock(doc, p) {
+  const note = h("span", { class: "copy-note", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "copy-btn" }, t("copyDocCitation"));
+  button.addEventListener("click", async () => {
+    const text = citationText(doc, p);
+    button.dataset.copied = text; // readable even where the clipboard is not
+    const ok = await copyText(text);
+    note.textContent = ok ? t("copied") : t("copyFailed");
+    note.dataset.ok = String(ok);
+  });
+  return h("div", { class: "actions para-actions" }, button, note);
+}
+
 function renderBody(doc, tgt) {
   const body = $("doc-body");
   body.setAttribute("lang", doc.lang);
@@ -61,6 +81,8 @@ function renderBody(doc, tgt) {
     if (p.char_start > pos) nodes.push(...gapBlocks(doc.body.slice(pos, p.char_start)));
     const cited = tgt.passage === p.passage_id;
     nodes.push(passageBlock(p, cited, cited && tgt.start !== null ? tgt : null, seen));
+    // the cited paragraph (or, with none cited, each numbered one) can be copied as a citation
+    if (p.ordinal && (cited || !tgt.passage)) nodes[nodes.length - 1].append(copyBlock(doc, p));
     pos = Math.max(pos, p.char_end);
   }
   if (pos < doc.body.length) nodes.push(...gapBlocks(doc.body.slice(pos)));
@@ -156,10 +178,14 @@ async function load() {
 function init() {
   initLanguage();
   onLangChange(() => render());
-  if (document.referrer && new URL(document.referrer).origin === window.location.origin) {
-    const ref = new URL(document.referrer);
-    if (ref.pathname === "/") $("back").href = `/${ref.search}`;
+  // the search this page was opened from: its URL re-runs the same query with the same settings
+  let last = null;
+  try {
+    last = window.sessionStorage.getItem("bnc.lastSearch");
+  } catch {
+    last = null;
   }
+  if (last && last.startsWith("/?")) $("back").href = last;
   load();
 }
 
