@@ -101,12 +101,11 @@ def test_joined_quotes_are_exact_slices_of_at_most_two_sentences(
 
 
 def test_the_plain_spanish_question_quotes_the_date_with_its_honest_confidence(searcher: Searcher) -> None:
-    # the commission calibration puts it just under its threshold: on the commission dev half, near-miss
-    # unanswerable questions ("how many ... in 2002?") score as high, so the dev data does not support a
-    # lower threshold there; the best guess is still the right sentence
+    # more likely right than not: the card shows the quote, as an answer or a likely one by the operating point
     answer = Answerer(searcher).ask(WHEN_ENDED)
     assert answer.quote is not None and "30 de septiembre de 2002" in answer.quote.text
-    assert answer.answered == (answer.confidence >= AnswerModel.load().threshold)
+    assert answer.answered and answer.confidence >= 0.5
+    assert answer.level == ("answer" if answer.confidence >= AnswerModel.load().threshold else "likely")
 
 
 def test_question_types_phrases_units_and_years() -> None:

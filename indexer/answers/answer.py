@@ -34,6 +34,7 @@ from indexer.answers.features import (
     softmax_shares,
     tokens,
 )
+from indexer.answers.headers import demote_headers
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
 from indexer.answers.projection import project
@@ -45,13 +46,28 @@ from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
-THRESHOLD = 0.5  # the shipped model's own threshold replaces this; kept for the page's wording
+LIKELY = 0.5  # a quote more likely right than not is shown, worded "Likely answer: check the passage"
+# the card's levels, from the calibrated probability that the quote holds the answer: "answer" at or above
+# the model's threshold (the operating point chosen on dev), "likely" from LIKELY up, "not_found" below it
+# (the communiqués probably do not answer the question), "not_a_question" for a keyword search (no card)
+LEVELS = ("answer", "likely", "not_found", "not_a_question")
+SHOWN = ("answer", "likely")
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
 NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
+NOT_FOUND = "not found in the communiqués"
+
+
+def answer_level(confidence: float, threshold: float, question: bool) -> str:
+    """The card's level (LEVELS) for a calibrated probability; a keyword search gets none."""
+    if not question:
+        return "not_a_question"
+    if confidence >= max(threshold, LIKELY):
+        return "answer"
+    return "likely" if confidence >= LIKELY else "not_found"
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,7 @@ class Answer:
     kind: str = "other"  # the answer type asked for (indexer.answers.answer_type)
     phrase: tuple[int, int] | None = None  # the answer phrase, offsets into the quote's document body
     more: list[Quote] = field(default_factory=list)  # list answers: further quotes, ranked
+    level: str = "not_found"  # LEVELS; `answered` is true at the two upper ones
 
 
 class Answerer:
@@ -231,9 +248,14 @@ class Answerer:
         asker = result.lang.lang
         kind = question_type(question)
         cands = self.candidates(question, result, kind)
+        question_like = is_question(question)
         if not cands:
-            return Answer(question, asker, False, 0.0, None, None, result, "no confident answer: nothing matched")
+            level = answer_level(0.0, self.threshold, question_like)
+            message = NOT_FOUND if question_like else NOT_A_QUESTION
+            return Answer(question, asker, False, 0.0, None, None, result, message, level=level)
         logits = self.model.sentence_logits(np.stack([c.features for c in cands]))
+        # a heading, dateline or title line is not the answer to a question about something else
+        logits = demote_headers(logits, [c.served.text for c in cands], question, kind)
         scored = sorted(
             (
                 Candidate(c.reader, c.served, c.twin, c.index, c.features, float(g))
@@ -253,7 +275,6 @@ class Answerer:
             if pair is not None:
                 quote, twin, partner = pair
         shares = softmax_shares([c.logit for c in scored], 0, partner)
-        question_like = is_question(question)
         confidence = self.model.probability(confidence_features(scored, question_like, partner is not None, shares))
         phrase = None
         # a quote in the other language: its phrase is found in the sentence read in the asker's language,
@@ -275,10 +296,12 @@ class Answerer:
                 break
         # a keyword search (`SENTRI`) asks nothing a sentence could answer: its hits are the reply, and no
         # answer card is shown however well a sentence matches the word (the confidence is still reported)
-        answered = question_like and confidence >= self.threshold
-        message = "" if answered else ("no confident answer" if question_like else NOT_A_QUESTION)
+        confidence = round(confidence, 4)
+        level = answer_level(confidence, self.threshold, question_like)
+        answered = level in SHOWN
+        message = "" if answered else (NOT_FOUND if question_like else NOT_A_QUESTION)
         return Answer(
-            question, asker, answered, round(confidence, 4), quote, twin, result, message, scored, kind, phrase, more
+            question, asker, answered, confidence, quote, twin, result, message, scored, kind, phrase, more, level
         )
 
 
@@ -314,4 +337,15 @@ def _adjacent(a: Quote, b: Quote) -> bool:
     return b.char_start >= a.char_end and not gap.strip()
 
 
-__all__ = ["THRESHOLD", "Answer", "Answerer", "Candidate", "Quote", "confidence_features", "confidence_vector"]
+__all__ = [
+    "LEVELS",
+    "LIKELY",
+    "SHOWN",
+    "Answer",
+    "Answerer",
+    "Candidate",
+    "Quote",
+    "answer_level",
+    "confidence_features",
+    "confidence_vector",
+]
