@@ -3,8 +3,11 @@ unanswerable questions declined, and does the confidence mean what it says (cali
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,9 +65,11 @@ class Record:
 
 
 def _article_docs(labeled: LabeledSet, qid: str) -> set[str]:
-    """The documents of a question's whole article (XQuAD: xquad-LANG-ARTICLE-PARAGRAPH), both languages."""
-    articles = {d.rsplit("-", 1)[0].split("-", 2)[2] for d in labeled.doc_qrels.get(qid, {})}
-    return {d.doc_id for d in labeled.documents if d.doc_id.rsplit("-", 1)[0].split("-", 2)[2] in articles}
+    """The documents of a question's whole article (the documents' `article` metadata: XQuAD's article number,
+    both languages; MLQA's language and title)."""
+    article = {d.doc_id: d.meta.get("article", d.doc_id) for d in labeled.documents}
+    wanted = {article[d] for d in labeled.doc_qrels.get(qid, {}) if d in article}
+    return {d for d, a in article.items() if a in wanted}
 
 
 def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str, filters: SearchFilters) -> Record:
@@ -114,6 +119,31 @@ def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str
         quote.passage.lang if quote else q.lang,
         extra,
     )
+
+
+def save_records(records: Sequence[Record], path: Path) -> None:
+    """The collected records as one compressed JSON file (features as lists), to refit without asking again."""
+    rows = [
+        {
+            **{k: v for k, v in vars(r).items() if k not in ("features", "labels")},
+            "features": r.features.tolist(),
+            "labels": r.labels.tolist(),
+        }
+        for r in records
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(rows, f)
+
+
+def load_records(path: Path) -> list[Record]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = json.load(f)
+    out = []
+    for row in rows:
+        feats, labels = np.asarray(row.pop("features"), dtype=np.float64), np.asarray(row.pop("labels"), dtype=bool)
+        out.append(Record(**row, features=feats if feats.size else np.zeros((0, 1)), labels=labels))
+    return out
 
 
 def calibrated_for(model: AnswerModel | None, set_name: str) -> AnswerModel:

@@ -179,21 +179,27 @@ def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions:
 
 
 def _train(args: argparse.Namespace, started: float) -> int:
-    """Collect candidate features on both dev halves, fit, write the model (never reads a test half)."""
+    """Collect candidate features on the dev data (never a test half), fit, write the model."""
     import json
 
-    from eval.answer_train import render_curve, train
-    from eval.answers import collect
+    from eval.answer_train import TRAIN_SETS, render_curve, train
+    from eval.answers import collect, load_records, save_records
     from indexer.answers.scoring import MODEL_PATH, hand_model
 
-    records = []
-    for dataset in ("commission", "xquad"):
-        labeled, ix = _prepare(args, dataset)
-        labeled = labeled.select("dev")
-        part = collect(labeled, ix, list(labeled.directions), hand_model(), progress=not args.quiet)
-        for r in part:
-            r.extra["set"] = f"{dataset} dev"
-        records += part
+    if args.records is not None and args.records.exists():
+        records = load_records(args.records)
+        print(f"read {len(records)} collected dev records from {args.records}")
+    else:
+        records = []
+        for dataset in TRAIN_SETS:
+            labeled, ix = _prepare(args, dataset)
+            labeled = labeled.select("dev")
+            part = collect(labeled, ix, list(labeled.directions), hand_model(), progress=not args.quiet)
+            for r in part:
+                r.extra["set"] = f"{dataset} dev"
+            records += part
+        if args.records is not None:
+            save_records(records, args.records)
     model, report = train(records)
     out = args.model_out or MODEL_PATH
     out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")

@@ -8,11 +8,12 @@ from eval.datasets.beir import load_beir
 from eval.datasets.commission import load_commission
 from eval.datasets.dated import load_dated
 from eval.datasets.locate import datasets_dir
+from eval.datasets.mlqa import load_mlqa
 from eval.datasets.tatoeba import load_tatoeba
 from eval.datasets.types import LabeledSet
 from eval.datasets.xquad import load_xquad, load_xquad_single
 
-NAMED = ("commission", "xquad", "xquad-single", "tatoeba", "dated")
+NAMED = ("commission", "xquad", "xquad-single", "tatoeba", "dated", "mlqa")
 
 
 def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = None) -> LabeledSet:
@@ -24,6 +25,8 @@ def load_dataset(name: str, datasets: Path | None = None, corpus: Path | None = 
         return load_xquad_single(datasets_dir(datasets))
     if name == "dated":
         return load_dated(corpus)
+    if name == "mlqa":
+        return load_mlqa(datasets_dir(datasets))
     if name == "tatoeba":
         return load_tatoeba(datasets_dir(datasets))
     return load_beir(Path(name))
