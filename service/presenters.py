@@ -117,6 +117,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "confidence": answer.confidence,
         "confidence_level": confidence_level(answer.confidence),
         "level": answer.level,
+        "answerable": answer.answerable,
         "message": answer.message or None,
         "answer": quote_to_dict(answer.quote) if answer.answered and answer.quote else None,
         "twin": quote_to_dict(answer.twin) if answer.answered and answer.twin else None,

@@ -254,6 +254,9 @@ class AnswerPublic(BaseModel):
     confidence: float = Field(
         ge=0, le=1, description="calibrated probability that the quote contains the answer (the quote, answered or not)"
     )
+    answerable: float | None = Field(
+        None, ge=0, le=1, description="calibrated probability that the communiqués answer the question at all"
+    )
     confidence_level: Literal["high", "medium", "low"] = Field(
         description="the confidence in words: high >= 0.9, medium >= 0.5, low < 0.5"
     )

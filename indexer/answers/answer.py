@@ -111,6 +111,7 @@ class Answer:
     phrase: tuple[int, int] | None = None  # the answer phrase, offsets into the quote's document body
     more: list[Quote] = field(default_factory=list)  # list answers: further quotes, ranked
     level: str = "not_found"  # LEVELS; `answered` is true at the two upper ones
+    answerable: float | None = None  # calibrated P(the archive answers the question), when the model has it
 
 
 class Answerer:
@@ -275,7 +276,9 @@ class Answerer:
             if pair is not None:
                 quote, twin, partner = pair
         shares = softmax_shares([c.logit for c in scored], 0, partner)
-        confidence = self.model.probability(confidence_features(scored, question_like, partner is not None, shares))
+        evidence = confidence_features(scored, question_like, partner is not None, shares)
+        confidence = self.model.probability(evidence)
+        answerable = self.model.answerable_probability(evidence)
         phrase = None
         # a quote in the other language: its phrase is found in the sentence read in the asker's language,
         # where the question's words anchor it, and carried over to the quoted twin (XQuAD dev phrase F1:
@@ -301,7 +304,20 @@ class Answerer:
         answered = level in SHOWN
         message = "" if answered else (NOT_FOUND if question_like else NOT_A_QUESTION)
         return Answer(
-            question, asker, answered, confidence, quote, twin, result, message, scored, kind, phrase, more, level
+            question,
+            asker,
+            answered,
+            confidence,
+            quote,
+            twin,
+            result,
+            message,
+            scored,
+            kind,
+            phrase,
+            more,
+            level,
+            None if answerable is None else round(answerable, 4),
         )
 
 
