@@ -57,6 +57,9 @@ def test_headers_are_demoted_unless_the_question_asks_when_or_where_the_meeting_
     assert asks_about_meeting("Where and when was the 19th Binational Commission held?")
     kept = demote_headers(logits, texts, "Where and when was the 19th Binational Commission held?", "place")
     assert list(kept) == [3.0, 1.0]
+    # but not a title line: "CONCLUSIONS OF THE WORKING GROUP" names no date
+    title = ["CONCLUSIONS OF THE WORKING GROUP ON\nMIGRATION AND CONSULAR AFFAIRS", texts[1]]
+    assert demote_headers(logits, title, "In which city did the working group meet in May 1997?", "place")[0] < 0
     # a date question about something else: the meeting's dateline does not answer it
     ended = demote_headers(logits, texts, "When did the card program end?", "date")
     assert ended[0] < ended[1]

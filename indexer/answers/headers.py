@@ -79,18 +79,23 @@ def is_header_line(text: str) -> bool:
     return bool(words) and capitalised == len(words) and not stop
 
 
+def is_dated(text: str) -> bool:
+    """The line names a month or a year."""
+    return any(f in _MONTH or _YEAR.match(f) for f in (fold(t).strip(".") for t in _TOKEN.findall(text)))
+
+
 def asks_about_meeting(question: str) -> bool:
     """The question asks about the meeting or communiqué itself ("Where and when was the commission held?")."""
     return bool(_ABOUT_MEETING.search(fold(question)))
 
 
 def demote_headers(logits: np.ndarray, texts: list[str], question: str, kind: str) -> np.ndarray:
-    """The logits with header lines pushed below every statement, unless the question asks when or where
-    the meeting itself took place (then its dateline or place line may be the answer)."""
-    if kind in ("date", "place") and asks_about_meeting(question):
-        return logits
-    headers = np.array([is_header_line(t) for t in texts], dtype=bool)
+    """The logits with header lines pushed below every statement, except a dated line (a dateline) when the
+    question asks when or where the meeting itself took place."""
+    meeting = kind in ("date", "place") and asks_about_meeting(question)
+    # a question about the meeting keeps its dateline ("NOVEMBER 26, 2002 / MEXICO CITY, MEXICO"), not its titles
+    headers = np.array([is_header_line(t) and not (meeting and is_dated(t)) for t in texts], dtype=bool)
     return np.where(headers, np.asarray(logits, dtype=np.float64) - HEADER_PENALTY, logits) if headers.any() else logits
 
 
-__all__ = ["HEADER_PENALTY", "asks_about_meeting", "demote_headers", "is_header_line"]
+__all__ = ["HEADER_PENALTY", "asks_about_meeting", "demote_headers", "is_dated", "is_header_line"]
