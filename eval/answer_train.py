@@ -11,10 +11,11 @@ import numpy as np
 
 from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
-from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
+from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES, PREFER_TYPED
 from indexer.answers.features import confidence_vector, join_partner, softmax_shares
 from indexer.answers.headers import demote_headers
-from indexer.answers.scoring import AnswerModel, Linear, Trees
+from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, Linear, Trees
+from indexer.answers.type_preference import NAMING, prefer_typed
 
 TRAIN_SETS = ("commission", "xquad", "mlqa")  # their dev data: the commission's dev half, XQuAD 0-23, MLQA half A
 PRECISION_FLOOR = 0.90  # on pooled dev: precision among answer-level questions (eval/README.md's rule)
@@ -95,7 +96,7 @@ def question_rows(
             continue
         lg = logits[i] if logits is not None else sentence.logit(r.features)
         # as the Answerer does: heading, dateline and title lines below every statement
-        lg = demote_headers(lg, r.extra.get("served", r.extra["texts"]), r.question, r.answer_kind)
+        lg = selection_logits(r, lg, PREFER_TYPED)
         order = np.argsort(-lg, kind="stable")
         partner = None
         if r.answer_kind not in LIST_TYPES:
@@ -106,6 +107,26 @@ def question_rows(
         right = bool(r.labels[order[0]]) or (partner is not None and bool(r.labels[partner]))
         ys.append(float(r.kind == "answerable" and right))
     return np.stack(xs), np.asarray(ys)
+
+
+def selection_logits(r: Record, logits: np.ndarray, typed: bool) -> np.ndarray:
+    """As the Answerer selects: header lines below every statement, then (when `typed`) the naming sentence
+    of a who/which/where question ahead of a near-tie that names nothing."""
+    lg = demote_headers(logits, r.extra.get("served", r.extra["texts"]), r.question, r.answer_kind)
+    return prefer_typed(lg, r.features[:, SENTENCE_FEATURES.index("type_match")] > 0, r.answer_kind) if typed else lg
+
+
+def type_preference_check(records: Sequence[Record], logits: Sequence[np.ndarray]) -> dict[str, Any]:
+    """eval/README.md rule 6: on answerable who/which/where questions, how often the top quote holds the
+    answer with and without the type preference (out-of-fold sentence logits)."""
+    counts = {"questions": 0, "without": 0, "with": 0}
+    for r, lg in zip(records, logits, strict=True):
+        if r.kind != "answerable" or r.answer_kind not in NAMING or not len(r.labels):
+            continue
+        counts["questions"] += 1
+        for name, typed in (("without", False), ("with", True)):
+            counts[name] += int(r.labels[int(np.argmax(selection_logits(r, lg, typed)))])
+    return counts
 
 
 def smooth_isotonic(raw: np.ndarray, fitted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -207,7 +228,8 @@ def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
     sentence = fit_sentence(x, y)
     # the confidence model learns from sentence logits the scorer did not train on: trees fit their own
     # training questions far better than new ones, and the confidence must describe new ones
-    qx, qy = question_rows(records, sentence, out_of_fold_logits(records))
+    oof_logits = out_of_fold_logits(records)
+    qx, qy = question_rows(records, sentence, oof_logits)
     rows = [r for r in records if len(r.labels)]
     kinds = np.array([r.kind for r in rows])
     answerable = kinds == "answerable"
@@ -263,7 +285,13 @@ def train(records: Sequence[Record]) -> tuple[AnswerModel, dict[str, Any]]:
             "ece": ece_interval(calibrated[m], qy[m], groups[m]),
             "answerable_ece": ece_interval(a_cal[m], answerable[m].astype(float), groups[m]),
         }
-    return model, {"dev_oof": by_set, **info, "curve": operating_curve(calibrated, qy, kinds)}
+    preference = type_preference_check(records, oof_logits)
+    return model, {
+        "dev_oof": by_set,
+        "type_preference": preference,
+        **info,
+        "curve": operating_curve(calibrated, qy, kinds),
+    }
 
 
 CURVE_POINTS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.72, 0.74, 0.76, 0.78, 0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.92, 0.95)

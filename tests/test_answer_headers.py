@@ -107,3 +107,16 @@ def test_the_quote_is_the_fact_not_the_header(header_answerer: Answerer, questio
     answer = header_answerer.ask(question)
     assert answer.quote is not None and not is_header_line(answer.quote.text), answer.quote.text
     assert fact in answer.quote.text
+
+
+def test_a_who_question_quotes_the_naming_sentence_over_a_near_tie() -> None:
+    from indexer.answers.type_preference import TYPE_MARGIN, prefer_typed
+
+    logits = np.array([2.0, 1.5, 0.0])
+    typed = np.array([False, True, True])
+    swapped = prefer_typed(logits, typed, "person")
+    assert int(np.argmax(swapped)) == 1 and sorted(swapped) == sorted(logits)  # same scores, new order
+    assert list(prefer_typed(logits, typed, "date")) == list(logits)  # only who/which/where
+    far = np.array([2.0, 2.0 - TYPE_MARGIN - 0.1, 0.0])
+    assert list(prefer_typed(far, typed, "person")) == list(far)  # not a near-tie
+    assert list(prefer_typed(logits, np.array([True, True, False]), "place")) == list(logits)

@@ -38,8 +38,9 @@ from indexer.answers.headers import demote_headers
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
 from indexer.answers.projection import project
-from indexer.answers.scoring import AnswerModel, default_model
+from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, default_model
 from indexer.answers.sentence_source import SentenceSource
+from indexer.answers.type_preference import prefer_typed
 from indexer.index.analysis import analyze
 from indexer.retrieval.citations import cite
 from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
@@ -56,6 +57,7 @@ JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins th
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
+PREFER_TYPED = True  # who/which/where: the naming sentence ahead of a near-tie (indexer.answers.type_preference)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
 NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
 NOT_FOUND = "not found in the communiqués"
@@ -257,6 +259,9 @@ class Answerer:
         logits = self.model.sentence_logits(np.stack([c.features for c in cands]))
         # a heading, dateline or title line is not the answer to a question about something else
         logits = demote_headers(logits, [c.served.text for c in cands], question, kind)
+        if PREFER_TYPED:
+            typed = np.array([c.features[SENTENCE_FEATURES.index("type_match")] > 0 for c in cands])
+            logits = prefer_typed(logits, typed, kind)
         scored = sorted(
             (
                 Candidate(c.reader, c.served, c.twin, c.index, c.features, float(g))
