@@ -60,6 +60,10 @@ def test_headers_are_demoted_unless_the_question_asks_when_or_where_the_meeting_
     # but not a title line: "CONCLUSIONS OF THE WORKING GROUP" names no date
     title = ["CONCLUSIONS OF THE WORKING GROUP ON\nMIGRATION AND CONSULAR AFFAIRS", texts[1]]
     assert demote_headers(logits, title, "In which city did the working group meet in May 1997?", "place")[0] < 0
+    # and a where-question is not answered by a dateline that names no place
+    dated = ["May 5, 1997", texts[1]]
+    assert demote_headers(logits, dated, "In which city did the working group meet in May 1997?", "place")[0] < 0
+    assert demote_headers(logits, dated, "When did the working group meet?", "date")[0] == 3.0
     # a date question about something else: the meeting's dateline does not answer it
     ended = demote_headers(logits, texts, "When did the card program end?", "date")
     assert ended[0] < ended[1]

@@ -84,6 +84,14 @@ def is_dated(text: str) -> bool:
     return any(f in _MONTH or _YEAR.match(f) for f in (fold(t).strip(".") for t in _TOKEN.findall(text)))
 
 
+def names_place(text: str) -> bool:
+    """The line has a capitalised word that is not a month or a linking word (a place: "Oaxaca", "MEXICO")."""
+    return any(
+        t[0].isupper() and not t[0].isdigit() and (f := fold(t).strip(".")) not in _MONTH and f not in _LINKS
+        for t in _TOKEN.findall(text)
+    )
+
+
 def asks_about_meeting(question: str) -> bool:
     """The question asks about the meeting or communiqué itself ("Where and when was the commission held?")."""
     return bool(_ABOUT_MEETING.search(fold(question)))
@@ -93,8 +101,13 @@ def demote_headers(logits: np.ndarray, texts: list[str], question: str, kind: st
     """The logits with header lines pushed below every statement, except a dated line (a dateline) when the
     question asks when or where the meeting itself took place."""
     meeting = kind in ("date", "place") and asks_about_meeting(question)
-    # a question about the meeting keeps its dateline ("NOVEMBER 26, 2002 / MEXICO CITY, MEXICO"), not its titles
-    headers = np.array([is_header_line(t) and not (meeting and is_dated(t)) for t in texts], dtype=bool)
+
+    def kept(text: str) -> bool:
+        # a question about the meeting keeps its dateline ("NOVEMBER 26, 2002 / MEXICO CITY, MEXICO"), not its
+        # titles; a where-question only a dateline that names a place ("May 5, 1997" names none)
+        return meeting and is_dated(text) and (kind == "date" or names_place(text))
+
+    headers = np.array([is_header_line(t) and not kept(t) for t in texts], dtype=bool)
     return np.where(headers, np.asarray(logits, dtype=np.float64) - HEADER_PENALTY, logits) if headers.any() else logits
 
 
