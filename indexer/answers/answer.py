@@ -35,6 +35,7 @@ from indexer.answers.features import (
     tokens,
 )
 from indexer.answers.headers import demote_headers
+from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
 from indexer.answers.projection import project
@@ -47,12 +48,6 @@ from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
-LIKELY = 0.5  # a quote more likely right than not is shown, worded "Likely answer: check the passage"
-# the card's levels, from the calibrated probability that the quote holds the answer: "answer" at or above
-# the model's threshold (the operating point chosen on dev), "likely" from LIKELY up, "not_found" below it
-# (the communiqués probably do not answer the question), "not_a_question" for a keyword search (no card)
-LEVELS = ("answer", "likely", "not_found", "not_a_question")
-SHOWN = ("answer", "likely")
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
@@ -60,17 +55,6 @@ PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-la
 PREFER_TYPED = False  # who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in
 # eval/README.md (pooled dev, 848 who/which/where questions: the quote holds the answer for 629 with it, 632 without)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
-NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
-NOT_FOUND = "not found in the communiqués"
-
-
-def answer_level(confidence: float, threshold: float, question: bool) -> str:
-    """The card's level (LEVELS) for a calibrated probability; a keyword search gets none."""
-    if not question:
-        return "not_a_question"
-    if confidence >= max(threshold, LIKELY):
-        return "answer"
-    return "likely" if confidence >= LIKELY else "not_found"
 
 
 @dataclass(frozen=True)
@@ -362,6 +346,8 @@ def _adjacent(a: Quote, b: Quote) -> bool:
 __all__ = [
     "LEVELS",
     "LIKELY",
+    "NOT_A_QUESTION",
+    "NOT_FOUND",
     "SHOWN",
     "Answer",
     "Answerer",
