@@ -72,6 +72,25 @@ def ece(confidence: ArrayLike, correct: ArrayLike, bins: int = 10) -> float:
     return float(total / conf.size)
 
 
+def ece_interval(
+    confidence: ArrayLike, correct: ArrayLike, groups: ArrayLike | None = None, resamples: int = 1000, seed: int = 0
+) -> dict[str, float | int]:
+    """ECE with a 95% bootstrap interval; resampling whole groups (a question in all its directions) when given."""
+    conf, hit = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
+    if conf.size == 0:
+        return {"ece": float("nan"), "lo": float("nan"), "hi": float("nan"), "n": 0}
+    ids = np.asarray(groups) if groups is not None else np.arange(conf.size)
+    names, inverse = np.unique(ids, return_inverse=True)
+    members = [np.flatnonzero(inverse == g) for g in range(len(names))]
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(resamples):
+        pick = np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
+        draws.append(ece(conf[pick], hit[pick]))
+    lo, hi = np.percentile(draws, [2.5, 97.5])
+    return {"ece": round(ece(conf, hit), 4), "lo": round(float(lo), 4), "hi": round(float(hi), 4), "n": int(conf.size)}
+
+
 def reliability_diagram(
     series: Mapping[str, tuple[ArrayLike, ArrayLike]], path: Path, title: str, bins: int = 10
 ) -> None:

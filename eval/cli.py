@@ -169,35 +169,38 @@ def _answers(args: argparse.Namespace, labeled: LabeledSet, ix: Any, directions:
 
 
 def _train(args: argparse.Namespace, started: float) -> int:
-    """Collect candidate features on both dev halves, fit, write the model (never reads a test half)."""
+    """Collect candidate features on the dev data (never a test half), fit, write the model."""
     import json
+    from collections import Counter
 
-    from eval.answer_train import render_curve, train
-    from eval.answers import collect
+    from eval.answer_train import TRAIN_SETS, render_curve, train
+    from eval.answers import collect, load_records, save_records
     from indexer.answers.scoring import MODEL_PATH, hand_model
 
-    records = []
-    for dataset in ("commission", "xquad"):
-        labeled, ix = _prepare(args, dataset)
-        labeled = labeled.select("dev")
-        part = collect(labeled, ix, list(labeled.directions), hand_model(), progress=not args.quiet)
-        for r in part:
-            r.extra["set"] = f"{dataset} dev"
-        records += part
+    if args.records is not None and args.records.exists():
+        records = load_records(args.records)
+        print(f"read {len(records)} collected dev records from {args.records}")
+    else:
+        records = []
+        for dataset in TRAIN_SETS:
+            labeled, ix = _prepare(args, dataset)
+            labeled = labeled.select("dev")
+            part = collect(labeled, ix, list(labeled.directions), hand_model(), progress=not args.quiet)
+            for r in part:
+                r.extra["set"] = f"{dataset} dev"
+            records += part
+        if args.records is not None:
+            save_records(records, args.records)
     model, report = train(records)
     out = args.model_out or MODEL_PATH
     out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
     curve = report.pop("curve")
-    curve_commission = report.pop("curve_commission")
     print(json.dumps(report, indent=2))
     args.out.mkdir(parents=True, exist_ok=True)
     curve_path = args.out / "answers-dev-operating-curve.md"
-    n_ans = sum(r.kind == "answerable" and len(r.labels) > 0 for r in records)
-    n_un = sum(r.kind != "answerable" and len(r.labels) > 0 for r in records)
-    c_ans = sum(r.kind == "answerable" and r.extra["set"] == "commission dev" for r in records)
-    c_un = sum(r.kind != "answerable" and r.extra["set"] == "commission dev" for r in records)
-    text = render_curve(curve, model.for_source("pooled").threshold, n_ans, n_un, "pooled")
-    text += "\n" + render_curve(curve_commission, model.threshold, c_ans, c_un, "commission")
+    counts = Counter(r.kind for r in records if len(r.labels) > 0)
+    text = render_curve(curve, model.threshold, dict(counts))
+    text += "\n## Pooled dev, out of fold, per set\n\n```json\n" + json.dumps(report["dev_oof"], indent=1) + "\n```\n"
     curve_path.write_text(text, encoding="utf-8")
     print(f"wrote {out} and {curve_path}; total {time.perf_counter() - started:.1f} s")
     return 0

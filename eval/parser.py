@@ -105,6 +105,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "and XQuAD, and write indexer/data/answer_model.json (or --model-out)",
     )
     p.add_argument("--model-out", type=Path, help="where --answers --train writes the model JSON")
+    p.add_argument(
+        "--records",
+        type=Path,
+        help="with --answers --train: read the collected dev records from this file, or collect and write them there",
+    )
     p.add_argument("--model", type=Path, help="with --answers: score with this model JSON instead of the shipped one")
     p.add_argument(
         "--train-ranker",

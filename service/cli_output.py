@@ -63,12 +63,14 @@ def print_quote(prefix: str, quote: dict[str, Any]) -> None:
 
 def print_answer(out: dict[str, Any]) -> None:
     if out["answered"]:
-        print(f"Answer (confidence {out['confidence']:.2f}):")
+        heading = "Answer" if out["level"] == "answer" else "Likely answer, check the passage"
+        print(f"{heading} (confidence {out['confidence']:.2f}):")
         print_quote("  ", out["answer"])
         if out["twin"]:
             print_quote("  ", out["twin"])
     else:
-        print(f"No confident answer (confidence {out['confidence']:.2f}).")
+        words = "Not found in the communiqués" if out["level"] == "not_found" else "No answer card for a keyword search"
+        print(f"{words} (confidence {out['confidence']:.2f}).")
         if out["best_guess"]:
             print_quote("  closest sentence: ", out["best_guess"])
     paragraphs = ", ".join(f"{h['lang']} \u00b6{h['citation']['paragraph']}" for h in out["hits"])

@@ -25,7 +25,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 INSTRUCTIONS = (
     "Bilingual (English/Spanish) search over the U.S.-Mexico Binational Commission communiqués. "
-    "`ask` answers with one exact quoted sentence and its citation, or says there is no confident answer; "
+    "`ask` answers with one exact quoted sentence and its citation at a level: 'answer', 'likely' (more likely "
+    "right than not: check the passage) or 'not_found' (not found in the communiqués); "
     "`search` ranks passages (doc_lang='en' or 'es' keeps one language, whatever the query's). Every hit "
     "carries a citation with the document id, paragraph and character offsets into the document body; "
     "`get_document` returns the whole communiqué those offsets point into."
@@ -122,7 +123,8 @@ def build_server(engine: Engine) -> MCPServer:
         hits: Annotated[bool, Field(description="also return the passages read, in full")] = False,
         error_lang: ErrorLang = "en",
     ) -> AnswerPublic:
-        """The exact sentence that answers, with its citation and its translation; `answered` is false when unsure."""
+        """The exact sentence that answers, with its citation and translation; `level` is answer, likely (check the
+        passage) or not_found, and `answered` is true at the first two."""
         body = _validated(
             AskCreate, error_lang, q=q, k=k, lang=lang, doc_lang=doc_lang, date_from=date_from, date_to=date_to,
             doc_ids=doc_ids,

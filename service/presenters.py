@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.answers.answer import Answer, Quote
+from indexer.answers.answer import LIKELY, Answer, Quote
 from indexer.retrieval.quote_mt import LABEL
 from indexer.retrieval.search import SearchResult
 from indexer.retrieval.translate import Translation
@@ -91,12 +91,13 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
     }
 
 
-def confidence_level(confidence: float, answered: bool) -> str:
-    """Plain words for the page: 'high', 'medium' (answered) or 'low' (withheld); the confidence is a
-    calibrated probability that the quote contains the answer."""
-    if not answered:
-        return "low"
-    return "high" if confidence >= HIGH_CONFIDENCE else "medium"
+def confidence_level(confidence: float) -> str:
+    """Plain words for the calibrated probability that the quote contains the answer: 'high' from
+    HIGH_CONFIDENCE, 'medium' from LIKELY (more likely right than not), 'low' below it. Read from the
+    probability alone, so the words never contradict the number (0.93 is never 'low')."""
+    if confidence >= HIGH_CONFIDENCE:
+        return "high"
+    return "medium" if confidence >= LIKELY else "low"
 
 
 def phrase_to_dict(answer: Answer) -> dict[str, Any] | None:
@@ -114,7 +115,9 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "lang": answer.lang,
         "answered": answer.answered,
         "confidence": answer.confidence,
-        "confidence_level": confidence_level(answer.confidence, answer.answered),
+        "confidence_level": confidence_level(answer.confidence),
+        "level": answer.level,
+        "answerable": answer.answerable,
         "message": answer.message or None,
         "answer": quote_to_dict(answer.quote) if answer.answered and answer.quote else None,
         "twin": quote_to_dict(answer.twin) if answer.answered and answer.twin else None,

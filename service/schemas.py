@@ -275,13 +275,27 @@ class PhrasePublic(BaseModel):
 class AnswerPublic(BaseModel):
     question: str
     lang: str
-    answered: bool
-    confidence: float = Field(ge=0, le=1)
-    confidence_level: Literal["high", "medium", "low"] = Field(description="low means no confident answer")
-    message: str | None = Field(None, description='"no confident answer" when the answer is withheld')
+    answered: bool = Field(description='true at the levels "answer" and "likely": the quote is shown as the answer')
+    level: Literal["answer", "likely", "not_found", "not_a_question"] = Field(
+        description='"answer": the quote answers (confidence at or above the operating point); "likely": more '
+        'likely right than not (confidence >= 0.5), check the passage; "not_found": not found in the '
+        'communiqués (confidence < 0.5); "not_a_question": a keyword search, no answer card'
+    )
+    confidence: float = Field(
+        ge=0, le=1, description="calibrated probability that the quote contains the answer (the quote, answered or not)"
+    )
+    answerable: float | None = Field(
+        None, ge=0, le=1, description="calibrated probability that the communiqués answer the question at all"
+    )
+    confidence_level: Literal["high", "medium", "low"] = Field(
+        description="the confidence in words: high >= 0.9, medium >= 0.5, low < 0.5"
+    )
+    message: str | None = Field(
+        None, description='"not found in the communiqués" below 0.5; the keyword-search note for a keyword search'
+    )
     answer: QuotePublic | None = Field(None, description="the quoted sentence that answers, with its citation")
     twin: QuotePublic | None = Field(None, description="the same sentence in the other language, when aligned")
-    best_guess: QuotePublic | None = Field(None, description="the best sentence found when below the threshold")
+    best_guess: QuotePublic | None = Field(None, description="the best sentence found when not answered")
     kind: str = Field("other", description="what the question asks for: date, number, person, place, instrument, ...")
     phrase: PhrasePublic | None = Field(None, description="the answer phrase (date, number, name) inside the quote")
     more: list[QuotePublic] = Field(default_factory=list, description="list answers: further quotes, ranked")

@@ -87,13 +87,23 @@ def test_training_runs_on_grouped_folds() -> None:
             feats[0, 0] += 2.0 if right else 0.0
             labels = np.array([right, False, False, not right])
             r = Record(d, f"{lang}-{i:03d}", "q?", "answerable", "other", True, feats, labels, right, False, 0.0)
-            r.extra = {"set": "xquad dev", "passages": ["p"] * 4, "indices": [0, 2, 4, 6]}
+            texts = ["The program ended in 2002.", "It was extended.", "Both sides agreed.", "Cards were issued."]
+            r.extra = {"set": "xquad dev", "passages": ["p"] * 4, "indices": [0, 2, 4, 6], "texts": texts}
             records.append(r)
     for r in records[:40]:
         r.extra["set"] = "commission dev"
+    for r in records[::3]:  # every third question also asked with its article filtered out
+        gone = Record(
+            r.direction, r.qid, r.question, "derived", "other", True, r.features - 1.0, r.labels, False, False, 0.0
+        )
+        gone.extra = dict(r.extra)
+        records.append(gone)
     model, report = train(records)
     assert "question-grouped" in model.info["sklearn"]
-    assert 0.0 <= model.threshold <= 1.0 and report["dev_oof"]["answered"] is not None
+    assert 0.0 <= model.threshold <= 1.0 and report["dev_oof"]["all"]["at_threshold"]["answered"] is not None
+    assert model.answerable is not None and model.calibration == "pooled"
+    ece = report["dev_oof"]["all"]["ece"]
+    assert ece["lo"] <= ece["ece"] <= ece["hi"]
 
 
 def test_the_stored_threshold_shows_exactly_the_chosen_dev_rows() -> None:

@@ -132,7 +132,8 @@ def test_the_shipped_model_is_json_and_calibrated(answerer: Answerer) -> None:
     model = AnswerModel.load()
     assert np.all(np.diff(model.iso_y) >= 0) and 0.0 <= model.iso_y.min() <= model.iso_y.max() <= 1.0
     assert 0.0 < model.threshold < 1.0
-    assert raw["info"]["data"] == ["commission dev", "xquad dev"]  # never a test half
+    assert raw["info"]["data"] == ["commission dev", "mlqa dev", "xquad dev"]  # never a test half
+    assert raw["calibration"] == "pooled" and model.answerable is not None  # one pooled calibration, two signals
 
 
 def test_one_word_query_gets_hits_and_no_overconfident_card(answerer: Answerer, client: TestClient) -> None:
@@ -142,10 +143,10 @@ def test_one_word_query_gets_hits_and_no_overconfident_card(answerer: Answerer, 
     assert 0.0 <= answer.confidence < 1.0  # the calibrated probability, reported, never "100%"
     body = client.post("/api/ask", json={"q": "SENTRI"}).json()
     assert body["hits"] and body["answered"] is False and body["answer"] is None
-    assert body["confidence_level"] == "low"
-    # the same word asked as a question gets the card when the calibrated probability clears the threshold
+    assert body["level"] == "not_a_question" and answer.level == "not_a_question"
+    # the same word asked as a question gets the card when its quote is more likely right than not
     asked = answerer.ask("What does SENTRI stand for?")
-    assert asked.answered == (asked.confidence >= answerer.threshold)
+    assert asked.answered == (asked.confidence >= 0.5)
 
 
 def test_list_answer_quotes_exact_spans(answerer: Answerer, docs_by_id: dict[str, Document]) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.answers.answer import Answerer
+from indexer.answers.answer import NOT_FOUND, Answerer, answer_level
 from indexer.index.align import align_pair
 from indexer.retrieval.glossary import Glossary, default_glossary
 from indexer.retrieval.search import Searcher, SearchFilters
@@ -50,7 +50,8 @@ def test_spanish_question_gets_dated_quote_with_english_twin(
 ) -> None:
     answer = answerer.ask(WHEN_ENDED)
     # the confidence is a calibrated probability: the card shows when it clears the model's threshold
-    assert answer.answered == (answer.confidence >= answerer.threshold) and 0.5 <= answer.confidence <= 1.0
+    assert answer.answered and answer.level == answer_level(answer.confidence, answerer.threshold, True)
+    assert 0.5 <= answer.confidence <= 1.0
     assert answer.quote is not None and answer.twin is not None
     assert "30 de septiembre de 2002" in answer.quote.text and answer.quote.passage.doc_id == ES_DOC
     assert docs_by_id[ES_DOC].body[answer.quote.char_start : answer.quote.char_end] == answer.quote.text
@@ -61,7 +62,7 @@ def test_spanish_question_gets_dated_quote_with_english_twin(
 
 def test_unanswerable_question_says_so_and_keeps_hits(answerer: Answerer) -> None:
     answer = answerer.ask("What was the budget of the INM in 2002?")
-    assert not answer.answered and answer.message == "no confident answer"
+    assert not answer.answered and answer.level == "not_found" and answer.message == NOT_FOUND
     assert answer.confidence < 0.5 and answer.search.hits
 
 
@@ -105,7 +106,8 @@ def test_ask_api_and_cli(client: TestClient, index_dir: Path, capsys: pytest.Cap
     assert body["answered"] and "September 30, 2002" in body["answer"]["text"]
     assert body["twin"]["lang"] == "es" and body["hits"]
     none = client.post("/api/ask", json={"q": "What was the budget of the INM in 2002?"}).json()
-    assert none["answered"] is False and none["message"] == "no confident answer" and none["answer"] is None
+    assert none["answered"] is False and none["message"] == NOT_FOUND and none["answer"] is None
+    assert none["level"] == "not_found" and none["confidence"] < 0.5
     assert client.post("/api/ask", json={"q": ""}).status_code == 422
     assert client.post("/api/ask", json={"q": "x", "k": 21}).status_code == 422
     assert main(["ask", COMPLETED_EN, "--index", str(index_dir), "--json"]) == 0

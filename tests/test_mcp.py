@@ -77,6 +77,7 @@ def _check(seen: dict[str, Any]) -> None:
     mcp_answer, api_answer = seen["ask"]
     assert mcp_answer["answered"] and mcp_answer["lang"] == "es"
     assert "30 de septiembre de 2002" in mcp_answer["answer"]["text"]
+    assert mcp_answer["level"] == api_answer["level"] and mcp_answer["level"] in ("answer", "likely")
     for key in ("answer", "twin"):
         assert mcp_answer[key] == api_answer[key]  # quote, offsets and citation, byte for byte
     assert _citations(mcp_answer["hits"]) == _citations(api_answer["hits"])

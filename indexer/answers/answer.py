@@ -34,24 +34,27 @@ from indexer.answers.features import (
     softmax_shares,
     tokens,
 )
+from indexer.answers.headers import demote_headers
+from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
 from indexer.answers.projection import project
-from indexer.answers.scoring import AnswerModel, default_model
+from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, default_model
 from indexer.answers.sentence_source import SentenceSource
+from indexer.answers.type_preference import prefer_typed
 from indexer.index.analysis import analyze
 from indexer.retrieval.citations import cite
 from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
-THRESHOLD = 0.5  # the shipped model's own threshold replaces this; kept for the page's wording
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
+PREFER_TYPED = False  # who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in
+# eval/README.md (pooled dev, 848 who/which/where questions: the quote holds the answer for 629 with it, 632 without)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
-NOT_A_QUESTION = "no answer card for a keyword search: ask a question to get a quoted answer"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Answer:
     kind: str = "other"  # the answer type asked for (indexer.answers.answer_type)
     phrase: tuple[int, int] | None = None  # the answer phrase, offsets into the quote's document body
     more: list[Quote] = field(default_factory=list)  # list answers: further quotes, ranked
+    level: str = "not_found"  # LEVELS; `answered` is true at the two upper ones
+    answerable: float | None = None  # calibrated P(the archive answers the question), when the model has it
 
 
 class Answerer:
@@ -231,9 +236,17 @@ class Answerer:
         asker = result.lang.lang
         kind = question_type(question)
         cands = self.candidates(question, result, kind)
+        question_like = is_question(question)
         if not cands:
-            return Answer(question, asker, False, 0.0, None, None, result, "no confident answer: nothing matched")
+            level = answer_level(0.0, self.threshold, question_like)
+            message = NOT_FOUND if question_like else NOT_A_QUESTION
+            return Answer(question, asker, False, 0.0, None, None, result, message, level=level)
         logits = self.model.sentence_logits(np.stack([c.features for c in cands]))
+        # a heading, dateline or title line is not the answer to a question about something else
+        logits = demote_headers(logits, [c.served.text for c in cands], question, kind)
+        if PREFER_TYPED:
+            typed = np.array([c.features[SENTENCE_FEATURES.index("type_match")] > 0 for c in cands])
+            logits = prefer_typed(logits, typed, kind)
         scored = sorted(
             (
                 Candidate(c.reader, c.served, c.twin, c.index, c.features, float(g))
@@ -253,8 +266,9 @@ class Answerer:
             if pair is not None:
                 quote, twin, partner = pair
         shares = softmax_shares([c.logit for c in scored], 0, partner)
-        question_like = is_question(question)
-        confidence = self.model.probability(confidence_features(scored, question_like, partner is not None, shares))
+        evidence = confidence_features(scored, question_like, partner is not None, shares)
+        confidence = self.model.probability(evidence)
+        answerable = self.model.answerable_probability(evidence)
         phrase = None
         # a quote in the other language: its phrase is found in the sentence read in the asker's language,
         # where the question's words anchor it, and carried over to the quoted twin (XQuAD dev phrase F1:
@@ -275,10 +289,25 @@ class Answerer:
                 break
         # a keyword search (`SENTRI`) asks nothing a sentence could answer: its hits are the reply, and no
         # answer card is shown however well a sentence matches the word (the confidence is still reported)
-        answered = question_like and confidence >= self.threshold
-        message = "" if answered else ("no confident answer" if question_like else NOT_A_QUESTION)
+        confidence = round(confidence, 4)
+        level = answer_level(confidence, self.threshold, question_like)
+        answered = level in SHOWN
+        message = "" if answered else (NOT_FOUND if question_like else NOT_A_QUESTION)
         return Answer(
-            question, asker, answered, round(confidence, 4), quote, twin, result, message, scored, kind, phrase, more
+            question,
+            asker,
+            answered,
+            confidence,
+            quote,
+            twin,
+            result,
+            message,
+            scored,
+            kind,
+            phrase,
+            more,
+            level,
+            None if answerable is None else round(answerable, 4),
         )
 
 
@@ -314,4 +343,17 @@ def _adjacent(a: Quote, b: Quote) -> bool:
     return b.char_start >= a.char_end and not gap.strip()
 
 
-__all__ = ["THRESHOLD", "Answer", "Answerer", "Candidate", "Quote", "confidence_features", "confidence_vector"]
+__all__ = [
+    "LEVELS",
+    "LIKELY",
+    "NOT_A_QUESTION",
+    "NOT_FOUND",
+    "SHOWN",
+    "Answer",
+    "Answerer",
+    "Candidate",
+    "Quote",
+    "answer_level",
+    "confidence_features",
+    "confidence_vector",
+]

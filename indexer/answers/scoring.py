@@ -197,6 +197,9 @@ class AnswerModel:
     calibration: str = "pooled"  # the name of the calibration in iso_x / iso_y / threshold
     # the answer-phrase ranker over candidate spans (indexer.answers.phrases); None: the rule-based picker
     phrase: Linear | Trees | None = None
+    # P(the archive answers the question): logistic regression on the same question-level features and its
+    # isotonic points; None in models trained before it
+    answerable: tuple[Linear, np.ndarray, np.ndarray] | None = None
 
     def for_source(self, name: str) -> AnswerModel:
         """The same scorer with the calibration fitted for `name` (e.g. "pooled" for XQuAD)."""
@@ -214,6 +217,13 @@ class AnswerModel:
         raw = 1.0 / (1.0 + math.exp(-float(self.confidence.logit(features))))
         return float(np.interp(raw, self.iso_x, self.iso_y))
 
+    def answerable_probability(self, features: np.ndarray) -> float | None:
+        """The calibrated probability that the archive answers the question at all (None without the model)."""
+        if self.answerable is None:
+            return None
+        lin, x, y = self.answerable
+        return float(np.interp(1.0 / (1.0 + math.exp(-float(lin.logit(features)))), x, y))
+
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AnswerModel:
         d = json.loads(path.read_text(encoding="utf-8"))
@@ -230,6 +240,14 @@ class AnswerModel:
             if tuple(d["phrase_features"]) != PHRASE_FEATURES:
                 raise ValueError(f"{path}: the phrase ranker was trained on other features: retrain")
             phrase = _sentence_model(d["phrase"])
+        answerable = None
+        if "answerable" in d:
+            a = d["answerable"]
+            answerable = (
+                Linear.from_dict(a["model"]),
+                np.asarray(a["x"], dtype=np.float64),
+                np.asarray(a["y"], dtype=np.float64),
+            )
         return cls(
             _sentence_model(d["sentence"]),
             Linear.from_dict(d["confidence"]),
@@ -240,23 +258,38 @@ class AnswerModel:
             others,
             str(d.get("calibration", "pooled")),
             phrase,
+            answerable,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentence_features": list(SENTENCE_FEATURES),
-            "confidence_features": list(CONFIDENCE_FEATURES),
-            "sentence": self.sentence.to_dict(),
-            "confidence": self.confidence.to_dict(),
-            "isotonic": {"x": [round(float(v), 6) for v in self.iso_x], "y": [round(float(v), 6) for v in self.iso_y]},
-            "threshold": self.threshold,  # as chosen, unrounded (eval.answer_train.stored_threshold)
-            "calibration": self.calibration,
-            "calibrations": {
-                name: {"x": [round(float(v), 6) for v in x], "y": [round(float(v), 6) for v in y], "threshold": t}
-                for name, (x, y, t) in self.calibrations.items()
-            },
-            "info": self.info,
-        } | self._phrase_dict()
+        return (
+            {
+                "sentence_features": list(SENTENCE_FEATURES),
+                "confidence_features": list(CONFIDENCE_FEATURES),
+                "sentence": self.sentence.to_dict(),
+                "confidence": self.confidence.to_dict(),
+                "isotonic": {
+                    "x": [round(float(v), 6) for v in self.iso_x],
+                    "y": [round(float(v), 6) for v in self.iso_y],
+                },
+                "threshold": self.threshold,  # as chosen, unrounded (eval.answer_train.stored_threshold)
+                "calibration": self.calibration,
+                "calibrations": {
+                    name: {"x": [round(float(v), 6) for v in x], "y": [round(float(v), 6) for v in y], "threshold": t}
+                    for name, (x, y, t) in self.calibrations.items()
+                },
+                "info": self.info,
+            }
+            | self._phrase_dict()
+            | self._answerable_dict()
+        )
+
+    def _answerable_dict(self) -> dict[str, Any]:
+        if self.answerable is None:
+            return {}
+        lin, x, y = self.answerable
+        pts = {"x": [round(float(v), 6) for v in x], "y": [round(float(v), 6) for v in y]}
+        return {"answerable": {"model": lin.to_dict(), **pts}}
 
     def _phrase_dict(self) -> dict[str, Any]:
         if self.phrase is None:

@@ -20,5 +20,5 @@ ERRORS = error_responses(*QUERY_CODES, "payload_too_large", *SERVICE_CODES)
 
 @router.post("/ask", response_model=AnswerPublic, responses=ERRORS)
 async def ask(engine: EngineDep, body: AskCreate) -> dict[str, Any]:
-    """Answer a question with an exact quote; below the confidence threshold, says so."""
+    """Answer a question with an exact quote, graded: answer, likely (check the passage), or not found."""
     return await run_in_threadpool(run_ask, engine.answerer(), body)

@@ -164,9 +164,13 @@ function render() {
     showMessage(t("noResults"), "info");
     return;
   }
-  answer.replaceChildren(...answerCard(state.ask, state.ask.hits));
+  // a keyword search asks nothing a sentence could answer: the passages are the reply, no card
+  const level = state.ask.level;
+  const card = level !== "not_a_question";
+  if (card) answer.replaceChildren(...answerCard(state.ask, state.ask.hits));
   answer.classList.toggle("no-answer", !state.ask.answered);
-  answer.hidden = false;
+  answer.classList.toggle("likely-answer", level === "likely");
+  answer.hidden = !card;
   passages.replaceChildren(...understoodNote(state.ask.understood), ...passageList(state.hits, state.ask));
   passages.hidden = false;
   try {
@@ -174,7 +178,8 @@ function render() {
   } catch {
     // storage off: the document view's back link goes to the empty search page
   }
-  announce(t(state.ask.answered ? "announceAnswer" : "announceNoAnswer", { n: state.hits.length }));
+  const words = { answer: "announceAnswer", likely: "announceLikely", not_found: "announceNoAnswer" };
+  announce(t(words[level] || "announcePassages", { n: state.hits.length }));
 }
 
 /** A date or meeting read in the question, shown as a filter the user can remove. */
@@ -253,37 +258,20 @@ function actions(quote, labelKey) {
   return h("div", { class: "actions" }, ...copyButton(quote, labelKey), h("a", { class: "open-doc", href }, t("openDoc")));
 }
 
-// below the answer threshold, a sentence more likely than not to hold the answer is still shown,
-// marked as unconfirmed: the threshold keeps false answers under 5%, which withholds most right ones too
-const CLOSEST_FLOOR = 0.5;
-
-function closestSentence(ask, hits) {
-  const quote = ask.best_guess;
-  if (!quote || !(ask.confidence >= CLOSEST_FLOOR)) return null;
-  const hit = hits.find((x) => x.passage_id === quote.passage_id);
-  const href = docHref(quote.citation.doc_id, quote.passage_id, quote.char_start, quote.char_end);
-  return h(
-    "div",
-    { class: "closest" },
-    h("h3", {}, t("closestHeading", { n: Math.round(ask.confidence * 100) })),
-    quoteBlock(quote, hit, null),
-    h("p", { class: "citation-label" }, h("cite", {}, quote.citation.label)),
-    h("div", { class: "actions" }, h("a", { class: "open-doc", href }, t("closestOpen"))),
-  );
-}
+// the card's level comes with the answer (answer, likely, not_found; none for a keyword search), read from
+// the calibrated probability: a quote more likely right than not is always shown, never under "not found"
+const SHOWN_LEVELS = ["answer", "likely"];
 
 function answerCard(ask, hits) {
-  if (!ask.answered || !ask.answer) {
-    const closest = closestSentence(ask, hits);
+  if (!SHOWN_LEVELS.includes(ask.level) || !ask.answer) {
     return [
       h("h2", { id: "answer-heading" }, t("noAnswer")),
-      h("p", { class: "no-answer-help" }, t(closest ? "noAnswerCloseHelp" : "noAnswerHelp")),
-      closest,
+      h("p", { class: "no-answer-help" }, t("noAnswerHelp", { n: Math.round(ask.confidence * 100) })),
     ];
   }
   const quote = ask.answer;
   const hit = hits.find((x) => x.passage_id === quote.passage_id);
-  const level = ask.confidence_level || (ask.confidence >= 0.8 ? "high" : ask.answered ? "medium" : "low");
+  const level = ask.confidence_level;
   const words = t(`conf_${level}`, { n: Math.round(ask.confidence * 100) });
   const main = h(
     "div",
@@ -307,7 +295,7 @@ function answerCard(ask, hits) {
     );
   }
   return [
-    h("h2", { id: "answer-heading" }, t("answerHeading")),
+    h("h2", { id: "answer-heading" }, t(ask.level === "answer" ? "answerHeading" : "likelyHeading")),
     h(
       "p",
       { class: `confidence confidence-${level}`, "data-level": level },
