@@ -1,5 +1,7 @@
-"""MLQA dev half A (en/es) as an answers set (`mlqa-answers`): each question asked in its own language, its
-answer in its own language's paragraph; the English and Spanish paragraphs are separate Wikipedia articles, not translations."""
+"""MLQA dev half A (en/es) as an answers set (`mlqa-answers`): each question asked in its own language only.
+
+Its answer is in its own language's paragraph; the English and Spanish paragraphs are separate Wikipedia
+articles, not translations."""
 
 from __future__ import annotations
 
