@@ -16,7 +16,7 @@ def test_search_get_shape_and_citation(client: TestClient, docs_by_id: dict[str,
     assert res.status_code == 200
     body = res.json()
     assert body["lang"] == "es" and body["lang_confidence"] > 0.9
-    assert body["mode"] == "hybrid" and body["fusion"] == "weighted" and body["k"] == 3
+    assert body["mode"] == "hybrid" and body["fusion"] == "learned" and body["k"] == 3
     assert body["index_version"] and body["took_ms"] >= 0
     hit = body["hits"][0]
     assert hit["lang"] == "en" and hit["rank"] == 1

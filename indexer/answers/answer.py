@@ -232,7 +232,11 @@ class Answerer:
         filters: SearchFilters | None = None,
         k: int = PASSAGES,
     ) -> Answer:
-        result = self.searcher.search(question, k=k, mode="hybrid", lang=lang, filters=filters)
+        # weighted fusion: the answer model's passage-score feature (a hit's score over the top one) was fitted
+        # on its scores, which are positive; the learned ranker's are not
+        result = self.searcher.search(
+            question, k=k, mode="hybrid", lang=lang, filters=filters, fusion_method="weighted"
+        )
         asker = result.lang.lang
         kind = question_type(question)
         cands = self.candidates(question, result, kind)

@@ -117,7 +117,7 @@ class Searcher:
         mode: str = "hybrid",
         lang: str = "auto",
         filters: SearchFilters | None = None,
-        fusion_method: str = "weighted",
+        fusion_method: str = "learned",
         group: str = "none",
     ) -> SearchResult:
         """retrieve, rank and cite the top `k` passages (with group="document": the best passage of
@@ -219,7 +219,7 @@ class Searcher:
         return out
 
     def rank(
-        self, candidates: Candidates, k: int, fusion_method: str = "weighted", config: FusionConfig | None = None
+        self, candidates: Candidates, k: int, fusion_method: str = "learned", config: FusionConfig | None = None
     ) -> list[tuple[int, float]]:
         """The top `k` (row, fused score); without a language filter each aligned pair appears once.
 
@@ -240,11 +240,11 @@ class Searcher:
         if candidates.preferred and date_boost(candidates, cfg) and fusion_method != "learned":
             doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates, cfg)
             fused = {r: s * boost if doc_id(r) in candidates.preferred else s for r, s in fused.items()}
-        # collapsing removes at most one of each aligned pair, so 2k candidates always give k
-        ranked = fusion.top(fused, 2 * k)
         if candidates.filters.doc_lang is None:
-            ranked = collapse_twins(self.snapshot, ranked, candidates.lang.lang, k)
-        return ranked[:k]
+            # every candidate goes in: a pair's two rows can score far apart (the learned ranker weighs the
+            # query's language), and the pair must be shown in the asker's language whatever the page size
+            return collapse_twins(self.snapshot, fusion.top(fused, len(fused)), candidates.lang.lang, k)
+        return fusion.top(fused, k)
 
     def hits(self, candidates: Candidates, ranked: list[tuple[int, float]]) -> list[SearchHit]:
         """Ranked rows as hits: passage, per-retriever scores and ranks, citation, highlights, twin."""
