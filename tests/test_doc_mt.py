@@ -52,8 +52,9 @@ def unlinked(
     return Searcher(open_snapshot(path), encoder)
 
 
-def _ids(searcher: Searcher, query: str = QUERY, filters: SearchFilters = TO_ES) -> list[str]:
-    return [h.passage.passage_id for h in searcher.search(query, k=10, filters=filters).hits]
+def _ids(searcher: Searcher, query: str = QUERY, filters: SearchFilters = TO_ES, fusion: str = "weighted") -> list[str]:
+    """Weighted fusion by default: its doc_mt weights are what these tests move."""
+    return [h.passage.passage_id for h in searcher.search(query, k=10, filters=filters, fusion_method=fusion).hits]
 
 
 @needs_apertium

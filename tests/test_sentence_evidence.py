@@ -31,25 +31,23 @@ def test_best_sentence_is_the_max_over_each_passages_sentences(searcher: Searche
     assert best_sentence(table, qvec, [len(searcher.snapshot.passages) + 5]) == {}
 
 
-def test_search_computes_it_only_at_a_weight_above_0(searcher: Searcher) -> None:
+def test_every_hybrid_search_computes_it_and_weighted_fusion_at_0_ignores_it(searcher: Searcher) -> None:
     snapshot, encoder = searcher.snapshot, searcher.encoder
-    off = Searcher(snapshot, encoder, OFF).retrieve(QUERY, k=10, lang="en")
-    on = Searcher(snapshot, encoder, replace(OFF, sentence_dense_mixed=0.5)).retrieve(QUERY, k=10, lang="en")
-    assert off.sentence == {}
-    assert on.sentence and set(on.sentence) == set(on.dense) | set(on.extra)
-    # bm25 and dense modes never compute it
-    bm25 = Searcher(snapshot, encoder, replace(OFF, sentence_dense_mixed=0.5)).retrieve(QUERY, k=10, mode="bm25")
-    assert bm25.sentence == {}
-    # the cross-language weight applies only to a truly cross-language search
-    cross_only = Searcher(snapshot, encoder, replace(OFF, sentence_dense=0.5))
-    assert cross_only.retrieve(QUERY, k=10, lang="en").sentence == {}
+    off = Searcher(snapshot, encoder, OFF)
+    cands = off.retrieve(QUERY, k=10, lang="en")
+    assert cands.sentence and set(cands.sentence) == set(cands.dense) | set(cands.extra)  # the ranker's feature
+    # bm25 mode never computes it
+    assert off.retrieve(QUERY, k=10, mode="bm25").sentence == {}
+    # weighted fusion at weight 0 ranks as if it were absent
+    absent = replace(cands, sentence={})
+    assert off.rank(cands, 10, "weighted") == off.rank(absent, 10, "weighted")
 
 
 def test_its_weight_moves_the_ranking_towards_the_best_sentence(searcher: Searcher) -> None:
     snapshot, encoder = searcher.snapshot, searcher.encoder
     heavy = Searcher(snapshot, encoder, replace(OFF, sentence_dense_mixed=50.0))
     candidates = heavy.retrieve(QUERY, k=10, lang="en", filters=SearchFilters(doc_lang="en"))
-    ranked = heavy.rank(candidates, 10)
+    ranked = heavy.rank(candidates, 10, "weighted")
     best = max(candidates.sentence.items(), key=lambda kv: (kv[1], -kv[0]))[0]
     assert ranked[0][0] == best
     # at weight 0 the same evidence ranks exactly as a search without it

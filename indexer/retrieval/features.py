@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
     "doc_mt_dense",  # cosine with the vector of the passage's machine translation (0 when not retrieved)
     "sentence",  # the passage's best sentence cosine (0 when the snapshot has no sentence table)
     "same_lang",  # 1 when the passage is in the query's language
-    "date",  # 1 when the document has the date or meeting the question names (0.5 when that is only context)
+    "date",  # 1 when the document has the date or meeting the question asks about (0 when the date is only context)
 )
 KINDS: tuple[str, ...] = ("same", "across", "mixed")
 
@@ -85,7 +85,7 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
     known = candidates.translation.known if candidates.translation is not None else 0.0
     dense = _column(rows, {**candidates.dense, **candidates.extra})
     understood = candidates.understood
-    date_value = 0.5 if understood is not None and understood.context else 1.0
+    date_value = 0.0 if understood is not None and understood.context else 1.0  # context prefers nothing
     doc_id = passages.doc_id
     date = np.array([date_value if doc_id(r) in candidates.preferred else 0.0 for r in rows], dtype=np.float64)
     columns = {
