@@ -36,6 +36,7 @@ SEP = "[<bnc-passage/>]"
 BATCH_WORDS = 1500
 TIMEOUT_S = 5.0  # per batch, plus TIMEOUT_PER_WORD_S for each word in it
 TIMEOUT_PER_WORD_S = 0.002
+MAX_TIMEOUT_S = 30.0  # no batch waits longer: its passages are then published untranslated (manifest: untranslated)
 MEMO_SIZE = 50_000
 OTHER = {"en": "es", "es": "en"}
 INSTALL_HINT = "install Debian's apertium and apertium-eng-spa (.ci/apertium-setup.sh) to translate passages at build"
@@ -113,7 +114,7 @@ class DocTranslator:
         if pipe is None:
             pipe = self._pipes.setdefault(pair, Pipe(pair, self.datadir, self.timeout_s))
         words = sum(len(t.split()) for t in texts)
-        pipe.timeout_s = self.timeout_s + self.per_word_s * words
+        pipe.timeout_s = min(MAX_TIMEOUT_S, self.timeout_s + self.per_word_s * words)
         try:
             parts = pipe.translate_many(texts, SEP)
         except (OSError, TimeoutError) as exc:
