@@ -50,7 +50,7 @@ QUERY_CODES = (
     "body_not_json",
 )
 SERVICE_CODES = ("index_not_ready", "encoder_mismatch")
-ADMIN_CODES = ("admin_disabled", "api_key_missing", "api_key_invalid")
+ADMIN_CODES = ("admin_disabled", "api_key_missing", "api_key_invalid", "too_many_key_attempts")
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
