@@ -208,8 +208,13 @@ def build_index(
             only_added = prev.path is not None and not drop
             translator = (doc_translator or default_doc_translator()) if doc_mt else None
             with tqdm(total=len(passages), desc="translate", unit="passage", disable=not progress) as bar:
+
+                def advance_translate(n: int) -> None:
+                    bar.update(n)
+                    check()  # after each batch (at most doc_mt.MAX_TIMEOUT_S): a cancel is not held up
+
                 extend = {p.doc_id for p in passages if p.doc_id not in unchanged} if only_added else None
-                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, bar.update)
+                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, advance_translate)
             timings["doc_mt"] = time.perf_counter() - t0
 
             check()
