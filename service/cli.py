@@ -110,9 +110,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_mcp(args: argparse.Namespace) -> int:
     """The read-only search tools for LLM assistants over the Model Context Protocol."""
-    from service.mcp_server import serve
+    from service.mcp_server import UnsafeHost, check_host, serve
     from service.observability import configure_logging
 
+    if args.http:
+        try:
+            check_host(args.host)
+        except UnsafeHost as exc:
+            raise UsageError(str(exc)) from None
     settings = settings_from(args)
     configure_logging(settings.log_level)  # to stderr: on stdio, stdout is the protocol's
     serve(settings, http=args.http, host=args.host, port=args.port)
@@ -203,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
     p.add_argument("--http", action="store_true", help="streamable HTTP at http://HOST:PORT/mcp instead of stdio")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="with --http: a loopback address (the tools have no key)")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_mcp)
 

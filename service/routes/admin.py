@@ -193,6 +193,10 @@ async def refuse_link(
 
     Stored as `not_translation_of` / `not_revision_of` in the document's sidecar metadata, so it
     holds across rebuilds; a hand-given `translation_of` or `supersedes` is not affected."""
+    if body.other == doc_id:  # a request that cannot be right, whatever the corpus holds: 422, not 404
+        refused = ApiError("invalid_parameter", "other", reason="a document cannot be refused as linked to itself")
+        refused.params["field"] = "other"  # the message's {field}; the argument of that name is the JSON field
+        raise refused
     return await _reply(writes, await _store(writes.refuse, doc_id, body.kind, body.other), wait)
 
 
