@@ -133,11 +133,12 @@ def test_a_translator_that_hangs_times_out_and_the_passages_go_untranslated(
     for pair in ("eng-spa", "spa-eng"):  # pipelines that never answer stand in for a stuck Apertium
         stuck._pipes[pair] = Pipe(pair, timeout_s=0.2, command="cat > /dev/null")
     doc = corpus_docs[0]
-    with caplog.at_level(logging.WARNING, logger="indexer.index.doc_mt"):
-        build_index([doc], tmp_path, encoder, doc_translator=stuck)
+    with caplog.at_level(logging.WARNING):
+        report = build_index([doc], tmp_path, encoder, doc_translator=stuck)
     entry = open_snapshot(tmp_path).manifest["doc_mt"]
     assert entry["passages"] == 0 and entry["untranslated_count"] > 0
-    assert "did not answer" in caplog.text
+    assert report.untranslated == entry["untranslated_count"]  # the build's report says so, and the log
+    assert "did not answer" in caplog.text and "published without their machine translation" in caplog.text
     assert all(p.proc is None for p in stuck._pipes.values())  # stopped, restarted by the next build
 
 
