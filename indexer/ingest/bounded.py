@@ -126,8 +126,16 @@ class _Pool:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(POOL_SIZE)
         self._registered = False
+        self._pid = os.getpid()
+
+    def _after_fork(self) -> None:
+        """A forked process (a server worker) starts its own workers: the parent's pipes are not its own."""
+        if self._pid != os.getpid():
+            self._idle, self._lock, self._pid = [], threading.Lock(), os.getpid()
+            self._slots, self._registered = threading.BoundedSemaphore(POOL_SIZE), False
 
     def run(self, job: str, args: tuple[Any, ...], limits: Limits, wall_s: float) -> Any:
+        self._after_fork()
         with self._slots:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
