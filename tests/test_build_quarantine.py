@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -87,3 +87,24 @@ def test_jobs_requested_before_a_restart_are_not_reported_finished(tmp_path: Pat
     assert (after["requested_job"], after["last_job"]) == (7, 0)
     (settings.index / "JOBS").write_text("5\n")  # as an older version wrote it: one number, taken as finished
     assert BuildRunner(Engine(settings, encoder), CorpusCatalog(settings.corpus)).status()["last_job"] == 5
+
+
+def test_api_index_names_each_file_a_build_skipped_with_its_reason(
+    tmp_path: Path, index_dir: Path, encoder: Encoder
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from tests.test_bounded_reads import _docx
+
+    corpus, index = corpus_copy(tmp_path), seeded_index(tmp_path, index_dir)
+    bomb = _docx(["The delegations agreed."], extra=b"<x>" + b" " * (17 * 1024 * 1024) + b"</x>")
+    (corpus / "en" / "bomb.docx").write_bytes(bomb)  # put there by hand: only a build reads it
+    settings = Settings(index=index, corpus=corpus, api_keys="k")
+    with TestClient(create_app(settings, encoder=encoder)) as client:
+        assert cast(Any, client.app).state.builds.wait_idle(300)
+        builds = client.get("/api/index", headers={"X-API-Key": "k"}).json()["builds"]
+    assert builds["last_outcome"] == "published"
+    assert [line for line in builds["skipped"] if "bomb.docx" in line] == [
+        "skipped en/bomb.docx: the Word file's text and layout (XML) inflate to more than 16 MB (the limit)"
+    ]
