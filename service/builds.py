@@ -55,6 +55,7 @@ class BuildRunner:
         self._finished = finished
         self.quarantine = Quarantine(engine.index_dir)
         self.last_skipped: list[str] = []  # the last build's skipped and quarantined files, with the reason
+        self.refused: collections.deque[dict[str, Any]] = collections.deque(maxlen=50)  # recent refused uploads
         self._full = False
         self._running = False
         self._cancel = threading.Event()
@@ -115,6 +116,11 @@ class BuildRunner:
         with self._cond:
             return next((r for r in reversed(self._results) if r.first_job <= job <= r.last_job), None)
 
+    def note_refused(self, file: str, reason: str) -> None:
+        """An uploaded file refused (a limit, a damaged file, a taken id): listed in `status()`."""
+        with self._cond:
+            self.refused.append({"file": file, "reason": reason, "at": time.time()})
+
     def cancel(self) -> int | None:
         """Stop the running build (its staging directory is removed); returns its last job, or None."""
         with self._cond:
@@ -136,6 +142,7 @@ class BuildRunner:
                 "last_finished_at": self.last_finished_at,
                 "skipped": list(self.last_skipped),
                 "quarantined": self.quarantine.report(),
+                "refused_uploads": list(self.refused),
             }
 
     def _loop(self) -> None:

@@ -240,6 +240,8 @@ def test_import_several_files_in_one_request_builds_once_and_reports_each(admin:
     assert rows["sheet.xlsx"]["action"] == "refused" and "not accepted" in rows["sheet.xlsx"]["error"]
     assert rows["broken.pdf"]["action"] == "refused" and "PDF" in rows["broken.pdf"]["error"]
     assert body["published"] is True
+    refused = {r["file"]: r["reason"] for r in admin.get("/api/index", headers=KEY).json()["builds"]["refused_uploads"]}
+    assert refused["broken.pdf"] == rows["broken.pdf"]["error"] and "sheet.xlsx" in refused
     listed = {d["doc_id"]: d for d in admin.get("/api/documents").json()["documents"]}
     assert listed[en["doc_id"]]["translations"] == [es["doc_id"]]  # a detected link, listed as a given one
     for doc_id in (en["doc_id"], es["doc_id"]):

@@ -83,6 +83,8 @@ def test_hostile_files_do_not_stall_the_server_and_the_rest_publishes(
             assert rows[name]["action"] == "added", rows[name]
         status = httpx.get(f"{server.url}/api/index", headers={"X-API-Key": KEY}).json()
         assert status["builds"]["last_outcome"] == "published" and status["builds"]["quarantined"] == []
+        refused = {r["file"]: r["reason"] for r in status["builds"]["refused_uploads"]}
+        assert refused == {"bomb.docx": rows["bomb.docx"]["error"], "blank.png": rows["blank.png"]["error"]}
         listed = {d["doc_id"] for d in httpx.get(f"{server.url}/api/documents").json()["documents"]}
         assert {rows[n]["doc_id"] for n in ("run-on.txt", "fonts.rtf", "styles.docx", "Health EN.txt")} <= listed
         assert server.proc is not None

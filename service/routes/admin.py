@@ -125,6 +125,9 @@ IMPORT_BODY = {
 
 def _import_all(writes: DocumentWrites, uploads: list[Upload | ImportRow]) -> tuple[list[ImportRow], Receipt | None]:
     rows = [u if isinstance(u, ImportRow) else import_upload(writes.store, u, u.filename) for u in uploads]
+    for row in rows:
+        if row.action == "refused":
+            writes.builds.note_refused(row.file, row.error)
     return rows, (writes.reindex() if any(r.action == "added" for r in rows) else None)
 
 
