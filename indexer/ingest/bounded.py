@@ -146,7 +146,10 @@ class _Pool:
                 if not self._registered:
                     atexit.register(self.close)  # idle workers end with this process
                     self._registered = True
-                worker = _Worker(limits)
+                try:
+                    worker = _Worker(limits)
+                except (OSError, EOFError, TimeoutError, pickle.UnpicklingError) as exc:
+                    raise DocumentError(f"the file reader could not be started ({type(exc).__name__})") from None
             try:
                 status, payload = worker.call(job, args, limits.cpu_s, wall_s)
             except TimeoutError:
@@ -155,7 +158,10 @@ class _Pool:
                     f"reading the file took longer than {wall_s:.0f} s (the limit per file)", "time"
                 ) from None
             except (EOFError, OSError, pickle.UnpicklingError):
-                code = worker.proc.poll() if worker.proc.poll() is not None else worker.proc.wait(5)
+                try:
+                    code: int | None = worker.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    code = None  # alive but not answering: killed all the same
                 worker.kill()
                 raise _stopped(code, limits) from None
             if status == "memory":
