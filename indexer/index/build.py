@@ -219,7 +219,9 @@ def build_index(
                     check()  # after each batch (at most doc_mt.MAX_TIMEOUT_S): a cancel is not held up
 
                 extend = {p.doc_id for p in passages if p.doc_id not in unchanged} if only_added else None
-                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, advance_translate)
+                mt_entry = translate_passages(
+                    passages, staging, prev.path, translator, extend, advance_translate, stop=cancelled
+                )
             timings["doc_mt"] = time.perf_counter() - t0
             if mt_entry.get("untranslated_count"):
                 log.warning(

@@ -62,6 +62,7 @@ class DocTranslator:
         self._lock = threading.Lock()
         self._available: bool | None = None
         self._identity: dict[str, Any] | None = None
+        self.stop: Callable[[], bool] | None = None  # a build's cancel: ends the running batch within half a second
 
     def available(self) -> bool:
         """Whether Apertium and both modes are installed; says so once when they are not."""
@@ -113,6 +114,7 @@ class DocTranslator:
         pipe = self._pipes.get(pair)
         if pipe is None:
             pipe = self._pipes.setdefault(pair, Pipe(pair, self.datadir, self.timeout_s))
+        pipe.stop = self.stop
         words = sum(len(t.split()) for t in texts)
         pipe.timeout_s = min(MAX_TIMEOUT_S, self.timeout_s + self.per_word_s * words)
         try:
@@ -194,24 +196,32 @@ def translate_passages(
     translator: DocTranslator | None,
     extend: set[str] | None = None,
     progress: Callable[[int], object] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Translate every passage into the other language (reusing the previous snapshot's translations),
     write FILE and the DIR index into `staging`, and return the manifest's "doc_mt" entry.
 
     `extend`: the doc_ids whose passages are new since `previous` when the build only adds; the
-    previous DIR index is then extended in place of a rebuild. Without Apertium nothing is written."""
+    previous DIR index is then extended in place of a rebuild. Without Apertium nothing is written.
+    `stop` (a build's cancel) ends a running batch within half a second; `progress` then raises."""
     if translator is None or not translator.available():
         return {"available": False, "reason": "apertium not installed" if translator else "off"}
-    started = time.perf_counter()
-    identity = translator.identity()
-    stored = load_stored(previous)
-    known = stored.texts if stored.identity == identity else {}
-    keys = [(text_key(p.text), OTHER[p.lang]) for p in passages]
-    texts = [known.get(k) for k in keys]
-    for source in ("en", "es"):
-        todo = [i for i, p in enumerate(passages) if texts[i] is None and p.lang == source]
-        for i, text in zip(todo, translator.translate([passages[i].text for i in todo], source, progress), strict=True):
-            texts[i] = text
+    translator.stop = stop
+    try:
+        started = time.perf_counter()
+        identity = translator.identity()
+        stored = load_stored(previous)
+        known = stored.texts if stored.identity == identity else {}
+        keys = [(text_key(p.text), OTHER[p.lang]) for p in passages]
+        texts = [known.get(k) for k in keys]
+        for source in ("en", "es"):
+            todo = [i for i, p in enumerate(passages) if texts[i] is None and p.lang == source]
+            for i, text in zip(
+                todo, translator.translate([passages[i].text for i in todo], source, progress), strict=True
+            ):
+                texts[i] = text
+    finally:
+        translator.stop = None
     rows = [
         {"pid": p.passage_id, "doc_id": p.doc_id, "key": k[0], "lang": k[1], "text": t[0], "known": t[1]}
         for p, k, t in zip(passages, keys, texts, strict=True)

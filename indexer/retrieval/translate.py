@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,6 +139,7 @@ class Pipe:
         self.timeout_s = timeout_s
         self.proc: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
+        self.stop: Callable[[], bool] | None = None  # asked twice a second during a call: True ends it (a cancel)
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
@@ -193,9 +194,13 @@ class Pipe:
         poller.register(rfd, select.POLLIN | select.POLLHUP)
         poller.register(wfd, select.POLLOUT)
         while not buf.endswith(b"\0"):
+            if self.stop is not None and self.stop():
+                raise TimeoutError("the translation was stopped")
             left = deadline - time.monotonic()
-            events = poller.poll(max(0, left) * 1000) if left > 0 else []
+            events = poller.poll(min(left, 0.5) * 1000) if left > 0 else []
             if not events:
+                if time.monotonic() < deadline:
+                    continue  # only the half-second check of `stop`
                 raise TimeoutError(f"apertium did not answer within {self.timeout_s:.1f} s")
             for fd, event in events:
                 if fd == wfd:
