@@ -81,6 +81,15 @@ def test_wrong_keys_are_slowed_down_per_client(admin: TestClient) -> None:
     assert admin.get("/api/index", headers=KEY).status_code == 200
 
 
+def test_a_refused_upload_is_listed_in_the_index_status(admin: TestClient) -> None:
+    res = admin.post(
+        "/api/documents", files={"file": ("broken.pdf", b"%PDF-1.4 broken", "application/pdf")}, headers=KEY
+    )
+    assert res.status_code == 422
+    listed = admin.get("/api/index", headers=KEY).json()["builds"]["refused_uploads"]
+    assert listed[-1]["file"] == "broken.pdf" and "PDF" in listed[-1]["reason"]
+
+
 def test_add_replace_delete_json_document(admin: TestClient) -> None:
     before = admin.get("/api/index", headers=KEY).json()
     body = {"title": "Border Health", "lang": "en", "date": "2003-05-01", "text": health_doc(), "doc_id": "health-en"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -66,6 +67,19 @@ async def _store(call: Any, *args: Any) -> Receipt:
     return receipt
 
 
+_FILE_REFUSALS = ("document_too_large", "document_invalid", "ocr_unavailable")
+
+
+async def _refusals_noted(writes: DocumentWrites, upload: Upload, stored: Awaitable[Receipt]) -> Receipt:
+    """The write's receipt; a file refused for what it holds is also listed in /api/index."""
+    try:
+        return await stored
+    except ApiError as exc:
+        if exc.code in _FILE_REFUSALS:
+            writes.builds.note_refused(upload.filename, str(exc.params.get("reason", exc.code)))
+        raise
+
+
 def _unpublished(result: JobResult, what: str) -> str:
     served = f"version {result.version}" if result.version else "no index"
     if result.outcome == "cancelled":
@@ -103,7 +117,7 @@ async def _reply(writes: DocumentWrites, receipt: Receipt, wait: bool) -> JSONRe
 async def add_document(request: Request, writes: WritesDep, _: AdminDep, wait: Wait = False) -> JSONResponse:
     """Add a communiqué (.md/.txt/.html/.pdf upload, or JSON with `text`); 409 if its id is taken."""
     upload = await read_upload(request)
-    return await _reply(writes, await _store(writes.add, upload), wait)
+    return await _reply(writes, await _refusals_noted(writes, upload, _store(writes.add, upload)), wait)
 
 
 MAX_IMPORT_FILES = 50
@@ -179,7 +193,8 @@ async def replace_document(
     if await run_in_threadpool(writes.store.find, doc_id) is None:
         raise ApiError("document_not_in_corpus", "doc_id", doc_id=doc_id)
     upload = await read_upload(request)
-    return await _reply(writes, await _store(writes.replace, doc_id, upload), wait)
+    receipt = await _refusals_noted(writes, upload, _store(writes.replace, doc_id, upload))
+    return await _reply(writes, receipt, wait)
 
 
 @router.delete("/documents/{doc_id}", responses=ERRORS, status_code=202)
