@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
+import datetime as dt
+import json
 import os
 import pickle
 import select
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
+from indexer.ingest.formats import Extracted
 from indexer.ingest.ocr import OCR_BUDGET_S
 
 
@@ -58,11 +62,33 @@ class ReadLimitExceeded(DocumentTooLarge):
         self.limit = limit
 
 
-def _send(fd: int, obj: object) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+def _send(fd: int, obj: object, answer: bool = False) -> None:
+    """One message: a request (pickled: it comes from this process) or a worker's answer (JSON, never
+    unpickled: a reader exploited by a file could otherwise run code in the caller)."""
+    data = json.dumps(obj, default=_tag).encode() if answer else pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def _tag(obj: object) -> dict[str, Any]:
+    if isinstance(obj, dt.datetime):
+        return {"__datetime__": obj.isoformat()}
+    if isinstance(obj, dt.date):
+        return {"__date__": obj.isoformat()}
+    if isinstance(obj, Extracted):
+        return {"__extracted__": dataclasses.asdict(obj)}
+    raise TypeError(f"a reader answered with a {type(obj).__name__}")
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if "__datetime__" in obj:
+        return dt.datetime.fromisoformat(obj["__datetime__"])
+    if "__date__" in obj:
+        return dt.date.fromisoformat(obj["__date__"])
+    if "__extracted__" in obj:
+        return Extracted(**obj["__extracted__"])
+    return obj
 
 
 def _recv_exact(fd: int, n: int, deadline: float | None) -> bytes:
@@ -81,9 +107,10 @@ def _recv_exact(fd: int, n: int, deadline: float | None) -> bytes:
     return bytes(buf)
 
 
-def _recv(fd: int, deadline: float | None = None) -> Any:
+def _recv(fd: int, deadline: float | None = None, answer: bool = False) -> Any:
     (size,) = _HEADER.unpack(_recv_exact(fd, _HEADER.size, deadline))
-    return pickle.loads(_recv_exact(fd, size, deadline))
+    data = _recv_exact(fd, size, deadline)
+    return json.loads(data, object_hook=_untag) if answer else pickle.loads(data)
 
 
 class _Worker:
@@ -103,12 +130,12 @@ class _Worker:
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.wfd, self.rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
-        if _recv(self.rfd, time.monotonic() + START_TIMEOUT_S) != "ready":
+        if _recv(self.rfd, time.monotonic() + START_TIMEOUT_S, answer=True) != "ready":
             raise OSError("the reader process did not start")
 
     def call(self, job: str, args: tuple[Any, ...], cpu_s: int, wall_s: float) -> Any:
         _send(self.wfd, (job, args, cpu_s, os.environ.get("PATH", "")))
-        return _recv(self.rfd, time.monotonic() + wall_s)
+        return _recv(self.rfd, time.monotonic() + wall_s, answer=True)
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -148,7 +175,7 @@ class _Pool:
                     self._registered = True
                 try:
                     worker = _Worker(limits)
-                except (OSError, EOFError, TimeoutError, pickle.UnpicklingError) as exc:
+                except (OSError, EOFError, TimeoutError, ValueError) as exc:
                     raise DocumentError(f"the file reader could not be started ({type(exc).__name__})") from None
             try:
                 status, payload = worker.call(job, args, limits.cpu_s, wall_s)
@@ -157,7 +184,7 @@ class _Pool:
                 raise ReadLimitExceeded(
                     f"reading the file took longer than {wall_s:.0f} s (the limit per file)", "time"
                 ) from None
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except (EOFError, OSError, ValueError):
                 try:
                     code: int | None = worker.proc.wait(5)
                 except subprocess.TimeoutExpired:
@@ -239,7 +266,7 @@ def _serve() -> None:
     jobs = _jobs()
     rfd, wfd = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print() must not corrupt the answers
-    _send(wfd, "ready")
+    _send(wfd, "ready", answer=True)
     while True:
         try:
             job, args, cpu_s, path = _recv(rfd)
@@ -259,9 +286,11 @@ def _serve() -> None:
         except Exception as exc:  # a library's own failure on a damaged file: a refusal, never a crash
             answer = ("error", ("DocumentError", f"the file could not be read ({type(exc).__name__})"))
         try:
-            _send(wfd, answer)
+            _send(wfd, answer, answer=True)
         except MemoryError:
-            _send(wfd, ("memory", None))
+            _send(wfd, ("memory", None), answer=True)
+        except (TypeError, ValueError) as exc:  # an answer JSON cannot carry: a reader's bug, this file's refusal
+            _send(wfd, ("error", ("DocumentError", f"the file could not be read ({exc})")), answer=True)
 
 
 if __name__ == "__main__":
