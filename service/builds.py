@@ -15,6 +15,7 @@ from indexer.ingest.corpus import CorpusCatalog
 from service.engine import Engine
 from service.indexing import rebuild
 from service.observability import Metrics
+from service.quarantine import Quarantine
 
 log = logging.getLogger("bnc.builds")
 JOBS_FILE = "JOBS"  # the last job number handed out: numbers keep rising across restarts
@@ -46,10 +47,15 @@ class BuildRunner:
         self.catalog = catalog
         self.metrics = metrics
         self._cond = threading.Condition()
-        last = self._read_jobs()
-        self._requested = last  # job ids are request counters
-        self._started = last  # highest job id covered by the running or last build
-        self._finished = last
+        requested, finished = self._read_jobs()
+        self._requested = requested  # job ids are request counters
+        # a job requested before a restart and never built is not reported as finished: the
+        # start-up build covers it
+        self._started = finished  # highest job id covered by the running or last build
+        self._finished = finished
+        self.quarantine = Quarantine(engine.index_dir)
+        self.last_skipped: list[str] = []  # the last build's skipped and quarantined files, with the reason
+        self.refused: collections.deque[dict[str, Any]] = collections.deque(maxlen=50)  # recent refused uploads
         self._full = False
         self._running = False
         self._cancel = threading.Event()
@@ -60,20 +66,27 @@ class BuildRunner:
         self.last_outcome: str | None = None
         self.last_finished_at: float | None = None
 
-    def _read_jobs(self) -> int:
+    def _read_jobs(self) -> tuple[int, int]:
+        """(last job handed out, last job a build finished): "<requested> <finished>" (an older
+        file holds only the first, and its jobs then count as finished)."""
         try:
-            return int((self.engine.index_dir / JOBS_FILE).read_text().strip() or 0)
+            parts = [int(p) for p in (self.engine.index_dir / JOBS_FILE).read_text().split()[:2]]
         except (OSError, ValueError):
-            return 0
+            return 0, 0
+        requested = parts[0] if parts else 0
+        return requested, min(requested, parts[1]) if len(parts) > 1 else requested
+
+    def _write_jobs(self) -> None:
+        try:
+            self.engine.index_dir.mkdir(parents=True, exist_ok=True)
+            snap.write_atomic(self.engine.index_dir / JOBS_FILE, f"{self._requested} {self._finished}\n".encode())
+        except OSError as exc:  # numbering is a convenience; the build itself still runs
+            log.warning("could not record job %d: %s", self._requested, exc)
 
     def request(self, full: bool = False) -> int:
         with self._cond:
             self._requested += 1
-            try:
-                self.engine.index_dir.mkdir(parents=True, exist_ok=True)
-                snap.write_atomic(self.engine.index_dir / JOBS_FILE, f"{self._requested}\n".encode())
-            except OSError as exc:  # numbering is a convenience; the build itself still runs
-                log.warning("could not record job %d: %s", self._requested, exc)
+            self._write_jobs()
             self._full = self._full or full
             # a flag, not Thread.is_alive(): a loop that has decided to return may still be alive
             # for a moment, and a request arriving then would otherwise never be built
@@ -103,6 +116,11 @@ class BuildRunner:
         with self._cond:
             return next((r for r in reversed(self._results) if r.first_job <= job <= r.last_job), None)
 
+    def note_refused(self, file: str, reason: str) -> None:
+        """An uploaded file refused (a limit, a damaged file, a taken id): listed in `status()`."""
+        with self._cond:
+            self.refused.append({"file": file, "reason": reason, "at": time.time()})
+
     def cancel(self) -> int | None:
         """Stop the running build (its staging directory is removed); returns its last job, or None."""
         with self._cond:
@@ -122,6 +140,9 @@ class BuildRunner:
                 "last_report": self.last_report,
                 "last_error": self.last_error,
                 "last_finished_at": self.last_finished_at,
+                "skipped": list(self.last_skipped),
+                "quarantined": self.quarantine.report(),
+                "refused_uploads": list(self.refused),
             }
 
     def _loop(self) -> None:
@@ -144,6 +165,13 @@ class BuildRunner:
                 self._cancel.clear()
             outcome, error, report = "published", None, None
             started = time.perf_counter()
+            notes: list[str] = []
+
+            def warn(line: str, notes: list[str] = notes) -> None:
+                log.warning("%s", line)
+                if line.startswith(("skipped ", "quarantined ")):
+                    notes.append(line)
+
             try:
                 done = rebuild(
                     self.catalog,
@@ -156,6 +184,8 @@ class BuildRunner:
                     cancelled=self._cancel.is_set,
                     doc_mt=self.engine.settings.doc_mt,
                     doc_mt_vectors=self.engine.settings.doc_mt_vectors,
+                    quarantine=self.quarantine,
+                    warn=warn,
                 )
                 report = done.report
                 if report is None:
@@ -187,6 +217,8 @@ class BuildRunner:
             with self._cond:
                 self._running = False
                 self._finished = job
+                self._write_jobs()
+                self.last_skipped = notes
                 self._results.append(JobResult(first, job, outcome, version, error))
                 self.last_outcome = outcome
                 self.last_error = error

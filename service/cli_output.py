@@ -27,12 +27,16 @@ def say_model_builds() -> None:
 def build_summary(report: BuildReport) -> str:
     c = report.changes
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-    return (
+    head = (
         f"published {report.version} ({'full' if report.full else 'incremental'}): "
         f"{report.documents} documents (+{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed), "
         f"{report.passages} passages (+{c.passages_added} / -{c.passages_removed}); "
         f"vectors: {report.encoded} encoded, {report.reused} reused; {stages}"
-    ) + "".join(f"\n  {r.old} is superseded by {r.new} ({r.how})" for r in report.revisions)
+    )
+    revisions = "".join(f"\n  {r.old} is superseded by {r.new} ({r.how})" for r in report.revisions)
+    missing = report.untranslated
+    untranslated = f"\n  {missing} passages published without their machine translation" if missing else ""
+    return head + revisions + untranslated
 
 
 def print_hits(result: dict[str, Any]) -> None:

@@ -108,9 +108,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     store = CorpusStore(Path(settings.corpus), corpus_catalog(settings))
-    files = import_files(args.paths)
+    follow = bool(getattr(args, "follow_symlinks", False))
+    files = import_files(args.paths, follow)
     with tqdm(total=len(files), unit="file", disable=args.quiet or args.json, file=sys.stderr) as bar:
-        rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update)
+        rows = import_paths(store, args.paths, dry_run=args.dry_run, advance=bar.update, follow_symlinks=follow)
     added = [r for r in rows if r.action == "added"]
     build: dict[str, Any] | None = None
     if added:

@@ -127,6 +127,12 @@ _CODES = [
         "the X-API-Key header does not hold a valid admin key",
         "el encabezado X-API-Key no contiene una clave de administración válida",
     ),
+    ErrorCode(
+        "too_many_key_attempts",
+        429,
+        "too many wrong admin keys from this address: try again in {seconds} s",
+        "demasiadas claves de administración incorrectas desde esta dirección: intente de nuevo en {seconds} s",
+    ),
     # lookups
     ErrorCode(
         "document_not_found",

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.encoders import Encoder
-from indexer.index.build import BuildReport, build_index
+from indexer.index.build import BuildCancelled, BuildReport, build_index
 from indexer.index.freshness import up_to_date
 from indexer.ingest.corpus import CorpusCatalog, CorpusLoad
 from indexer.ingest.ocr_cache import OcrCache
+from indexer.types import Document
 from service.config import Settings
+from service.quarantine import Quarantine, suspects
 
 log = logging.getLogger("bnc.builds")
 
@@ -33,6 +35,23 @@ class Rebuild:
     version: str
 
 
+def _isolate(build: Callable[[list[Document]], BuildReport], documents: list[Document], caught: list[str]) -> set[str]:
+    """The one of `caught` that makes the build fail, by building without half of them at a time
+    (a build that succeeds publishes, so the innocent half is served on the way)."""
+    group = sorted(caught)
+    while len(group) > 1:
+        half = set(group[: len(group) // 2])
+        try:
+            build([d for d in documents if d.doc_id not in half])
+        except BuildCancelled:
+            raise
+        except Exception:
+            group = group[len(group) // 2 :]  # it fails without the first half: the cause is in the second
+        else:
+            group = sorted(half)
+    return set(group)
+
+
 def rebuild(
     catalog: CorpusCatalog,
     index_dir: Path,
@@ -47,30 +66,62 @@ def rebuild(
     warn: Callable[[str], None] | None = None,
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
+    quarantine: Quarantine | None = None,
 ) -> Rebuild:
-    """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log)."""
-    loaded = catalog.load()
+    """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log).
+
+    With `quarantine`, documents set aside after two failed builds are left out (each named to
+    `warn`), and a failed or cancelled build is charged to the documents it was adding."""
+    loaded = catalog.load(stop=cancelled)
+    if loaded.stopped:
+        raise BuildCancelled("the build was cancelled while reading the corpus; the served index is unchanged")
     say = warn or log.warning
     for err in loaded.errors:
         say(f"skipped {err}")
     for note in loaded.warnings:
         say(note)
-    if not loaded.documents:
+    documents = loaded.documents
+    if quarantine is not None:
+        if full:
+            quarantine.release()
+        documents, held = quarantine.hold(documents)
+        for rec in held:
+            say(f"quarantined {rec['path'] or rec['doc_id']}: left out of the build ({rec['reason']})")
+    if not documents:
         raise NothingToIndex(f"no readable documents under {catalog.root}; the served index is unchanged")
     if skip_if_current and not full:
-        current = up_to_date(index_dir, loaded.documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors)
+        current = up_to_date(index_dir, documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors)
         if current is not None:
             return Rebuild(loaded, None, current)
-    report = build_index(
-        loaded.documents,
-        index_dir,
-        encoder,
-        full=full,
-        progress=progress,
-        wait_for_lock=wait_for_lock,
-        keep=keep,
-        cancelled=cancelled,
-        doc_mt=doc_mt,
-        doc_mt_vectors=doc_mt_vectors,
-    )
+
+    def build(docs: list[Document]) -> BuildReport:
+        return build_index(
+            docs,
+            index_dir,
+            encoder,
+            full=full,
+            progress=progress,
+            wait_for_lock=wait_for_lock,
+            keep=keep,
+            cancelled=cancelled,
+            doc_mt=doc_mt,
+            doc_mt_vectors=doc_mt_vectors,
+        )
+
+    try:
+        report = build(documents)
+    except Exception as exc:
+        if quarantine is None:
+            raise
+        reason = "cancelled" if isinstance(exc, BuildCancelled) else f"{type(exc).__name__}: {exc}"
+        caught = quarantine.failed(suspects(index_dir, documents), f"the build failed: {reason}")
+        if not caught or isinstance(exc, BuildCancelled):
+            raise
+        culprits = _isolate(build, documents, caught)
+        quarantine.confirm(caught, culprits)
+        for doc_id in sorted(culprits):
+            say(f"quarantined {doc_id}: left out of the build (the build failed: {reason})")
+        report = build([d for d in documents if d.doc_id not in culprits])
+    if quarantine is not None:
+        quarantine.published()
     return Rebuild(loaded, report, report.version)

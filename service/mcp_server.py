@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import sys
 from typing import Annotated, Any, Literal, TypeVar
@@ -165,7 +166,27 @@ def _start_quietly(engine: Engine) -> None:
         os.close(saved)
 
 
+class UnsafeHost(ValueError):
+    """--http asked to listen beyond this machine: the MCP server has no authentication of its own."""
+
+
+def check_host(host: str) -> None:
+    """UnsafeHost unless `host` is a loopback address: the tools need no key, and the SDK turns its
+    Host/Origin checks (DNS rebinding protection) off for any other address."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UnsafeHost(
+            f"bnc mcp --http listens on loopback only (127.0.0.1, ::1 or localhost), not {host!r}: it has no "
+            "authentication; to reach it from elsewhere, put an authenticating reverse proxy in front of it"
+        )
+
+
 def serve(settings: Settings, http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None:
+    if http:
+        check_host(host)
     engine = Engine(settings)
     _start_quietly(engine)
     try:

@@ -52,7 +52,7 @@ QUERY_CODES = (
     "json_required",
 )
 SERVICE_CODES = ("index_not_ready", "encoder_mismatch")
-ADMIN_CODES = ("admin_disabled", "api_key_missing", "api_key_invalid")
+ADMIN_CODES = ("admin_disabled", "api_key_missing", "api_key_invalid", "too_many_key_attempts")
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.ingest.corpus import load_corpus
 from service.app import create_app
+from service.auth import MAX_FAILED_KEYS, KeyFailures
 from service.config import Settings
 from tests.helpers import corpus_copy, health_doc, seeded_index
 
@@ -44,6 +46,48 @@ def test_missing_or_wrong_key_is_401(admin: TestClient) -> None:
     assert admin.get("/api/index").status_code == 401
     res = admin.get("/api/index", headers={"X-API-Key": "s3cret-kez"})
     assert res.status_code == 401 and "valid admin key" in res.json()["detail"]
+
+
+def test_the_admin_page_never_puts_the_key_in_a_url(admin: TestClient) -> None:
+    from html.parser import HTMLParser
+
+    tags: dict[str, dict[str, str | None]] = {}
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("id"):
+                tags[str(found["id"])] = found
+
+    Tags().feed(admin.get("/admin").text)
+    assert (tags["import-form"].get("method") or "").lower() == "post"  # never a GET with the fields in its URL
+    assert "name" not in tags["api-key"]  # a form submitted without the script does not send it
+    assert "disabled" in tags["import"]  # inert until admin.js runs
+    assert '$("import").disabled = false' in admin.get("/static/admin.js").text
+
+
+def test_wrong_keys_are_slowed_down_per_client(admin: TestClient) -> None:
+    failures = cast(Any, admin.app).state
+    failures.key_failures = KeyFailures()
+    try:
+        for _ in range(MAX_FAILED_KEYS):
+            assert admin.get("/api/index", headers={"X-API-Key": "guess"}).status_code == 401
+        for key in ("guess", KEY["X-API-Key"]):  # the right key waits too: a guess must not tell
+            res = admin.get("/api/index", headers={"X-API-Key": key})
+            assert res.status_code == 429 and res.json()["code"] == "too_many_key_attempts"
+            assert 0 < int(res.headers["retry-after"]) <= 60
+    finally:
+        failures.key_failures.clear()
+    assert admin.get("/api/index", headers=KEY).status_code == 200
+
+
+def test_a_refused_upload_is_listed_in_the_index_status(admin: TestClient) -> None:
+    res = admin.post(
+        "/api/documents", files={"file": ("broken.pdf", b"%PDF-1.4 broken", "application/pdf")}, headers=KEY
+    )
+    assert res.status_code == 422
+    listed = admin.get("/api/index", headers=KEY).json()["builds"]["refused_uploads"]
+    assert listed[-1]["file"] == "broken.pdf" and "PDF" in listed[-1]["reason"]
 
 
 def test_add_replace_delete_json_document(admin: TestClient) -> None:
@@ -205,6 +249,8 @@ def test_import_several_files_in_one_request_builds_once_and_reports_each(admin:
     assert rows["sheet.xlsx"]["action"] == "refused" and "not accepted" in rows["sheet.xlsx"]["error"]
     assert rows["broken.pdf"]["action"] == "refused" and "PDF" in rows["broken.pdf"]["error"]
     assert body["published"] is True
+    refused = {r["file"]: r["reason"] for r in admin.get("/api/index", headers=KEY).json()["builds"]["refused_uploads"]}
+    assert refused["broken.pdf"] == rows["broken.pdf"]["error"] and "sheet.xlsx" in refused
     listed = {d["doc_id"]: d for d in admin.get("/api/documents").json()["documents"]}
     assert listed[en["doc_id"]]["translations"] == [es["doc_id"]]  # a detected link, listed as a given one
     for doc_id in (en["doc_id"], es["doc_id"]):

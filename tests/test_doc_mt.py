@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from eval.engine import index_documents
 from indexer.encoders import Encoder
 from indexer.index import doc_mt
 from indexer.index import snapshot_files as snap
-from indexer.index.build import build_index
+from indexer.index.build import BuildCancelled, build_index
 from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.quote_mt import translate_hits
@@ -134,12 +135,31 @@ def test_a_translator_that_hangs_times_out_and_the_passages_go_untranslated(
     for pair in ("eng-spa", "spa-eng"):  # pipelines that never answer stand in for a stuck Apertium
         stuck._pipes[pair] = Pipe(pair, timeout_s=0.2, command="cat > /dev/null")
     doc = corpus_docs[0]
-    with caplog.at_level(logging.WARNING, logger="indexer.index.doc_mt"):
-        build_index([doc], tmp_path, encoder, doc_translator=stuck)
+    with caplog.at_level(logging.WARNING):
+        report = build_index([doc], tmp_path, encoder, doc_translator=stuck)
     entry = open_snapshot(tmp_path).manifest["doc_mt"]
     assert entry["passages"] == 0 and entry["untranslated_count"] > 0
-    assert "did not answer" in caplog.text
+    assert report.untranslated == entry["untranslated_count"]  # the build's report says so, and the log
+    assert "did not answer" in caplog.text and "published without their machine translation" in caplog.text
     assert all(p.proc is None for p in stuck._pipes.values())  # stopped, restarted by the next build
+
+
+def test_a_cancel_ends_a_translation_batch_within_seconds(
+    tmp_path: Path, corpus_docs: list[Document], encoder: Encoder, index_dir: Path
+) -> None:
+    tmp_path = seeded_index(tmp_path, index_dir)
+    stuck = doc_mt.DocTranslator(timeout_s=60, per_word_s=0.0)  # a batch that would wait its full deadline
+    stuck._available = True
+    stuck._identity = {"engine": "stuck"}
+    for pair in ("eng-spa", "spa-eng"):
+        stuck._pipes[pair] = Pipe(pair, timeout_s=60, command="cat > /dev/null")
+    started = time.monotonic()
+    with pytest.raises(BuildCancelled):
+        build_index(
+            corpus_docs[:1], tmp_path, encoder, doc_translator=stuck, cancelled=lambda: time.monotonic() - started > 1
+        )
+    assert time.monotonic() - started < 10
+    assert stuck.stop is None
 
 
 @needs_apertium

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi import HTTPException
@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from indexer.encoders import Encoder, EncoderMismatch
 from service.app import create_app
+from service.auth import MAX_FAILED_KEYS
 from service.config import Settings
 from service.error_codes import CODES, pick_lang, render
 from tests.conftest import EN_DOC, ROOT
@@ -97,6 +98,7 @@ CASES: dict[str, Call] = {
     "admin_disabled": lambda c, b, h: c.post("/api/reindex", headers=h),
     "api_key_missing": lambda c, b, h: b.post("/api/reindex", headers=h),
     "api_key_invalid": lambda c, b, h: b.post("/api/reindex", headers={**h, "X-API-Key": "wrong"}),
+    "too_many_key_attempts": lambda c, b, h: _guessing(b, h),
     "document_not_found": lambda c, b, h: c.get("/api/documents/no-such-doc", headers=h),
     "passage_not_found": lambda c, b, h: c.get("/api/passages/no-such-passage", headers=h),
     "not_found": lambda c, b, h: c.get("/api/nothing", headers=h),
@@ -109,6 +111,17 @@ CASES: dict[str, Call] = {
     "encoder_mismatch": lambda c, b, h: b.get("/test/encoder", headers=h),
     "internal_error": lambda c, b, h: b.get("/test/boom", headers=h),
 }
+
+
+def _guessing(bare: TestClient, headers: dict[str, str]) -> Any:
+    """Wrong keys until the client is slowed down; the count is forgotten after, for the other cases."""
+    cast(Any, bare.app).state.key_failures.clear()  # the other cases' wrong keys
+    for _ in range(MAX_FAILED_KEYS):
+        assert bare.post("/api/reindex", headers={**headers, "X-API-Key": "guess"}).status_code == 401
+    res = bare.post("/api/reindex", headers={**headers, "X-API-Key": KEY["X-API-Key"]})  # even the right key waits
+    cast(Any, bare.app).state.key_failures.clear()
+    assert 0 < int(res.headers["retry-after"]) <= 60
+    return res
 
 
 def template_pattern(code: str, lang: str) -> re.Pattern[str]:

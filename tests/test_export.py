@@ -58,3 +58,12 @@ def test_cells_that_look_like_formulas_stay_text() -> None:
     from service.routes.export import safe_cell
 
     assert [safe_cell(v) for v in ("=SUM(A1)", "+1", "@x", "plain", 3)] == ["'=SUM(A1)", "'+1", "'@x", "plain", 3]
+    hidden = (
+        "\u200b=HYPERLINK(1)",
+        "\ufeff+1",
+        " \u2060@x",
+        "\uff1dSUM(A1)",
+        "\u3000\uff0b1",
+    )  # invisible or full-width
+    assert [safe_cell(v) for v in hidden] == [f"'{v}" for v in hidden]
+    assert safe_cell("\u200bplain ＝ text") == "\u200bplain ＝ text"

@@ -158,3 +158,16 @@ def test_streamable_http_when_asked(index_dir: Path, client: TestClient, tmp_pat
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def test_http_beyond_loopback_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from service.cli import main
+    from service.mcp_server import UnsafeHost, check_host
+
+    for host in ("127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"):
+        check_host(host)
+    for host in ("0.0.0.0", "::", "192.168.1.10", "example.org"):
+        with pytest.raises(UnsafeHost, match="no authentication"):
+            check_host(host)
+    assert main(["mcp", "--http", "--host", "0.0.0.0", "--index", "/nonexistent"]) == 2
+    assert "loopback only" in capsys.readouterr().err

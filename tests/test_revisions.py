@@ -202,6 +202,11 @@ def test_a_refusal_is_a_small_json_body(app: TestClient) -> None:
     assert res.status_code == 413 and res.json()["code"] == "payload_too_large"
 
 
+def test_refusing_a_link_to_the_document_itself_is_a_422(app: TestClient) -> None:
+    res = app.post(f"/api/documents/{EN_ID}/refusals", json={"kind": "revision", "other": EN_ID}, headers=KEY)
+    assert res.status_code == 422 and res.json()["code"] == "invalid_parameter" and res.json()["field"] == "other"
+
+
 def test_sketches_are_kept_on_disk_and_a_new_process_reads_them(tmp_path: Path, index_dir: Path) -> None:
     import json
     import subprocess

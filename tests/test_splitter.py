@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
-from indexer.ingest.splitter import sentence_spans, split_document
+from indexer.ingest.splitter import MAX_PASSAGE_CHARS, MAX_WORDS, passage_id, sentence_spans, split_document
 from indexer.types import Document
 from tests.conftest import EN_DOC, ES_DOC
 
@@ -65,3 +66,38 @@ def test_spanish_sentences_keep_abbreviations() -> None:
         "¿Cuántas tarjetas se emitieron?",
         "Casi 6 millones.",
     ]
+
+
+def test_text_without_sentence_punctuation_is_cut_at_a_bound() -> None:
+    # ~450 KB in one "sentence": one passage would be fed whole to the translator and the encoder
+    body = "border cooperation water health energy trade " * 10000
+    doc = Document(doc_id="run-on", lang="en", title="t", body=body.strip())
+    passages = split_document(doc)
+    assert 1 < len(passages) <= 4  # six words repeating: 200-word pieces come in three phases, each indexed once
+    assert all(len(p.text.split()) <= MAX_WORDS for p in passages)
+    unbroken = Document(doc_id="no-spaces", lang="en", title="t", body="".join(f"{i:06d}" for i in range(2010)))
+    pieces = split_document(unbroken)
+    assert [len(p.text) for p in pieces] == [MAX_PASSAGE_CHARS] * 3 + [60]
+    assert "".join(p.text for p in pieces) == unbroken.body
+    assert all(unbroken.body[p.char_start : p.char_end] == p.text for p in pieces)
+
+
+def test_varied_run_on_text_keeps_every_word_in_bounded_passages() -> None:
+    words = [f"w{i}" for i in range(1000)]
+    doc = Document(doc_id="varied", lang="en", title="t", body=" ".join(words))
+    passages = split_document(doc)
+    assert [len(p.text.split()) for p in passages] == [MAX_WORDS] * 5
+    assert " ".join(p.text for p in passages) == doc.body
+
+
+def test_repeated_paragraphs_are_indexed_once_in_linear_time() -> None:
+    body = "\n\n".join(["The delegations agreed to meet again."] * 5000 + ["A different closing paragraph."])
+    doc = Document(doc_id="copies", lang="en", title="t", body=body)
+    started = time.perf_counter()
+    passages = split_document(doc)
+    assert time.perf_counter() - started < 5
+    assert [p.text for p in passages] == ["The delegations agreed to meet again.", "A different closing paragraph."]
+    assert passages[1].ordinal == 5001  # numbering stays as printed
+    taken: dict[str, int] = {}
+    ids = [passage_id("d", "same", taken) for _ in range(3)]
+    assert ids[1:] == [f"{ids[0]}-2", f"{ids[0]}-3"]

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,6 +74,52 @@ def test_a_translator_that_hangs_times_out_and_returns_none(caplog: pytest.LogCa
     assert "did not answer" in caplog.text
     assert pipe.proc is None  # stopped: the next query starts a fresh pipeline
     translator.close()
+
+
+def _in_thread(call: Callable[[], object], within_s: float) -> tuple[bool, object]:
+    """Run `call` in a daemon thread; (finished within `within_s`, its result or exception)."""
+    box: list[object] = []
+
+    def run() -> None:
+        try:
+            box.append(call())
+        except Exception as exc:  # the result to check
+            box.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(within_s)
+    return not thread.is_alive(), (box[0] if box else None)
+
+
+def test_a_text_larger_than_the_pipes_is_fed_while_the_answer_is_read() -> None:
+    # 450 KB without sentence punctuation: written whole before reading, both pipes fill and it blocks
+    text = "border cooperation water health energy trade " * 10000
+    pipe = Pipe("eng-spa", timeout_s=20, command="cat")  # answers as it reads, like Apertium in -z mode
+    try:
+        done, out = _in_thread(lambda: pipe.translate(text), 25)
+        assert done, "the pipe deadlocked"
+        assert isinstance(out, str) and out.split() == text.split()
+    finally:
+        _kill(pipe)
+
+
+def test_the_deadline_fires_while_the_pipeline_is_not_reading() -> None:
+    pipe = Pipe("eng-spa", timeout_s=0.5, command="sleep 30")  # never reads its input
+    started = time.monotonic()
+    done, out = _in_thread(lambda: pipe.translate("word " * 200_000), 10)
+    if not done:
+        _kill(pipe)
+    assert done and isinstance(out, TimeoutError)
+    assert time.monotonic() - started < 5
+    assert pipe.proc is None  # killed: the next call starts a fresh one
+
+
+def _kill(pipe: Pipe) -> None:
+    """End a pipe's process group even while a blocked writer holds its lock, then close it."""
+    if pipe.proc is not None:
+        os.killpg(pipe.proc.pid, signal.SIGKILL)
+    pipe.close()
 
 
 def test_missing_apertium_is_logged_once_and_search_works_as_before(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +43,8 @@ from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_k
 from indexer.ingest.splitter import MAX_WORDS, split_document
 from indexer.types import Document, Passage
 
+log = logging.getLogger(__name__)
+
 LOCK_FILE = ".build.lock"
 KEEP_SNAPSHOTS = 2  # the current one and the previous, for readers still holding it
 
@@ -67,6 +70,8 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    # passages published without their machine translation (the translator failed or ran out of time)
+    untranslated: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,9 +213,22 @@ def build_index(
             only_added = prev.path is not None and not drop
             translator = (doc_translator or default_doc_translator()) if doc_mt else None
             with tqdm(total=len(passages), desc="translate", unit="passage", disable=not progress) as bar:
+
+                def advance_translate(n: int) -> None:
+                    bar.update(n)
+                    check()  # after each batch (at most doc_mt.MAX_TIMEOUT_S): a cancel is not held up
+
                 extend = {p.doc_id for p in passages if p.doc_id not in unchanged} if only_added else None
-                mt_entry = translate_passages(passages, staging, prev.path, translator, extend, bar.update)
+                mt_entry = translate_passages(
+                    passages, staging, prev.path, translator, extend, advance_translate, stop=cancelled
+                )
             timings["doc_mt"] = time.perf_counter() - t0
+            if mt_entry.get("untranslated_count"):
+                log.warning(
+                    "%d passages published without their machine translation (e.g. %s)",
+                    mt_entry["untranslated_count"],
+                    ", ".join(mt_entry["untranslated"][:3]),
+                )
 
             check()
             t0 = time.perf_counter()
@@ -304,4 +322,5 @@ def build_index(
             seconds={k: round(v, 4) for k, v in timings.items()},
             removed=removed,
             revisions=revisions,
+            untranslated=int(mt_entry.get("untranslated_count", 0)),
         )

@@ -36,6 +36,7 @@ SEP = "[<bnc-passage/>]"
 BATCH_WORDS = 1500
 TIMEOUT_S = 5.0  # per batch, plus TIMEOUT_PER_WORD_S for each word in it
 TIMEOUT_PER_WORD_S = 0.002
+MAX_TIMEOUT_S = 30.0  # no batch waits longer: its passages are then published untranslated (manifest: untranslated)
 MEMO_SIZE = 50_000
 OTHER = {"en": "es", "es": "en"}
 INSTALL_HINT = "install Debian's apertium and apertium-eng-spa (.ci/apertium-setup.sh) to translate passages at build"
@@ -61,6 +62,7 @@ class DocTranslator:
         self._lock = threading.Lock()
         self._available: bool | None = None
         self._identity: dict[str, Any] | None = None
+        self.stop: Callable[[], bool] | None = None  # a build's cancel: ends the running batch within half a second
 
     def available(self) -> bool:
         """Whether Apertium and both modes are installed; says so once when they are not."""
@@ -112,8 +114,9 @@ class DocTranslator:
         pipe = self._pipes.get(pair)
         if pipe is None:
             pipe = self._pipes.setdefault(pair, Pipe(pair, self.datadir, self.timeout_s))
+        pipe.stop = self.stop
         words = sum(len(t.split()) for t in texts)
-        pipe.timeout_s = self.timeout_s + self.per_word_s * words
+        pipe.timeout_s = min(MAX_TIMEOUT_S, self.timeout_s + self.per_word_s * words)
         try:
             parts = pipe.translate_many(texts, SEP)
         except (OSError, TimeoutError) as exc:
@@ -193,24 +196,32 @@ def translate_passages(
     translator: DocTranslator | None,
     extend: set[str] | None = None,
     progress: Callable[[int], object] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Translate every passage into the other language (reusing the previous snapshot's translations),
     write FILE and the DIR index into `staging`, and return the manifest's "doc_mt" entry.
 
     `extend`: the doc_ids whose passages are new since `previous` when the build only adds; the
-    previous DIR index is then extended in place of a rebuild. Without Apertium nothing is written."""
+    previous DIR index is then extended in place of a rebuild. Without Apertium nothing is written.
+    `stop` (a build's cancel) ends a running batch within half a second; `progress` then raises."""
     if translator is None or not translator.available():
         return {"available": False, "reason": "apertium not installed" if translator else "off"}
-    started = time.perf_counter()
-    identity = translator.identity()
-    stored = load_stored(previous)
-    known = stored.texts if stored.identity == identity else {}
-    keys = [(text_key(p.text), OTHER[p.lang]) for p in passages]
-    texts = [known.get(k) for k in keys]
-    for source in ("en", "es"):
-        todo = [i for i, p in enumerate(passages) if texts[i] is None and p.lang == source]
-        for i, text in zip(todo, translator.translate([passages[i].text for i in todo], source, progress), strict=True):
-            texts[i] = text
+    translator.stop = stop
+    try:
+        started = time.perf_counter()
+        identity = translator.identity()
+        stored = load_stored(previous)
+        known = stored.texts if stored.identity == identity else {}
+        keys = [(text_key(p.text), OTHER[p.lang]) for p in passages]
+        texts = [known.get(k) for k in keys]
+        for source in ("en", "es"):
+            todo = [i for i, p in enumerate(passages) if texts[i] is None and p.lang == source]
+            for i, text in zip(
+                todo, translator.translate([passages[i].text for i in todo], source, progress), strict=True
+            ):
+                texts[i] = text
+    finally:
+        translator.stop = None
     rows = [
         {"pid": p.passage_id, "doc_id": p.doc_id, "key": k[0], "lang": k[1], "text": t[0], "known": t[1]}
         for p, k, t in zip(passages, keys, texts, strict=True)

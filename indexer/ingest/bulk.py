@@ -7,6 +7,7 @@ in the translation each document was paired with."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ class ImportRow:
     """One file's outcome, as `bnc add` prints it and the API returns it."""
 
     file: str
-    action: str  # "added", "would add", "refused"
+    action: str  # "added", "would add", "refused", "skipped" (not a regular file, a link out of the folder)
     doc_id: str = ""
     lang: str = ""
     lang_confidence: float | None = None
@@ -44,23 +45,77 @@ class ImportRow:
         return asdict(self)
 
 
-def import_files(paths: Iterable[Path]) -> list[Path]:
+def import_files(paths: Iterable[Path], follow_symlinks: bool = False) -> list[Path]:
     """The supported files named, folders walked (hidden entries and sidecars skipped), in order."""
-    out: list[Path] = []
+    return [path for path, why in walk_files(paths, follow_symlinks) if not why]
+
+
+def walk_files(paths: Iterable[Path], follow_symlinks: bool = False) -> list[tuple[Path, str]]:
+    """Each candidate file with "" or the reason it is skipped: only regular files are read, and a
+    symbolic link that leads out of the folder given is not followed unless `follow_symlinks`
+    (nor is a linked folder); FIFOs, devices and sockets would hang or flood the reader."""
+    out: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                out += [
-                    Path(dirpath) / n
-                    for n in sorted(filenames)
-                    if not n.startswith(".")
-                    and not n.endswith(META_SUFFIX)
-                    and Path(n).suffix.lower() in SUPPORTED_SUFFIXES
-                ]
-        else:
-            out.append(path)
+        if not path.is_dir():
+            out.append((path, _skip_reason(path, None, follow_symlinks)))
+            continue
+        root = path.resolve()
+        seen: set[Path] = set()
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_symlinks):
+            real = Path(dirpath).resolve()
+            if real in seen:  # a link cycle, followed once
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            out += [
+                (Path(dirpath) / n, _skip_reason(Path(dirpath) / n, root, follow_symlinks))
+                for n in sorted(filenames)
+                if not n.startswith(".")
+                and not n.endswith(META_SUFFIX)
+                and Path(n).suffix.lower() in SUPPORTED_SUFFIXES
+            ]
     return out
+
+
+def _skip_reason(path: Path, root: Path | None, follow_symlinks: bool) -> str:
+    try:
+        if path.is_symlink() and root is not None and not follow_symlinks:
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return "a symbolic link out of the folder given; not followed (--follow-symlinks reads it)"
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    return "" if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)}); skipped"
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def read_regular(path: Path, limit: int, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, checked on the open file itself (a file
+    swapped for a FIFO or a device after it was listed is refused, never read)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_symlinks else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError(f"not a regular file ({_kind(info.st_mode)})")
+        if info.st_size > limit:
+            raise DocumentError(f"the file is larger than {limit // (1024 * 1024)} MB")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise DocumentError(f"the file is larger than {limit // (1024 * 1024)} MB")
+    return data
 
 
 def _row(name: str, action: str, doc: Document, warnings: list[str]) -> ImportRow:
@@ -86,15 +141,17 @@ def import_paths(
     *,
     dry_run: bool = False,
     advance: Callable[[], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> list[ImportRow]:
-    """Store each file (or, dry run, only check it); a row per file, errors included."""
+    """Store each file (or, dry run, only check it); a row per file, errors and skipped entries included."""
     rows: list[ImportRow] = []
     planned: dict[str, str] = {}  # doc_id -> file, for a dry run's collisions within the batch
-    for path in import_files(paths):
+    for path, skipped in walk_files(paths, follow_symlinks):
+        if skipped:
+            rows.append(ImportRow(file=str(path), action="skipped", error=skipped))
+            continue
         try:
-            if path.stat().st_size > MAX_IMPORT_BYTES:
-                raise DocumentError(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
-            upload = Upload(path.read_bytes(), path.name)
+            upload = Upload(read_regular(path, MAX_IMPORT_BYTES), path.name)
         except (DocumentError, OSError) as exc:
             why = str(exc) if isinstance(exc, DocumentError) else f"cannot be read ({exc.strerror or exc})"
             rows.append(ImportRow(file=str(path), action="refused", error=why))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class CorpusLoad:
     errors: list[str] = field(default_factory=list)  # files skipped, with the reason
     warnings: list[str] = field(default_factory=list)  # documents indexed, with something to know
     skipped: dict[str, str] = field(default_factory=dict)  # corpus-relative path -> why it is not indexed
+    stopped: bool = False  # the caller asked to stop before every file was read
 
     def ids(self) -> set[str]:
         return {d.doc_id for d in self.documents}
@@ -72,8 +74,9 @@ class CorpusCatalog:
             with self._lock:
                 self._cache[path] = (key, doc)
 
-    def load(self) -> CorpusLoad:
-        """Read every document; unreadable or vanished files are reported, never fatal."""
+    def load(self, stop: Callable[[], bool] | None = None) -> CorpusLoad:
+        """Read every document; unreadable or vanished files are reported, never fatal. `stop` is
+        asked before each file read (a cancelled build): the load then ends early, `stopped`."""
         out = CorpusLoad()
         if not self.root.is_dir():
             out.errors.append(f"corpus folder {self.root} does not exist")
@@ -89,6 +92,9 @@ class CorpusCatalog:
                 cached = self._cache.get(path)
                 if cached is not None and cached[0] == key:
                     result = cached[1]
+                elif stop is not None and stop():
+                    out.stopped = True
+                    return out
                 else:
                     result = _read(path, self.root, self.ocr_cache)
                     self._cache[path] = (key, result)

@@ -16,7 +16,9 @@ from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge
 
 MAX_BODY_CHARS = 2_000_000  # about 300k words: ten times the longest communiqué in any archive
 MAX_DOCX_UNZIPPED = 64 * 1024 * 1024  # all parts of a Word file, inflated (a long communiqué: ~1 MB)
+MAX_DOCX_XML = 16 * 1024 * 1024  # of it, the XML parsed into a tree (about ten times its size in memory)
 MAX_DOCX_PARTS = 2000
+MAX_DOCX_PARAGRAPHS = 50_000  # a communiqué has hundreds
 LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman"]  # older Western systems' plain text
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scans sent as images, read by OCR
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -100,21 +102,37 @@ def paragraphs_to_body(paragraphs: list[str]) -> str:
     return "\n\n".join(paras)
 
 
+def _inflated_sizes(zf: zipfile.ZipFile) -> None:
+    """DocumentTooLarge unless the parts, as actually inflated (counted while reading, never the
+    sizes the archive declares), stay under the caps: all parts, and the XML the reader parses."""
+    infos = zf.infolist()
+    if len(infos) > MAX_DOCX_PARTS:
+        raise DocumentTooLarge(f"the Word file has {len(infos)} parts; at most {MAX_DOCX_PARTS} are accepted")
+    total = xml = 0
+    for info in infos:
+        with zf.open(info) as part:
+            while chunk := part.read(1 << 20):
+                total += len(chunk)
+                if info.filename.endswith((".xml", ".rels")):
+                    xml += len(chunk)
+                if total > MAX_DOCX_UNZIPPED:
+                    raise DocumentTooLarge(
+                        f"the Word file inflates to more than {MAX_DOCX_UNZIPPED // (1024 * 1024)} MB (the limit)"
+                    )
+                if xml > MAX_DOCX_XML:
+                    raise DocumentTooLarge(
+                        f"the Word file's text and layout (XML) inflate to more than "
+                        f"{MAX_DOCX_XML // (1024 * 1024)} MB (the limit)"
+                    )
+
+
 def docx_to_text(data: bytes) -> Extracted:
     """A Word file's paragraphs and tables in order; Heading styles become Markdown headings."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_DOCX_PARTS:
-                raise DocumentTooLarge(f"the Word file has {len(infos)} parts; at most {MAX_DOCX_PARTS} are accepted")
-            inflated = sum(i.file_size for i in infos)
-            if inflated > MAX_DOCX_UNZIPPED:
-                raise DocumentTooLarge(
-                    f"the Word file inflates to {inflated // (1024 * 1024)} MB; "
-                    f"at most {MAX_DOCX_UNZIPPED // (1024 * 1024)} MB are accepted"
-                )
-    except zipfile.BadZipFile:
-        raise DocumentError("the file is not a Word (.docx) document") from None
+            _inflated_sizes(zf)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise DocumentError(f"the file is not a Word (.docx) document ({type(exc).__name__})") from None
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -125,15 +143,20 @@ def docx_to_text(data: bytes) -> Extracted:
         raise DocumentError(f"the file is not a Word (.docx) document ({exc})") from None
     except Exception as exc:  # lxml's XMLSyntaxError and friends: a damaged file, never a crash
         raise DocumentError(f"the Word file could not be read ({type(exc).__name__}: {exc})") from None
+    # style names by id, read once: python-docx looks each paragraph's style up among all styles
+    # (milliseconds a paragraph in a file with thousands of styles)
+    styles = {s.style_id: s.name or "" for s in document.styles}
     paragraphs: list[str] = []
     for item in document.iter_inner_content():
+        if len(paragraphs) >= MAX_DOCX_PARAGRAPHS:
+            raise DocumentTooLarge(f"the Word file has more than {MAX_DOCX_PARAGRAPHS:,} paragraphs (the limit)")
         if isinstance(item, Table):
             for row in item.rows:
                 cells = [c.text.strip() for c in row.cells]
                 paragraphs.append(" | ".join(dict.fromkeys(c for c in cells if c)))
             continue
         text = item.text.replace("\t", " ")
-        style = (item.style.name if item.style is not None else "") or ""
+        style = styles.get(item._p.style or "", "")
         level = _heading_level(style)
         if level and any(c.islower() for c in text):  # a caps heading is one already; others get Markdown's mark
             text = f"{'#' * level} {' '.join(text.split())}"

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ PROBE_DPI = 100  # the language probe only needs words, not every accent
 MAX_OCR_PAGES = 60  # OCR costs seconds per page: a scanned communiqué is a few pages
 MAX_PAGE_PIXELS = 40_000_000  # rendered bitmap of one page (a letter page at 250 DPI: 5.8 MP)
 PAGE_TIMEOUT_S = 120
+OCR_BUDGET_S = 300  # all pages of one document together: past it the document is refused
+MAX_IMAGE_PIXELS = 60_000_000  # a frame larger than this (from its header) is refused before it is decoded
 TESSERACT_THREADS = 1  # OpenMP threads per Tesseract process (0: OpenMP's default, one per core; see _tesseract_words)
 LOW_CONFIDENCE = 80.0  # mean word confidence (0-100) under which a page is reported
 TESSERACT_LANGS = {"en": "eng", "es": "spa"}
@@ -66,7 +69,7 @@ def _render(page: Any, dpi: int) -> Any:
     return page.render(scale=scale, grayscale=True).to_pil()
 
 
-def _tesseract_words(image: Any, langs: str) -> dict[str, list[str]]:
+def _tesseract_words(image: Any, langs: str, deadline: float) -> dict[str, list[str]]:
     """Tesseract's TSV (one row per word box) as columns, from one Tesseract process on one thread.
 
     Run here rather than through pytesseract to give the process its own environment: with
@@ -80,9 +83,14 @@ def _tesseract_words(image: Any, langs: str) -> dict[str, list[str]]:
         image.save(src, "PNG")
         cmd = [str(pytesseract.pytesseract.tesseract_cmd), src, "stdout", "-l", langs, "tsv"]
         env = {**os.environ, "OMP_THREAD_LIMIT": str(TESSERACT_THREADS)} if TESSERACT_THREADS else None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DocumentTooLarge(f"OCR took longer than {OCR_BUDGET_S} s (the limit per document)")
         try:
-            done = subprocess.run(cmd, capture_output=True, env=env, timeout=PAGE_TIMEOUT_S, check=False)
+            done = subprocess.run(cmd, capture_output=True, env=env, timeout=min(PAGE_TIMEOUT_S, left), check=False)
         except subprocess.TimeoutExpired:
+            if left < PAGE_TIMEOUT_S:
+                raise DocumentTooLarge(f"OCR took longer than {OCR_BUDGET_S} s (the limit per document)") from None
             raise DocumentError(f"OCR took longer than {PAGE_TIMEOUT_S} s on one page") from None
         except OSError as exc:
             raise OcrUnavailable(f"Tesseract could not be started ({exc}): {INSTALL_HINT}") from None
@@ -101,9 +109,9 @@ def _tesseract_words(image: Any, langs: str) -> dict[str, list[str]]:
     return columns
 
 
-def _read(image: Any, langs: str) -> tuple[str, float]:
+def _read(image: Any, langs: str, deadline: float) -> tuple[str, float]:
     """The page's text (indexer.ingest.ocr_layout) and the mean word confidence."""
-    data = _tesseract_words(image, langs)
+    data = _tesseract_words(image, langs, deadline)
     lines: dict[tuple[int, int, int], list[tuple[str, int, int]]] = {}
     confs: list[float] = []
     for i, word in enumerate(data["text"]):
@@ -162,7 +170,12 @@ def _engine() -> str | None:
 
 
 def _ocr_page(
-    data: bytes, number: int, image: Callable[[bool], Any], cache: OcrCache | None, engine: str | None
+    data: bytes,
+    number: int,
+    image: Callable[[bool], Any],
+    cache: OcrCache | None,
+    engine: str | None,
+    deadline: float,
 ) -> OcrPage:
     """One page in its own language: a low-resolution probe with both models picks the model for the full read."""
     key = page_key(data, number, _SETTINGS)
@@ -171,9 +184,9 @@ def _ocr_page(
         return OcrPage(number, hit[0], hit[1], hit[2])
     if engine is None:
         check_tesseract()  # raises, saying what to install
-    probe, _ = _read(image(True), "eng+spa")
+    probe, _ = _read(image(True), "eng+spa", deadline)
     lang = _page_lang(probe)
-    text, conf = _read(image(False), TESSERACT_LANGS.get(lang, "eng+spa"))
+    text, conf = _read(image(False), TESSERACT_LANGS.get(lang, "eng+spa"), deadline)
     page = OcrPage(number, text, lang or _page_lang(text), round(conf, 1))
     if cache is not None:
         cache.put(key, page.text, page.lang, page.confidence, str(engine))
@@ -200,7 +213,8 @@ def ocr_pages(data: bytes, numbers: list[int], cache: OcrCache | None = None) ->
         return lambda probe: _render(pdf[number - 1], PROBE_DPI if probe else OCR_DPI)
 
     try:
-        return [_ocr_page(data, n, rendered(n), cache, engine) for n in numbers]
+        deadline = time.monotonic() + OCR_BUDGET_S
+        return [_ocr_page(data, n, rendered(n), cache, engine, deadline) for n in numbers]
     finally:
         pdf.close()
 
@@ -211,22 +225,34 @@ def ocr_image(data: bytes, cache: OcrCache | None = None) -> list[OcrPage]:
 
     engine = _engine()
     try:
-        img = Image.open(io.BytesIO(data))
+        img = Image.open(io.BytesIO(data))  # reads the header only: sizes are known before any decoding
         frames = int(getattr(img, "n_frames", 1))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise DocumentError(f"the image could not be read: {exc}") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        # the library's message names a memory address ("<_io.BytesIO object at 0x...>"): say only what failed
+        raise DocumentError(f"the image could not be read ({type(exc).__name__})") from None
     except Image.DecompressionBombError:
-        raise DocumentTooLarge(f"the image is larger than {MAX_PAGE_PIXELS:,} pixels a page") from None
+        raise DocumentTooLarge(f"the image is larger than {MAX_IMAGE_PIXELS:,} pixels a page (the limit)") from None
     if frames > MAX_OCR_PAGES:
         raise DocumentTooLarge(f"the image has {frames} pages; at most {MAX_OCR_PAGES} are read by OCR")
+    deadline = time.monotonic() + OCR_BUDGET_S
     pages: list[OcrPage] = []
     with img:
         for number in range(1, frames + 1):
             try:
                 img.seek(number - 1)
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise DocumentError(f"page {number} of the image could not be read ({type(exc).__name__})") from None
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise DocumentTooLarge(
+                    f"page {number} of the image is {img.width} x {img.height} pixels; "
+                    f"at most {MAX_IMAGE_PIXELS:,} pixels a page are read (the limit)"
+                )
+            try:
+                if img.mode != "L":
+                    img.draft("L", (img.width, img.height))  # a JPEG decodes straight to grey
                 page = ImageOps.exif_transpose(img).convert("L")  # a phone photo's rotation is in its EXIF
-            except (OSError, ValueError) as exc:
-                raise DocumentError(f"page {number} of the image could not be read: {exc}") from None
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise DocumentError(f"page {number} of the image could not be read ({type(exc).__name__})") from None
             if page.width * page.height > MAX_PAGE_PIXELS:
                 scale = (MAX_PAGE_PIXELS / (page.width * page.height)) ** 0.5
                 page = page.resize((int(page.width * scale), int(page.height * scale)))
@@ -237,7 +263,7 @@ def ocr_image(data: bytes, cache: OcrCache | None = None) -> list[OcrPage]:
                 w, h = page.width * PROBE_DPI // OCR_DPI, page.height * PROBE_DPI // OCR_DPI
                 return page.resize((max(1, w), max(1, h)))
 
-            pages.append(_ocr_page(data, number, sized, cache, engine))
+            pages.append(_ocr_page(data, number, sized, cache, engine, deadline))
     return pages
 
 

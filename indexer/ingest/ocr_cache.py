@@ -73,6 +73,18 @@ class OcrCache:
                 self._db = None
 
 
+class PendingOcrCache(OcrCache):
+    """Reads the cache, and keeps what would be written in `pending`: a reader process hands its
+    pages back, and they are cached only when the whole file was read within its limits."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.pending: list[tuple[str, str, str, float, str]] = []
+
+    def put(self, key: str, text: str, lang: str, confidence: float, engine: str) -> None:
+        self.pending.append((key, text, lang, confidence, engine))
+
+
 def page_key(data: bytes, page: int, signature: str) -> str:
     """The cache key of one page of one file under one OCR configuration."""
     return hashlib.sha256(b"%s\0%d\0%s" % (hashlib.sha256(data).digest(), page, signature.encode())).hexdigest()

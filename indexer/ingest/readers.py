@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from indexer.ingest import formats
+from indexer.ingest.bounded import run_bounded
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
 from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.header import Found, derived_doc_id, detect_header
 from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
-from indexer.ingest.ocr_cache import OcrCache
+from indexer.ingest.ocr_cache import OcrCache, PendingOcrCache
 from indexer.ingest.pdf import image_to_text, pdf_to_text
 from indexer.ingest.rtf import rtf_to_text
 from indexer.types import LANGS, Document
@@ -162,32 +163,21 @@ def decode_text(data: bytes) -> str:
     return formats.decode_text(data)[0]
 
 
-def read_document_bytes(
-    data: bytes,
-    filename: str,
-    meta: dict[str, Any] | None = None,
-    path: str = "",
-    fallback_id: str | None = None,
-    ocr_cache: OcrCache | None = None,
-) -> Document:
-    """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says.
-
-    The reader is chosen by content as well as by name (a PDF, a Word file, an HTML page, text).
-    The doc_id is `meta`'s, else the file's own, else `fallback_id`, else one derived from the
-    detected header, else the file name. Scanned pages are read by OCR, through `ocr_cache` when given."""
+def extract_file(
+    data: bytes, filename: str, cache_path: str | None = None
+) -> tuple[formats.Extracted, dict[str, Any], list[tuple[Any, ...]]]:
+    """The body and the file's own metadata, by the reader its content calls for (run in a bounded
+    worker, indexer.ingest.bounded); with the front matter given in a text file and the OCR pages
+    read here, for the caller to cache once the whole file is read."""
     suffix = Path(filename).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(
-            f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    digest = hashlib.sha256(data).hexdigest()
     kind = formats.sniff(data, suffix)
     given: dict[str, Any] = {}
+    cache = PendingOcrCache(Path(cache_path)) if cache_path else None
     extracted: formats.Extracted
     if kind == "pdf":
-        extracted = pdf_to_text(data, ocr_cache)
+        extracted = pdf_to_text(data, cache)
     elif kind == "image":
-        extracted = image_to_text(data, ocr_cache)
+        extracted = image_to_text(data, cache)
     elif kind == "rtf":
         extracted = rtf_to_text(data)
     elif suffix == ".rtf":
@@ -214,6 +204,34 @@ def read_document_bytes(
         if encoding not in ("utf-8", "utf-16"):
             extracted.notes.append(f"read as {encoding} (not UTF-8)")
             extracted.file_meta["encoding"] = encoding
+    return extracted, given, cache.pending if cache is not None else []
+
+
+def read_document_bytes(
+    data: bytes,
+    filename: str,
+    meta: dict[str, Any] | None = None,
+    path: str = "",
+    fallback_id: str | None = None,
+    ocr_cache: OcrCache | None = None,
+) -> Document:
+    """Parse one file's bytes; `meta` (e.g. from an upload form) overrides what the file says.
+
+    The reader is chosen by content as well as by name (a PDF, a Word file, an HTML page, text).
+    The doc_id is `meta`'s, else the file's own, else `fallback_id`, else one derived from the
+    detected header, else the file name. Scanned pages are read by OCR, through `ocr_cache` when given."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    kind = formats.sniff(data, suffix)
+    cache_path = str(ocr_cache.path) if ocr_cache is not None else None
+    extracted, given, pages = run_bounded("extract", (data, filename, cache_path), ocr=kind in ("pdf", "image"))
+    if ocr_cache is not None:
+        for page in pages:  # only a file read to the end keeps its OCR
+            ocr_cache.put(*page)
     merged = {**given, **{k: v for k, v in (meta or {}).items() if v not in (None, "")}}
     return document_from_text(
         extracted.body,

@@ -11,6 +11,10 @@ from indexer.ingest.formats import is_header_line
 from indexer.types import Document, Passage
 
 MAX_WORDS = 200  # e5-small reads 512 tokens; 200 words stay well inside that in both languages
+# a passage never holds more than this many characters: text without sentence punctuation (or
+# without spaces) is cut at MAX_WORDS words, then at this bound, so no passage reaches the
+# translator, the encoder or the highlighter as one unbounded piece
+MAX_PASSAGE_CHARS = 4000
 
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
@@ -128,40 +132,65 @@ def _word_count(text: str) -> int:
 
 
 def _chunks(text: str, lang: str, max_words: int) -> list[tuple[int, int]]:
-    """Group whole sentences into chunks of at most max_words (a longer sentence stands alone)."""
-    if _word_count(text) <= max_words:
+    """Group whole sentences into chunks of at most max_words; a longer sentence is cut by `_bounded`."""
+    if _word_count(text) <= max_words and len(text) <= MAX_PASSAGE_CHARS:
         return [(0, len(text))]
     out: list[tuple[int, int]] = []
     cur_start, cur_end, cur_words = -1, -1, 0
     for start, end in sentence_spans(text, lang):
         words = _word_count(text[start:end])
-        if cur_start >= 0 and cur_words + words > max_words:
+        if cur_start >= 0 and (cur_words + words > max_words or end - cur_start > MAX_PASSAGE_CHARS):
             out.append((cur_start, cur_end))
             cur_start, cur_words = -1, 0
+        if words > max_words or end - start > MAX_PASSAGE_CHARS:
+            out.extend(_bounded(text, start, end, max_words))
+            continue
         if cur_start < 0:
             cur_start = start
         cur_end, cur_words = end, cur_words + words
     if cur_start >= 0:
         out.append((cur_start, cur_end))
-    return out or [(0, len(text))]
+    return out or _bounded(text, 0, len(text), max_words)
 
 
-def passage_id(doc_id: str, text: str, taken: set[str]) -> str:
-    """Content-derived id: unchanged text keeps its id whatever moves around it."""
+def _bounded(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """One over-long sentence cut before every max_words-th word, and each piece at MAX_PASSAGE_CHARS."""
+    cuts = [m.start() + start for i, m in enumerate(_WORD.finditer(text, start, end)) if i and i % max_words == 0]
+    out: list[tuple[int, int]] = []
+    for a, b in zip([start, *cuts], [*cuts, end], strict=True):
+        while b - a > MAX_PASSAGE_CHARS:
+            out.append((a, a + MAX_PASSAGE_CHARS))
+            a += MAX_PASSAGE_CHARS
+        out.append((a, b))
+    return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def passage_id(doc_id: str, text: str, taken: dict[str, int]) -> str:
+    """Content-derived id: unchanged text keeps its id whatever moves around it; `taken` counts each
+    base id already given in the document, so a repeat gets `-2`, `-3`, ... in constant time."""
     base = f"{doc_id}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
-    pid, n = base, 1
-    while pid in taken:
-        n += 1
-        pid = f"{base}-{n}"
-    taken.add(pid)
-    return pid
+    n = taken.get(base, 0) + 1
+    taken[base] = n
+    return base if n == 1 else f"{base}-{n}"
 
 
 def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
-    """Paragraphs become passages (long ones split between sentences); headings become sections."""
+    """Paragraphs become passages (long ones split between sentences); headings become sections.
+
+    A paragraph repeated word for word in one document is indexed once (its first place): copies
+    add nothing to search but would fill a result list and cost a build their encoding."""
     section = ""
     ordinal = 0
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
+    seen: set[str] = set()
     out: list[Passage] = []
     for block in blocks(doc.body):
         lines = block.text.split("\n")
@@ -180,11 +209,17 @@ def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
             section = lead
         ordinal += 1
         for start, end in _chunks(block.text, doc.lang, max_words):
+            text = block.text[start:end]
+            if text in seen:
+                continue
+            seen.add(text)
             out.append(_passage(doc, block, start, end, section, ordinal, taken))
     return out
 
 
-def _passage(doc: Document, block: Block, start: int, end: int, section: str, ordinal: int, taken: set[str]) -> Passage:
+def _passage(
+    doc: Document, block: Block, start: int, end: int, section: str, ordinal: int, taken: dict[str, int]
+) -> Passage:
     text = block.text[start:end]
     return Passage(
         passage_id=passage_id(doc.doc_id, text, taken),

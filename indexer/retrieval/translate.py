@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +29,7 @@ PAIRS = {("en", "es"): "eng-spa", ("es", "en"): "spa-eng"}
 DATADIR = Path(os.environ.get("BNC_APERTIUM_DATA", "/usr/share/apertium"))
 TIMEOUT_S = 2.0
 CACHE_SIZE = 4096
+CHUNK_BYTES = 16384  # written to Apertium between reads of its output
 INSTALL_HINT = "install Debian's apertium and apertium-eng-spa (.ci/apertium-setup.sh) to translate queries"
 # programs of an Apertium mode that take -z (flush on NUL): the whole pipe then answers each
 # NUL-terminated query at once instead of waiting for end of input
@@ -138,6 +139,7 @@ class Pipe:
         self.timeout_s = timeout_s
         self.proc: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
+        self.stop: Callable[[], bool] | None = None  # asked twice a second during a call: True ends it (a cancel)
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
@@ -155,16 +157,7 @@ class Pipe:
         clean = re.sub(r"\s+", " ", _RESERVED.sub(" ", text)).strip()
         if not clean:
             return ""
-        with self.lock:
-            proc = self._start()
-            assert proc.stdin is not None and proc.stdout is not None
-            try:
-                proc.stdin.write(clean.encode("utf-8") + b"[][\n]\0")
-                proc.stdin.flush()
-                out = self._read(proc.stdout.fileno())
-            except (OSError, TimeoutError):
-                self._stop()
-                raise
+        out = self._call(clean.encode("utf-8") + b"[][\n]\0")
         return out.decode("utf-8", "replace").replace("[][\n]", " ").strip()
 
     def translate_many(self, texts: Sequence[str], sep: str) -> list[str]:
@@ -172,33 +165,61 @@ class Pipe:
         through); raises TimeoutError or OSError like `translate`, and OSError when the parts do not
         come back one for one."""
         clean = [re.sub(r"\s+", " ", _RESERVED.sub(" ", t)).strip() for t in texts]
-        with self.lock:
-            proc = self._start()
-            assert proc.stdin is not None and proc.stdout is not None
-            try:
-                proc.stdin.write(sep.join(clean).encode("utf-8") + b"[][\n]\0")
-                proc.stdin.flush()
-                out = self._read(proc.stdout.fileno())
-            except (OSError, TimeoutError):
-                self._stop()
-                raise
+        out = self._call(sep.join(clean).encode("utf-8") + b"[][\n]\0")
         parts = out.decode("utf-8", "replace").replace("[][\n]", " ").split(sep)
         if len(parts) != len(texts):
             raise OSError(f"apertium returned {len(parts)} parts for {len(texts)} texts")
         return [p.strip() for p in parts]
 
-    def _read(self, fd: int) -> bytes:
+    def _call(self, payload: bytes) -> bytes:
+        with self.lock:
+            proc = self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                return self._exchange(proc.stdin.fileno(), proc.stdout.fileno(), payload)
+            except (OSError, TimeoutError):
+                self._stop()
+                raise
+
+    def _exchange(self, wfd: int, rfd: int, payload: bytes) -> bytes:
+        """Write `payload` in chunks while reading the answer up to its NUL, under one deadline.
+
+        Writing everything first would deadlock on a long text: Apertium's output pipe fills while
+        its input is still being written. A non-blocking writer and a poll on both ends never block
+        longer than the deadline, which then fires whatever the pipeline is doing."""
         deadline = time.monotonic() + self.timeout_s
-        buf = b""
+        os.set_blocking(wfd, False)
+        view, sent, buf = memoryview(payload), 0, bytearray()
+        poller = select.poll()
+        poller.register(rfd, select.POLLIN | select.POLLHUP)
+        poller.register(wfd, select.POLLOUT)
         while not buf.endswith(b"\0"):
+            if self.stop is not None and self.stop():
+                raise TimeoutError("the translation was stopped")
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError(f"apertium did not answer within {self.timeout_s} s")
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise OSError("apertium stopped")
-            buf += chunk
-        return buf.rstrip(b"\0")
+            events = poller.poll(min(left, 0.5) * 1000) if left > 0 else []
+            if not events:
+                if time.monotonic() < deadline:
+                    continue  # only the half-second check of `stop`
+                raise TimeoutError(f"apertium did not answer within {self.timeout_s:.1f} s")
+            for fd, event in events:
+                if fd == wfd:
+                    if event & (select.POLLERR | select.POLLHUP):
+                        raise OSError("apertium stopped reading")
+                    try:
+                        sent += os.write(wfd, view[sent : sent + CHUNK_BYTES])
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:
+                        raise OSError("apertium stopped") from None
+                    if sent >= len(payload):
+                        poller.unregister(wfd)
+                else:
+                    chunk = os.read(rfd, 65536)
+                    if not chunk:
+                        raise OSError("apertium stopped")
+                    buf += chunk
+        return bytes(buf).rstrip(b"\0")
 
     def _stop(self) -> None:
         proc, self.proc = self.proc, None

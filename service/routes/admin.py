@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -66,6 +67,19 @@ async def _store(call: Any, *args: Any) -> Receipt:
     return receipt
 
 
+_FILE_REFUSALS = ("document_too_large", "document_invalid", "ocr_unavailable")
+
+
+async def _refusals_noted(writes: DocumentWrites, upload: Upload, stored: Awaitable[Receipt]) -> Receipt:
+    """The write's receipt; a file refused for what it holds is also listed in /api/index."""
+    try:
+        return await stored
+    except ApiError as exc:
+        if exc.code in _FILE_REFUSALS:
+            writes.builds.note_refused(upload.filename, str(exc.params.get("reason", exc.code)))
+        raise
+
+
 def _unpublished(result: JobResult, what: str) -> str:
     served = f"version {result.version}" if result.version else "no index"
     if result.outcome == "cancelled":
@@ -103,7 +117,7 @@ async def _reply(writes: DocumentWrites, receipt: Receipt, wait: bool) -> JSONRe
 async def add_document(request: Request, writes: WritesDep, _: AdminDep, wait: Wait = False) -> JSONResponse:
     """Add a communiqué (.md/.txt/.html/.pdf upload, or JSON with `text`); 409 if its id is taken."""
     upload = await read_upload(request)
-    return await _reply(writes, await _store(writes.add, upload), wait)
+    return await _reply(writes, await _refusals_noted(writes, upload, _store(writes.add, upload)), wait)
 
 
 MAX_IMPORT_FILES = 50
@@ -125,6 +139,9 @@ IMPORT_BODY = {
 
 def _import_all(writes: DocumentWrites, uploads: list[Upload | ImportRow]) -> tuple[list[ImportRow], Receipt | None]:
     rows = [u if isinstance(u, ImportRow) else import_upload(writes.store, u, u.filename) for u in uploads]
+    for row in rows:
+        if row.action == "refused":
+            writes.builds.note_refused(row.file, row.error)
     return rows, (writes.reindex() if any(r.action == "added" for r in rows) else None)
 
 
@@ -176,7 +193,8 @@ async def replace_document(
     if await run_in_threadpool(writes.store.find, doc_id) is None:
         raise ApiError("document_not_in_corpus", "doc_id", doc_id=doc_id)
     upload = await read_upload(request)
-    return await _reply(writes, await _store(writes.replace, doc_id, upload), wait)
+    receipt = await _refusals_noted(writes, upload, _store(writes.replace, doc_id, upload))
+    return await _reply(writes, receipt, wait)
 
 
 @router.delete("/documents/{doc_id}", responses=ERRORS, status_code=202)
@@ -193,6 +211,10 @@ async def refuse_link(
 
     Stored as `not_translation_of` / `not_revision_of` in the document's sidecar metadata, so it
     holds across rebuilds; a hand-given `translation_of` or `supersedes` is not affected."""
+    if body.other == doc_id:  # a request that cannot be right, whatever the corpus holds: 422, not 404
+        refused = ApiError("invalid_parameter", "other", reason="a document cannot be refused as linked to itself")
+        refused.params["field"] = "other"  # the message's {field}; the argument of that name is the JSON field
+        raise refused
     return await _reply(writes, await _store(writes.refuse, doc_id, body.kind, body.other), wait)
 
 

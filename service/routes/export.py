@@ -35,6 +35,7 @@ def _body(media_type: str) -> dict[str, Any]:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_INVISIBLE = re.compile(r"^[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+")
 
 
 def _hits(searcher: Searcher, params: SearchCreate, style: CitationFormat) -> list[dict[str, Any]]:
@@ -53,8 +54,13 @@ def export_name(query: str, suffix: str, today: dt.date | None = None) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    # a spreadsheet runs a cell that starts like a formula: quote it so text stays text
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    """A spreadsheet runs a cell that starts like a formula: quote it so text stays text. Invisible
+    and space characters before it do not hide it ('\u200b=...'), nor does a full-width sign
+    ('＝...', which spreadsheets read as '=')."""
+    if not isinstance(value, str):
+        return value
+    visible = unicodedata.normalize("NFKC", _INVISIBLE.sub("", value)[:8])
+    return f"'{value}" if value.startswith(_FORMULA_START) or visible.startswith(_FORMULA_START[:4]) else value
 
 
 def _row(hit: dict[str, Any]) -> list[Any]:

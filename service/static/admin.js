@@ -227,6 +227,8 @@ function init() {
     submit([...$("files").files]);
   });
   wireDrop();
+  // inert in the page as served: a click before this script runs submits nothing
+  $("import").disabled = false;
 }
 
 init();
