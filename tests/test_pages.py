@@ -64,13 +64,13 @@ def test_document_api_returns_body_and_numbered_passages(client: TestClient, doc
     assert doc["translation_of"] == EN_DOC
     assert doc["translations"] == [{"doc_id": EN_DOC, "lang": "en", "title": docs_by_id[EN_DOC].title}]
     passages = doc["passages"]
-    assert len(passages) == 20 and [p["ordinal"] for p in passages] == list(range(20))
+    assert len(passages) == 19 and [p["ordinal"] for p in passages] == list(range(1, 20))  # the header: metadata
     for p in passages:
         assert doc["body"][p["char_start"] : p["char_end"]] == p["text"]
     assert [p["char_start"] for p in passages] == sorted(p["char_start"] for p in passages)
-    p14 = passages[14]
+    p14 = passages[13]
     assert p14["section"] == "Asuntos consulares" and p14["label"].endswith("26 nov 2002, ¶14")
-    assert passages[0]["label"].endswith("encabezado")
+    assert passages[0]["label"].endswith("¶1")
 
 
 def test_document_api_twins_point_at_the_translation(client: TestClient) -> None:

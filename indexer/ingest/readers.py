@@ -17,6 +17,7 @@ from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
 from indexer.ingest.ocr_cache import OcrCache
+from indexer.ingest.page_chrome import strip_chrome
 from indexer.ingest.pdf import image_to_text, pdf_to_text
 from indexer.ingest.rtf import rtf_to_text
 from indexer.types import LANGS, Document
@@ -96,7 +97,7 @@ def document_from_text(
         file_meta = check_fields(file_meta or {}, "the file's own metadata")
     except MetadataError as exc:
         raise DocumentError(str(exc)) from None
-    body = normalize_text(text).strip("\n")
+    body = strip_chrome(normalize_text(text)).strip("\n")  # a saved page's menus and footer are not its text
     if not body.strip():
         raise DocumentError("the document has no text")
     origins: dict[str, str] = {k: "given" for k, v in meta.items() if v not in (None, "")}
