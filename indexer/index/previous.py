@@ -17,8 +17,8 @@ from indexer.index.analysis import ANALYZERS
 from indexer.index.embcache import text_key
 from indexer.index.lexical import LEXICAL_FORMAT
 from indexer.index.sentences import SENTENCE_SPLIT, SentenceTable
-from indexer.ingest.splitter import SPLIT_RULES
 from indexer.index.vectors import VectorIndex, extend_vectors, index_kind
+from indexer.ingest.splitter import SPLIT_RULES
 from indexer.types import Document, Passage
 
 
