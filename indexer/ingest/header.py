@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from indexer.ingest.header_block import first_sentence, header_end, is_header_line, sentence_place
+from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, is_header_line, sentence_place
 from indexer.ingest.ordinals import ORDINAL, deaccent, ordinal_value
 
 HEADER_LINES = 12  # the header block and the working group's heading under it
@@ -97,6 +97,10 @@ def title_case(text: str) -> str:
             out.append(low)
         elif re.fullmatch(r"(?:[A-Z]\.){2,}\S*", word) and "-" not in word:
             out.append(word)  # U.S., D.C.
+        elif re.fullmatch(r"[IVXLC]+|US|DC|EUA|BNC|CBN", word.strip(",.:;")) and (
+            len(word.strip(",.:;")) <= 3 or roman_to_int(word.strip(",.:;"))
+        ):
+            out.append(word)  # XIX, US, DC
         else:
             out.append(re.sub(r"[^\W\d_]+", lambda m: m.group()[:1] + m.group()[1:].lower(), word))
     return " ".join(out)
@@ -186,6 +190,17 @@ def _place(text: str) -> str | None:
     return title_case(text)
 
 
+def _group_name(text: str) -> str:
+    """'Working Group Meeting on X', 'Grupo de Trabajo sobre X Reunión', '… of the Commission' -> the name."""
+    text = re.sub(r"^((?i:working\s+group))\s+(?i:meeting)\s+", r"\1 ", " ".join(text.split()))
+    text = re.sub(r"\s+(?i:meeting|reuni[oó]n)$", "", text)
+    return re.sub(
+        r"\s+(?i:of\s+the|de\s+la)\s+(?:\S+\s+){0,3}(?i:binational\s+commission|comisi[oó]n\s+binacional)\b.*$",
+        "",
+        text,
+    )
+
+
 def _group(lines: list[str], head: int) -> tuple[Found, int] | None:
     """The working group named in the header block: its line and those its name wraps onto."""
     for i, line in enumerate(lines):
@@ -200,17 +215,16 @@ def _group(lines: list[str], head: int) -> tuple[Found, int] | None:
         while j + 1 < min(len(lines), head if head else len(lines)) and j - i < 2:
             nxt = lines[j + 1]
             words = nxt.split()
-            if not words or len(words) > 8 or re.search(r"\d", nxt) or _NOT_PLACE.search(nxt):
+            if not words or len(words) > 8 or re.search(r"\d", nxt) or "," in nxt:
                 break
             joins = (
-                text.split()[-1].lower() in _CONNECTOR
-                or words[0].lower() in _CONNECTOR
-                or bool(_GROUP_TAIL.match(nxt) and "," not in nxt)
+                text.split()[-1].lower() in _CONNECTOR or words[0].lower() in _CONNECTOR or bool(_GROUP_TAIL.match(nxt))
             )
             if not joins or not (_is_short_caps(nxt) or is_header_line(nxt)):
                 break
             j += 1
             text = f"{text} {nxt}"
+        text = _group_name(text)
         confidence = 0.9 if _is_short_caps(text) else 0.7
         return Found(title_case(text.rstrip(" .:")), confidence), j
     return None
@@ -268,20 +282,39 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
             if 0 <= i < len(lines) and i not in used and (_is_short_caps(lines[i]) or head) and _place(lines[i]):
                 found["place"] = Found(str(_place(lines[i])), 0.8 if "," in lines[i] else 0.6)
                 break
-    if "date" not in found or "place" not in found:
+    if any(k not in found for k in ("date", "place", "meeting_number", "working_group")):
         _from_first_sentence(body, end, lang, found)
     return found
 
 
+_GROUP_IN_SENTENCE = re.compile(
+    r"\b((?:working\s+group|grupo\s+de\s+trabajo)\s+(?:on|sobre|de|for|para)\s+[^\W\d][\w’'-]*"
+    r"(?:\s+(?:and|y|e|de|of|on|[A-ZÁÉÍÓÚÑ][\w’'-]*)){0,6}?)(?=\s+(?:of\s+the|de\s+la|del|met|held|se)\b|[,.;])",
+    re.IGNORECASE,
+)
+
+
 def _from_first_sentence(body: str, end: int, lang: str, found: dict[str, Found]) -> None:
-    """The date (and place) the first body sentence states, where the header states none."""
+    """What the first body sentence states of the meeting where the header does not: its date and place (when
+    it reports the meeting itself), the meeting's number, the working group."""
     sentence = first_sentence(body, end)
+    if "meeting_number" not in found:
+        meeting = find_meeting([sentence])
+        if meeting:
+            found["meeting_number"] = Found(str(meeting[0]), 0.6)
+            found["meeting"] = Found(meeting_name(meeting[0], lang), 0.6)
+    if "working_group" not in found:
+        group = _GROUP_IN_SENTENCE.search(sentence)
+        if group:
+            found["working_group"] = Found(title_case(group.group(1)), 0.5)
+    if not dates_the_meeting(sentence):
+        return
     hit = find_date(sentence, lang)
     if hit is None:
         return
     if "date" not in found:
         found["date"] = Found(hit[0], 0.6)
-    place = sentence_place(sentence[: hit[1]]) if "place" not in found else None
+    place = sentence_place(sentence) if "place" not in found else None
     if place and _place(place):
         found["place"] = Found(title_case(place), 0.5)
 

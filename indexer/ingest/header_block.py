@@ -16,6 +16,10 @@ _SMALL = {
     "a",
     "and",
     "at",
+    "by",
+    "con",
+    "from",
+    "with",
     "de",
     "del",
     "e",
@@ -35,7 +39,10 @@ _SMALL = {
     "to",
     "y",
 }
-_ABBREV_END = re.compile(r"(?:\b[A-Z]\.|\b(?:Zac|Chih|Tamps|Jal|Mich|Oax|Tex|Calif|Ariz|Mex|Sr|Sra|Lic|Dr|No)\.)$")
+_ABBREV_END = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Zac|Chih|Tamps|Jal|Mich|Oax|Tex|Calif|Ariz|Mex|Sr|Sra|Lic|Dr|No|hrs|hr|a\.m|p\.m)\.)$"
+)
+_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?|hrs?\.?|h\.?)?(?:\s+[A-Z]{2,4})?$", re.IGNORECASE)
 _GROUPISH = re.compile(r"\b(?:working\s+group|grupo\s+de\s+trabajo|subgroup|subgrupo)\b", re.IGNORECASE)
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
 
@@ -57,6 +64,8 @@ def is_header_line(line: str, lang: str = "en") -> bool:
     if text.endswith((":", ";", "?", "!")) or (text.endswith(".") and not _ABBREV_END.search(text)):
         return False
     letters = [c for c in text if c.isalpha()]
+    if _TIME.match(text):  # '(10:00 a.m. EST)'
+        return True
     if not letters:
         return bool(re.fullmatch(r"[\d\s/.,-]+", text))  # '26/11/2002'
     if sum(c.isupper() for c in letters) >= 0.8 * len(letters) or _GROUPISH.search(text):
@@ -66,7 +75,7 @@ def is_header_line(line: str, lang: str = "en") -> bool:
         rest = (text[: hit[1]] + " " + text[hit[2] :]).split()
         return len(rest) <= 6
     significant = [w for w in re.findall(r"\b[^\W\d_]+", text) if w.lower() not in _SMALL]
-    return len(words) <= 10 and bool(significant) and all(w[0].isupper() for w in significant)
+    return bool(significant) and all(w[0].isupper() for w in significant)
 
 
 def header_end(body: str, lang: str = "en") -> int:
@@ -131,6 +140,19 @@ def first_sentence(body: str, start: int) -> str:
     return text[: m.end()] if m else text
 
 
+_MET = re.compile(
+    r"\b(?:met|meet|meets|held|convened|gathered|took\s+place|co-?chaired|se\s+reuni[oó]|se\s+reunieron|"
+    r"sesion[oó]|se\s+celebr[oó]|tuvo\s+lugar|reunid[oa]s|celebraron|copresidieron)\b",
+    re.IGNORECASE,
+)
+
+
+def dates_the_meeting(sentence: str) -> bool:
+    """Whether a first sentence reports the meeting itself ('… se reunió …', '… met in …'), so its date is the
+    document's; 'On May 6, 1997, the Presidents signed …' dates an earlier event."""
+    return bool(_MET.search(sentence))
+
+
 def sentence_place(sentence: str) -> str | None:
     """'En la ciudad de Oaxaca, el 24 de …' -> 'Oaxaca'; 'met in Washington, D.C. on May 5' -> 'Washington, D.C.'."""
     for pattern in _SENTENCE_PLACE:
@@ -144,3 +166,35 @@ def sentence_place(sentence: str) -> str | None:
             kept = [parts[0]] + [p for p in parts[1:3] if p and p.split()[0] not in _NOT_PLACES and len(p) <= 6]
             return ", ".join(kept)
     return None
+
+
+_NOT_TITLE = re.compile(
+    r"^(?:for\s+immediate\s+release|office\s+of\s+the|oficina\s+de|media\s+note|released\s+by|the\s+white\s+house|"
+    r"u\.\s?s\.\s+(?:state\s+)?department\s+of\s+state|u\.\s?s\.\s+state\s+department|press\s+secretary)\b",
+    re.IGNORECASE,
+)
+_JOINS = {"of", "the", "on", "and", "for", "de", "del", "sobre", "y", "la", "el", "para", "en"}
+
+
+def header_title(body: str, end: int, lang: str = "en") -> str:
+    """The title the header block gives: its lines other than dates, times, places and press boilerplate,
+    a line wrapped onto the next joined with a space, distinct lines with ': '."""
+    from indexer.ingest.header import find_date, title_case
+
+    parts: list[str] = []
+    joined = False
+    for raw in body[:end].split("\n"):
+        line = re.sub(r"^#{1,6}\s+", "", _core(raw))  # a Word heading's mark
+        if not line:
+            continue
+        if _TIME.match(line) or _NOT_TITLE.match(line) or find_date(line, lang):
+            joined = False
+            continue
+        if ("," in line and len(line.split()) <= 6) or ("," in line and ":" not in line and len(line.split()) > 6):
+            continue  # 'Washington, DC'; a speaker's name and office
+        if parts and (joined or line.split()[0].lower() in _JOINS):
+            parts[-1] = f"{parts[-1]} {line}"
+        else:
+            parts.append(line)
+        joined = line.split()[-1].lower() in _JOINS
+    return ": ".join(title_case(p) for p in parts)[:300]

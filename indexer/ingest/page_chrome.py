@@ -19,7 +19,8 @@ _NAV = re.compile(
     r"(?:contenido|navegaci[oó]n|enlaces)|you\s+are\s+(?:in|here)\s*:|usted\s+est[aá]\s+en\s*:|"
     r"main\s+menu|men[uú]\s+principal|home\s*(?:[|»>]|$)|inicio\s*(?:[|»>]|$)|search\s*$|buscar\s*$|"
     r"print\s*(?:friendly|version|this\s+page)?\s*$|imprimir\s*$|e-?mail\s+this\s+page|"
-    r"text\s+only|sólo\s+texto|site\s+map|mapa\s+del\s+sitio|contact\s+us|cont[aá]ctenos)",
+    r"text\s+only|sólo\s+texto|site\s+map|mapa\s+del\s+sitio|contact\s+us|cont[aá]ctenos|"
+    r".{0,80}\bclick\s+to\s+print\b)",
     re.IGNORECASE,
 )
 _MENU_LINE = re.compile(r"[|»›]| > ")  # 'Home | Issues & Press | Countries', 'Home > Releases > 1997'
@@ -53,7 +54,7 @@ def _lead_end(lines: list[str]) -> int:
             continue
         if _NAV.match(text) or (last >= 0 and _MENU_LINE.search(text) and len(text.split()) <= 3 * _MENU_WORDS):
             last = i
-        elif len(text.split()) > _MENU_WORDS or text.endswith("."):
+        elif len(text.split()) > _MENU_WORDS and text.endswith("."):
             break  # body text: navigation comes before it
     return last + 1
 

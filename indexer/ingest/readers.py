@@ -13,6 +13,7 @@ from indexer.ingest import formats
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
 from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.header import Found, derived_doc_id, detect_header
+from indexer.ingest.header_block import header_end, header_title
 from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
@@ -126,8 +127,9 @@ def document_from_text(
     if not title:
         named = [str(merged[k]) for k in ("meeting", "working_group") if merged.get(k) and k in found]
         # the first line, without the heading mark a Word heading is given in the body ('# Joint Statement')
-        title = ": ".join(named) or re.sub(r"^#{1,6}\s+", "", body.split("\n", 1)[0])[:120]
-        origins["title"] = "detected 0.80" if named else "detected 0.30"
+        from_header = header_title(body, header_end(body, lang), lang)  # the header's own title lines
+        title = from_header or ": ".join(named) or re.sub(r"^#{1,6}\s+", "", body.split("\n", 1)[0])[:120]
+        origins["title"] = "detected 0.80" if from_header or named else "detected 0.30"
     doc_id = str(meta.get("doc_id") or "")
     if not doc_id:
         # a file name that already reads as an id ('bnc-xix-2002-en.md') was chosen by someone and
