@@ -107,6 +107,7 @@ def build_index(
     doc_translator: DocTranslator | None = None,
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
+    corpus: Path | None = None,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -265,6 +266,7 @@ def build_index(
                 "analyzers": ANALYZERS,
                 "lexical": LEXICAL_FORMAT,
                 "splitter": {"max_words": MAX_WORDS},
+                "corpus": str(corpus.resolve()) if corpus is not None else None,  # the folder it was built from
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
                 "sentences": {"count": len(sentences), "split": SENTENCE_SPLIT},
