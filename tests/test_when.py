@@ -129,6 +129,15 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
         ("How many visas were reported granted in 1997?", "en", "1997", False),
         # ... though a participle clause after that verb still is
         ("What rule was added after the program started in 1994?", "en", "1994", True),
+        # an event's date: a question's own verb dating an event, a noun's "of/de" date, what "happened"
+        ("Which presidents signed the Joint Statement in May 1997?", "en", "May 1997", True),
+        ("¿Qué acordaron las delegaciones sobre los incidentes de abril de 1996?", "es", "abril de 1996", True),
+        ("What did the delegations say about the incidents of April 1996?", "en", "April 1996", True),
+        ("What happened in April 1996?", "en", "April 1996", True),
+        # ... but the meeting's or a document's own date, or a span of time, is asked
+        ("What was agreed at the meeting of May 1996?", "en", "May 1996", False),
+        ("¿Qué se acordó en la reunión de junio de 1998?", "es", "junio de 1998", False),
+        ("What did the delegations agree in the first week of May 1996?", "en", "May 1996", False),
     ],
 )
 def test_a_date_in_a_clause_describing_a_noun_is_read_as_context(
