@@ -66,6 +66,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Store files (or folders of them) in the corpus with their detected metadata, then build once."""
     from tqdm import tqdm
 
+    from indexer.index.pair_evidence import import_links
     from indexer.index.snapshot import open_snapshot
     from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
     from indexer.ingest.corpus_files import CorpusStore
@@ -85,7 +86,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         report = run_index(settings, progress=not (args.quiet or args.json))
         build = report.to_dict()
         snapshot = open_snapshot(Path(settings.index))
-        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
+        evidence, excerpts, supersedes = import_links(snapshot)
+        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), supersedes, evidence, excerpts)
     if args.json:
         print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
     else:

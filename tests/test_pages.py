@@ -62,7 +62,9 @@ def test_document_api_returns_body_and_numbered_passages(client: TestClient, doc
     assert doc["doc_id"] == ES_DOC and doc["lang"] == "es" and doc["date"] == "2002-11-26"
     assert doc["body"] == docs_by_id[ES_DOC].body
     assert doc["translation_of"] == EN_DOC
-    assert doc["translations"] == [{"doc_id": EN_DOC, "lang": "en", "title": docs_by_id[EN_DOC].title}]
+    assert doc["translations"] == [
+        {"doc_id": EN_DOC, "lang": "en", "title": docs_by_id[EN_DOC].title, "evidence": "given (translation_of)"}
+    ]
     passages = doc["passages"]
     assert len(passages) == 19 and [p["ordinal"] for p in passages] == list(range(1, 20))  # the header: metadata
     for p in passages:

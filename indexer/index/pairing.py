@@ -30,7 +30,7 @@ MAX_LENGTH_RATIO = 3  # a document over three times longer (in passages) than th
 SHORT_PASSAGES = 3  # a shorter side of at most this many passages has its beads' texts checked (pair_text)
 RULES = 5  # the detection rules a link row was found under (2: short documents' texts checked, pair_text;
 # 3: short texts' length slack, numbers in words; 4: short texts' machine translations compared, pair_mt;
-# 5: a pair with an undated side has its texts checked whatever its length)
+# 5: a pair no dates or meeting vouch for has its texts checked whatever its length, more strictly)
 MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
 # with its metadata, or a synthetic benchmark corpus, has its links or needs none)
 
@@ -99,7 +99,7 @@ def alignment_quality(
         spans = [_span(side, aligned[k]) for k, side in enumerate(texts)]
         if translated is not None:
             agreed = _agreement(spans, [_span(side, aligned[k]) for k, side in enumerate(translated)])
-        if not texts_agree(spans[0], spans[1], score, langs, agreed):
+        if not texts_agree(spans[0], spans[1], score, langs, agreed, undated=strict):
             return Alignment(0.0, [])
     return Alignment(score, kept, agreed)
 
@@ -116,8 +116,10 @@ def _span(texts: Sequence[Any], aligned: list[int]) -> Sequence[Any]:
 
 
 def undated(a: Document, b: Document) -> bool:
-    """A pair that no two known dates vouch for (dates that differ never get this far: pair_candidates)."""
-    return not (a.date and b.date)
+    """A pair that neither two known dates nor one meeting number named by both vouch for (dates or meetings
+    that differ never get this far: pair_candidates)."""
+    number = a.meta.get("meeting_number")
+    return not (a.date and b.date) and not (number and number == b.meta.get("meeting_number"))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
