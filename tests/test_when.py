@@ -14,7 +14,7 @@ from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.when import Understood, matches, understand
+from indexer.retrieval.when import Understood, by_place, matches, understand
 from tests.conftest import CORPUS
 
 DATED = Path(__file__).resolve().parents[1] / "eval" / "dated" / "communiques"
@@ -204,3 +204,11 @@ def test_the_boost_ranks_the_heldout_dated_questions_untuned(dated_searcher: Sea
     assert sum(r == 1 for r in boosted) >= 15 > sum(rank(off, r) == 1 for r in asked)
     context = [rank(dated_searcher, r) for r in rows if r["kind"] == "context"]
     assert max(context) <= 3
+
+
+def test_the_place_of_the_header_narrows_the_dates_documents() -> None:
+    """'Oaxaca 1999': the place is metadata read from the header, no passage; it picks among 1999's documents."""
+    places = {"oaxaca": "Oaxaca, Oaxaca", "dc": "Washington, D.C.", "none": ""}
+    assert by_place("acuerdos de Oaxaca 1999", set(places), places) == {"oaxaca"}
+    assert by_place("What was agreed in Washington in 1999?", set(places), places) == {"dc"}
+    assert by_place("What was agreed in 1999?", set(places), places) == set(places)  # no place named: all of them

@@ -188,3 +188,19 @@ def matches(understood: Understood, date: str | None, meeting_number: str | None
     if date is None or understood.date_from is None or understood.date_to is None:
         return False
     return understood.date_from <= date <= understood.date_to
+
+
+def _fold(text: str) -> str:
+    from indexer.ingest.ordinals import fold
+
+    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
+
+
+def by_place(query: str, doc_ids: set[str], places: dict[str, str]) -> set[str]:
+    """Of the documents of the understood date or meeting, those whose place (metadata, read from the header)
+    the question names ("Oaxaca 1999"); all of them when it names none of their places."""
+    from indexer.ingest.header import short_place
+
+    asked = _fold(query)
+    named = {d for d in doc_ids if places.get(d) and _fold(short_place(places[d])) in asked}
+    return named or doc_ids
