@@ -15,7 +15,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, is_header_line, sentence_place
+from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, sentence_place
+from indexer.ingest.header_group import find_group, group_in_sentence
 from indexer.ingest.ordinals import ORDINAL, deaccent, ordinal_value
 
 HEADER_LINES = 12  # the header block and the working group's heading under it
@@ -41,8 +42,6 @@ _DATES = [
     re.compile(rf"\b({_WORD})\s+({_DAYS}),?\s+(\d{{4}})\b"),  # NOVEMBER 26, 2002
     re.compile(rf"\b({_DAYS})\s+({_WORD})\s+(\d{{4}})\b"),  # 26 November 2002
 ]
-_GROUP = re.compile(r"^\s*((?i:working\s+group|grupo\s+de\s+trabajo|subgrupo|subgroup)\b.*)$", re.MULTILINE)
-_GROUP_INSIDE = re.compile(r"\b(?i:working\s+group|grupo\s+de\s+trabajo|subgrupo|subgroup)\b")
 _CONNECTOR = {"and", "y", "e", "of", "on", "for", "the", "de", "del", "sobre", "la", "las", "los", "el", "para", "en"}
 _SMALL = _CONNECTOR | {"a", "o", "to", "in"}
 _DATE_LOCK = threading.Lock()
@@ -175,12 +174,6 @@ _NOT_PLACE = re.compile(
     r"secretar[ií]a|embassy|embajada|joint|conjunto)\b",
     re.IGNORECASE,
 )
-# group-name words that may wrap onto a line of their own: 'Working Group on Migration and Consular' / 'Affairs'
-_GROUP_TAIL = re.compile(
-    r"^(?:affairs|asuntos|consular(?:es)?|cooperation|cooperaci[oó]n|issues|matters|migration|migraci[oó]n|"
-    r"enforcement|control|security|seguridad|affairs\s+\w+)\b",
-    re.IGNORECASE,
-)
 
 
 def _place(text: str) -> str | None:
@@ -188,46 +181,6 @@ def _place(text: str) -> str | None:
     if not text or len(text.split()) > 6 or re.search(r"\d", text) or _NOT_PLACE.search(text):
         return None
     return title_case(text)
-
-
-def _group_name(text: str) -> str:
-    """'Working Group Meeting on X', 'Grupo de Trabajo sobre X Reunión', '… of the Commission' -> the name."""
-    text = re.sub(r"^((?i:working\s+group))\s+(?i:meeting)\s+", r"\1 ", " ".join(text.split()))
-    text = re.sub(r"\s+(?i:meeting|reuni[oó]n)$", "", text)
-    return re.sub(
-        r"\s+(?i:of\s+the|de\s+la)\s+(?:\S+\s+){0,3}(?i:binational\s+commission|comisi[oó]n\s+binacional)\b.*$",
-        "",
-        text,
-    )
-
-
-def _group(lines: list[str], head: int) -> tuple[Found, int] | None:
-    """The working group named in the header block: its line and those its name wraps onto."""
-    for i, line in enumerate(lines):
-        m = _GROUP.match(line)
-        inner = None if m or i >= head else _GROUP_INSIDE.search(line)
-        if not (m or inner) or len(line.split()) > 20:
-            continue
-        text = (m.group(1) if m else line[inner.start() :]).strip()  # type: ignore[union-attr]
-        j = i
-        # a heading wrapped over lines: 'GRUPO DE TRABAJO SOBRE MIGRACIÓN Y' / 'ASUNTOS CONSULARES',
-        # 'Working Group' / 'on Migration and Consular Affairs', '… and Consular' / 'Affairs'
-        while j + 1 < min(len(lines), head if head else len(lines)) and j - i < 2:
-            nxt = lines[j + 1]
-            words = nxt.split()
-            if not words or len(words) > 8 or re.search(r"\d", nxt) or "," in nxt:
-                break
-            joins = (
-                text.split()[-1].lower() in _CONNECTOR or words[0].lower() in _CONNECTOR or bool(_GROUP_TAIL.match(nxt))
-            )
-            if not joins or not (_is_short_caps(nxt) or is_header_line(nxt)):
-                break
-            j += 1
-            text = f"{text} {nxt}"
-        text = _group_name(text)
-        confidence = 0.9 if _is_short_caps(text) else 0.7
-        return Found(title_case(text.rstrip(" .:")), confidence), j
-    return None
 
 
 def detect_header(body: str, lang: str) -> dict[str, Found]:
@@ -271,7 +224,7 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
             elif after and _is_short_caps(after) and _place(after):
                 found["place"] = Found(str(_place(after)), 0.6)  # '… NOVEMBER 26, 2002 MEXICO CITY, MEXICO'
             break
-    group = _group(lines, head)
+    group = find_group(lines, head)
     if group:
         found["working_group"] = group[0]
         first = next(i for i, line in enumerate(lines) if group[0].value.split()[0].lower() in line.lower())
@@ -287,13 +240,6 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
     return found
 
 
-_GROUP_IN_SENTENCE = re.compile(
-    r"\b((?:working\s+group|grupo\s+de\s+trabajo)\s+(?:on|sobre|de|for|para)\s+[^\W\d][\w’'-]*"
-    r"(?:\s+(?:and|y|e|de|of|on|[A-ZÁÉÍÓÚÑ][\w’'-]*)){0,6}?)(?=\s+(?:of\s+the|de\s+la|del|met|held|se)\b|[,.;])",
-    re.IGNORECASE,
-)
-
-
 def _from_first_sentence(body: str, end: int, lang: str, found: dict[str, Found]) -> None:
     """What the first body sentence states of the meeting where the header does not: its date and place (when
     it reports the meeting itself), the meeting's number, the working group."""
@@ -304,9 +250,9 @@ def _from_first_sentence(body: str, end: int, lang: str, found: dict[str, Found]
             found["meeting_number"] = Found(str(meeting[0]), 0.6)
             found["meeting"] = Found(meeting_name(meeting[0], lang), 0.6)
     if "working_group" not in found:
-        group = _GROUP_IN_SENTENCE.search(sentence)
-        if group:
-            found["working_group"] = Found(title_case(group.group(1)), 0.5)
+        named = group_in_sentence(sentence)
+        if named:
+            found["working_group"] = Found(named, 0.5)
     if not dates_the_meeting(sentence):
         return
     hit = find_date(sentence, lang)
