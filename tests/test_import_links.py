@@ -39,10 +39,11 @@ def imported(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> tuple
     (inbox / "comunicado.txt").write_text(_body(ES_FILE), "utf-8")
     # the opening of the communiqué, saved as a file of its own
     (inbox / "opening.txt").write_text("\n\n".join(_paragraphs(_body(EN_FILE))[4:8]), "utf-8")
-    # an undated Spanish communiqué of another meeting with a header like the others': no twin of either
+    # an undated Spanish communiqué of another meeting, with a header like the others' and a body on the
+    # same subjects: its years are not the report's, so it is no twin of it
     es_1998 = _paragraphs(_body(DATED / "1998-06-11-bnc-xv-migracion-es.md"))
     header = "COMISIÓN BINACIONAL MÉXICO-ESTADOS UNIDOS\n\nGRUPO DE TRABAJO SOBRE MIGRACIÓN Y\nASUNTOS CONSULARES"
-    (inbox / "sin fecha.txt").write_text("\n\n".join([header, *es_1998[4:]]), "utf-8")
+    (inbox / "sin fecha.txt").write_text("\n\n".join([header, *es_1998[2:]]), "utf-8")
     (inbox / "report 1999.txt").write_text(_body(DATED / "1999-05-21-bnc-xvi-migration-en.md"), "utf-8")
     corpus, index = tmp / "corpus", tmp / "index"
     (index / "cache").mkdir(parents=True)

@@ -245,10 +245,3 @@ def test_a_link_found_under_older_rules_is_checked_again_by_an_incremental_build
     current = [{**older[0], "rules": RULES}]  # the same row under the current rules is trusted as found
     assert link_rows(docs, passages, vectors, reuse=Reuse(current, set())) == current
 
-
-def test_undated_texts_without_numbers_must_be_more_alike() -> None:
-    en = ["On border safety, the delegations reported fewer deaths in the desert after the joint campaign."]
-    es = ["En materia de seguridad fronteriza, las delegaciones lanzaron una campaña conjunta."]
-    assert texts_agree(en, es, 0.87)  # dated: a same-meeting neighbour this close passes
-    assert not texts_agree(en, es, 0.87, undated=True)  # undated: no date vouches for it
-    assert texts_agree(en, es, 0.91, undated=True)

@@ -30,7 +30,7 @@ def link_evidence(snapshot: IndexSnapshot, doc_id: str) -> str:
     if number and twin_number:
         parts.append(f"same meeting {number}")
     if twin is None or (not (doc.date and twin.date) and not (number and number == twin_number)):
-        parts.append("neither dates nor meeting vouch for it: its texts were checked more strictly")
+        parts.append("neither dates nor meeting vouch for it: its texts were checked (lengths, numbers)")
     return "; ".join(parts)
 
 

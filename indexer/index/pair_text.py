@@ -24,7 +24,6 @@ _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3}(?!\d))*")
 MAX_LENGTH_RATIO = 1.5  # characters, longer over shorter (XQuAD dev twins <= 1.38)
 MIN_NUMBER_DICE = 0.5  # share of the numbers both write (XQuAD dev twins: >= 0.69 in 95 of 100)
 MIN_SIM_WITHOUT_NUMBERS = 0.86  # passage similarity asked when neither side writes a number
-UNDATED_MIN_SIM = 0.90  # the same for a pair no dates vouch for (eval/README.md, "Undated pairs checked")
 MIN_EVIDENCE_WITHOUT_NUMBERS = 0.85  # the same, of the similarity moved by the translations' agreement
 # (pair_mt.evidence), where the build has them (chosen on Tatoeba lines 1-500 with pair_mt's weights)
 # Gale & Church (1993): a translation's length differs from the original's by about
@@ -101,22 +100,19 @@ def texts_agree(
     sim: float,
     langs: tuple[str | None, str | None] = (None, None),
     agreement: float | None = None,
-    undated: bool = False,
 ) -> bool:
     """Two aligned stretches of text (passage texts, in `langs`) agree as a translation's would, at similarity `sim`.
 
-    `agreement`: how well their machine translations match (indexer.index.pair_mt), when the build has them.
-    `undated`: no two dates vouch for the pair, so texts without numbers must be more alike."""
+    `agreement`: how well their machine translations match (indexer.index.pair_mt), when the build has them."""
     ta, tb = " ".join(a), " ".join(b)
     if not lengths_agree(len(ta), len(tb)):
         return False
     na, nb = numbers(ta), numbers(tb)
     total = sum(na.values()) + sum(nb.values())
     if not total:
-        extra = max(0.0, UNDATED_MIN_SIM - MIN_SIM_WITHOUT_NUMBERS) if undated else 0.0
         if agreement is None:
-            return sim >= MIN_SIM_WITHOUT_NUMBERS + extra
-        return evidence(sim, agreement) >= MIN_EVIDENCE_WITHOUT_NUMBERS + extra
+            return sim >= MIN_SIM_WITHOUT_NUMBERS
+        return evidence(sim, agreement) >= MIN_EVIDENCE_WITHOUT_NUMBERS
     # a side that writes no digit may spell its numbers out ("at 2:30" / "a las dos y media"), and those
     # support the other side's digits; where both write digits, words such as "two" ("the two
     # governments") are not read as numbers. A spelled number alone contradicts nothing.

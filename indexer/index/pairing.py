@@ -30,7 +30,7 @@ MAX_LENGTH_RATIO = 3  # a document over three times longer (in passages) than th
 SHORT_PASSAGES = 3  # a shorter side of at most this many passages has its beads' texts checked (pair_text)
 RULES = 5  # the detection rules a link row was found under (2: short documents' texts checked, pair_text;
 # 3: short texts' length slack, numbers in words; 4: short texts' machine translations compared, pair_mt;
-# 5: a pair no dates or meeting vouch for has its texts checked whatever its length, more strictly)
+# 5: a pair no dates or meeting vouch for has its texts checked whatever its length)
 MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
 # with its metadata, or a synthetic benchmark corpus, has its links or needs none)
 
@@ -78,7 +78,7 @@ def alignment_quality(
     a longer one (the other is a partial translation) from its first to its last aligned passage.
     With `translated` too (each passage's machine translation, None where it has none) the
     texts' agreement with each other's translation (indexer.index.pair_mt) is weighed with the
-    similarity, and returned. `strict` (a pair with an undated side: no date vouches for it) checks the
+    similarity, and returned. `strict` (no two dates nor a shared meeting vouch for the pair) checks the
     texts of the aligned stretch whatever the documents' length."""
     short, long_ = sorted((len(a), len(b)))
     if not short or long_ > MAX_LENGTH_RATIO * short:
@@ -99,7 +99,7 @@ def alignment_quality(
         spans = [_span(side, aligned[k]) for k, side in enumerate(texts)]
         if translated is not None:
             agreed = _agreement(spans, [_span(side, aligned[k]) for k, side in enumerate(translated)])
-        if not texts_agree(spans[0], spans[1], score, langs, agreed, undated=strict):
+        if not texts_agree(spans[0], spans[1], score, langs, agreed):
             return Alignment(0.0, [])
     return Alignment(score, kept, agreed)
 
