@@ -244,4 +244,3 @@ def test_a_link_found_under_older_rules_is_checked_again_by_an_incremental_build
     assert link_rows(docs, passages, vectors, reuse=Reuse(older, set())) == []
     current = [{**older[0], "rules": RULES}]  # the same row under the current rules is trusted as found
     assert link_rows(docs, passages, vectors, reuse=Reuse(current, set())) == current
-
