@@ -82,6 +82,35 @@ def table(labels: Path, report: dict[str, Any], index: Path) -> str:
     return "\n".join([*lines, "", f"{summary}; documents with a header line as a passage: {with_header}"])
 
 
+def questions(labels: Path, report: dict[str, Any], index: Path, k: int = 5) -> str:
+    """questions.jsonl over the import: the answer string inside a top passage of its document (or one
+    named in `also_in`), at rank 1 and in the top k; and how often the top hit is a header line."""
+    from indexer.encoders import load_encoder
+    from indexer.retrieval.search import Searcher
+
+    snap = open_snapshot(index)
+    searcher = Searcher(snap, load_encoder("e5-small"))
+    ids = {Path(r["file"]).stem: r["doc_id"] for r in report["files"]}
+    heads = {
+        h.strip()
+        for raw in (labels / "metadata.jsonl").read_text("utf-8").splitlines()
+        for h in json.loads(raw).get("header_lines", [])
+    }
+    n = top1 = topk = header = 0
+    for raw in (labels / "questions.jsonl").read_text("utf-8").splitlines():
+        q = json.loads(raw)
+        if not q.get("answerable"):
+            continue
+        n += 1
+        docs = {ids[q["doc"]], *(ids[d] for d in q.get("also_in", []))}
+        hits = searcher.search(q["q"], k=k, lang=q["lang"]).hits
+        good = [h.passage.doc_id in docs and q["answer"] in h.passage.text for h in hits]
+        top1 += bool(good and good[0])
+        topk += any(good)
+        header += bool(hits) and any(line.strip() in heads for line in _lines(hits[0].passage.text))
+    return f"answerable {n}: answer in the top passage {top1}, in the top {k} {topk}; header line as top hit {header}"
+
+
 def _fold_eq(got: str, want: str) -> bool:
     return fold(got) == fold(want)
 
@@ -97,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     labels, report, index = Path(args[0]), json.loads(Path(args[1]).read_text("utf-8")), Path(args[2])
     print(table(labels, report, index))
+    if (labels / "questions.jsonl").is_file():
+        print("\n" + questions(labels, report, index))
     return 0
 
 
