@@ -40,10 +40,20 @@ def run_index(settings: Settings, full: bool = False, progress: bool = True, wai
     return done.report
 
 
+def own_corpus(settings: Settings, args: argparse.Namespace) -> Settings:
+    """With no corpus named (--corpus, BNC_CORPUS), the one the index records it was built from, not ./corpus."""
+    from service.indexing import built_from
+
+    if getattr(args, "corpus", None) or "corpus" in Settings().model_fields_set:
+        return settings
+    recorded = built_from(Path(settings.index))
+    return settings.model_copy(update={"corpus": recorded}) if recorded is not None else settings
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.index.build import BuildLocked
 
-    settings = settings_from(args)
+    settings = own_corpus(settings_from(args), args)
     try:
         report = run_index(settings, full=args.full, progress=not args.quiet)
     except UsageError:
@@ -72,7 +82,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from indexer.ingest.corpus_files import CorpusStore
     from service.indexing import corpus_catalog
 
-    settings = settings_from(args)
+    settings = own_corpus(settings_from(args), args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")

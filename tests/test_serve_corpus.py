@@ -50,3 +50,21 @@ def test_an_index_that_records_no_corpus_is_not_rebuilt_from_the_default(index_d
     settings = serving_corpus(Settings(index=index), named=False)
     assert settings.reconcile_on_start is False  # nothing recorded, nothing named: serve it as it is
     assert serving_corpus(Settings(index=index, corpus=tmp_path), named=True).reconcile_on_start
+
+
+def test_bnc_add_to_an_index_stores_in_its_own_corpus(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, index = built
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # a ./corpus here would be the default one
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "note.txt").write_text(
+        "WORKING GROUP ON BORDER HEALTH\nMAY 6, 2003\n\nThe delegations agreed to expand tuberculosis screening.",
+        "utf-8",
+    )
+    assert main(["add", str(inbox), "--index", str(index), "--quiet"]) == 0  # no --corpus: the index's own
+    assert any(corpus.rglob("*.txt")) and not (cwd / "corpus").exists()
+    assert built_from(index) == corpus.resolve()
