@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,7 @@ from service.builds import BuildRunner
 from service.config import Settings
 from service.engine import Engine
 from service.errors import install_error_handlers
-from service.indexing import corpus_catalog
+from service.indexing import built_from, corpus_catalog
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware
 from service.openapi import install_openapi
@@ -29,6 +30,7 @@ from service.serving import watch_supervisor
 from service.writes import DocumentWrites
 
 GZIP_MIN_BYTES = 1000
+log = logging.getLogger("bnc.app")
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
@@ -42,10 +44,13 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watch_supervisor()  # only in a worker of `serve --workers N`
         await run_in_threadpool(engine.start)
-        if settings.reconcile_on_start and settings.corpus.is_dir():
+        recorded = built_from(settings.index)
+        if settings.reconcile_on_start and settings.corpus.is_dir() and recorded in (None, settings.corpus.resolve()):
             # a write acknowledged before a crash may not be indexed yet: one build compares the
             # corpus with the served snapshot and publishes only if they differ
             builds.request()
+        elif settings.reconcile_on_start and recorded is not None:
+            log.error("not reconciling: the index was built from %s, not from %s", recorded, settings.corpus)
         yield
         await run_in_threadpool(engine.stop)
 

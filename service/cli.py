@@ -99,11 +99,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from service.indexing import CorpusMismatch, serving_corpus
     from service.observability import configure_logging
     from service.serving import serve
 
     settings = settings_from(args)
     configure_logging(settings.log_level)
+    try:
+        # the index reconciles with the corpus it was built from, never with another one
+        settings = serving_corpus(settings, named=bool(args.corpus) or "corpus" in Settings().model_fields_set)
+    except CorpusMismatch as exc:
+        raise UsageError(str(exc)) from None
     serve(settings, args.host, args.port, args.workers)
     return 0
 
@@ -195,7 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--index", type=Path)
-    p.add_argument("--corpus", type=Path)
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        help="corpus folder (default: the one the index was built from, else $BNC_CORPUS or ./corpus)",
+    )
     p.add_argument("--encoder")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

@@ -68,10 +68,20 @@ def index_summary(done: Rebuild, as_json: bool) -> str:
     )
 
 
+def own_corpus(settings: Settings, args: argparse.Namespace) -> Settings:
+    """With no corpus named (--corpus, BNC_CORPUS), the one the index records it was built from, not ./corpus."""
+    from service.indexing import built_from
+
+    if getattr(args, "corpus", None) or "corpus" in Settings().model_fields_set:
+        return settings
+    recorded = built_from(Path(settings.index))
+    return settings.model_copy(update={"corpus": recorded}) if recorded is not None else settings
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.index.build import BuildLocked
 
-    settings = settings_from(args)
+    settings = own_corpus(settings_from(args), args)
     try:
         # an unchanged corpus publishes no new version: a scheduled reindex does not reload every server
         done = rebuild_from(settings, full=args.full, progress=not args.quiet, skip_unchanged=not args.full)
@@ -98,12 +108,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Store files (or folders of them) in the corpus with their detected metadata, then build once."""
     from tqdm import tqdm
 
+    from indexer.index.pair_evidence import import_links
     from indexer.index.snapshot import open_snapshot
     from indexer.ingest.bulk import fill_pairs, format_table, import_files, import_paths
     from indexer.ingest.corpus_files import CorpusStore
     from service.indexing import corpus_catalog
 
-    settings = settings_from(args)
+    settings = own_corpus(settings_from(args), args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
@@ -118,7 +129,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         report = run_index(settings, progress=not (args.quiet or args.json))
         build = report.to_dict()
         snapshot = open_snapshot(Path(settings.index))
-        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
+        evidence, excerpts, supersedes = import_links(snapshot)
+        fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), supersedes, evidence, excerpts)
     if args.json:
         print(json.dumps({"dry_run": args.dry_run, "files": [r.to_dict() for r in rows], "build": build}, indent=2))
     else:

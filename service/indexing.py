@@ -106,6 +106,7 @@ def rebuild(
             cancelled=cancelled,
             doc_mt=doc_mt,
             doc_mt_vectors=doc_mt_vectors,
+            corpus=catalog.root,
         )
 
     try:
@@ -125,3 +126,41 @@ def rebuild(
     if quarantine is not None:
         quarantine.published()
     return Rebuild(loaded, report, report.version)
+
+
+class CorpusMismatch(Exception):
+    """The index was built from another corpus folder than the one named: serving would rebuild it from that one."""
+
+
+def built_from(index_dir: Path) -> Path | None:
+    """The corpus folder the served snapshot records it was built from (None: no snapshot, or built before
+    snapshots recorded it)."""
+    from indexer.index import retention
+    from indexer.index import snapshot_files as snap
+
+    version, _problem = retention.serving_version(index_dir, verify=False)
+    if not version:
+        return None
+    try:
+        manifest = snap.read_manifest(snap.snapshots_dir(index_dir) / str(version), verify=False)
+    except (snap.SnapshotError, OSError):
+        return None
+    recorded = manifest.get("corpus")
+    return Path(recorded) if recorded else None
+
+
+def serving_corpus(settings: Settings, named: bool) -> Settings:
+    """The settings `bnc serve` runs with: the corpus the index was built from, which it reconciles with.
+
+    `named`: the corpus was named (--corpus or BNC_CORPUS). A named corpus other than the recorded
+    one is refused (CorpusMismatch); an index that records none is reconciled only with a named corpus,
+    so the default ./corpus never replaces an archive built elsewhere."""
+    recorded = built_from(Path(settings.index))
+    if recorded is None:
+        return settings if named else settings.model_copy(update={"reconcile_on_start": False})
+    if named and Path(settings.corpus).resolve() != recorded:
+        raise CorpusMismatch(
+            f"the index {settings.index} was built from the corpus {recorded}, not {Path(settings.corpus).resolve()}; "
+            f"serve it with --corpus {recorded} (or unset BNC_CORPUS), or build another index for that corpus"
+        )
+    return settings.model_copy(update={"corpus": recorded})

@@ -212,7 +212,7 @@ def test_docx_upload_without_metadata_is_accepted_with_detected_fields(admin: Te
     )
     assert view["origins"]["date"] == {"origin": "detected", "confidence": 0.95}
     assert view["origins"]["doc_id"] == {"origin": "detected", "confidence": None}
-    assert view["passages"][1]["label"] == "XX BNC, Working Group on Health, Washington, 12 Nov 2003, ¶1"
+    assert view["passages"][0]["label"] == "XX BNC, Working Group on Health, Washington, 12 Nov 2003, ¶1"
     hits = _search(admin, "tuberculosis screening")["hits"]
     assert hits[0]["doc_id"] == doc_id  # type: ignore[index]
     assert admin.delete(f"/api/documents/{doc_id}?wait=true", headers=KEY).status_code == 200

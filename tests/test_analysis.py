@@ -31,3 +31,10 @@ def test_query_language_detection() -> None:
     unsure = detect_query_lang("SENTRI")
     assert set(unsure.analyze_with) == {"en", "es"}  # one word: analyze both ways
     assert 0.5 <= unsure.confidence <= 1.0
+
+
+def test_spelling_variants_of_official_usage_are_one_word(searcher: Searcher) -> None:
+    """Mexican official Spanish writes 'estadunidense'; the communiqué says 'estadounidense'."""
+    for query in ("¿Qué informó la delegación estadunidense?", "¿Qué informó la delegación estadounidense?"):
+        top = searcher.search(query, mode="bm25", lang="es", k=3).hits[0].passage
+        assert top.doc_id == ES_DOC and "delegación estadounidense" in top.text, query

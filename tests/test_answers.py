@@ -28,7 +28,7 @@ def answerer(searcher: Searcher) -> Answerer:
 
 def test_real_pair_aligns_paragraph_for_paragraph(searcher: Searcher) -> None:
     snapshot = searcher.snapshot
-    assert snapshot.manifest["counts"]["pairs"] == 20
+    assert snapshot.manifest["counts"]["pairs"] == 19
     for row, twins in snapshot.twins.items():
         p, t = snapshot.passages[row], snapshot.passages[twins[0]]
         assert p.lang != t.lang and p.ordinal == t.ordinal

@@ -39,7 +39,7 @@ def test_index_command_builds_a_snapshot(tmp_path: Path, index_dir: Path, capsys
     code = main(["index", "--corpus", str(CORPUS), "--index", str(tmp_path), "--json", "--quiet"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["documents"] == 2 and report["passages"] == 40 and report["encoded"] == 0
+    assert report["documents"] == 2 and report["passages"] == 38 and report["encoded"] == 0
     assert (tmp_path / "CURRENT").read_text().strip() == report["version"]
     assert report["outcome"] == "published"
 

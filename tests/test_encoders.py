@@ -70,7 +70,7 @@ def test_sentence_transformers_backend_indexes_and_searches(
     enc = load_encoder(f"st:{tiny_st_model}")
     assert enc.id == "st:tiny-static" and enc.dim == 64
     report = build_index(corpus_docs, tmp_path, enc)
-    assert report.encoded == report.passages == 40
+    assert report.encoded == report.passages == 38
     searcher = Searcher(open_snapshot(tmp_path), enc)
     hits = searcher.search("hague convention abduction", mode="dense", filters=SearchFilters(doc_lang="en")).hits
     assert hits[0].passage.ordinal == 15

@@ -116,7 +116,7 @@ def test_metrics_endpoint(client: TestClient) -> None:
     body = client.get("/metrics").text
     assert 'bnc_requests_total{method="GET",route="/api/search",status="200"}' in body
     assert "bnc_request_seconds_bucket" in body
-    assert "bnc_index_passages 40.0" in body and "bnc_index_info{version=" in body
+    assert "bnc_index_passages 38.0" in body and "bnc_index_info{version=" in body
 
 
 def test_flipped_byte_snapshot_is_refused_and_previous_keeps_serving(

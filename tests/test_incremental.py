@@ -48,8 +48,8 @@ def test_incremental_build_encodes_only_changes_and_matches_full(
 
     added = build_index([*corpus_docs, _health()], inc, encoder)
     assert added.changes.added == ["bnc-xx-2003-health-en"] and added.changes.unchanged == 2
-    assert added.encoded == added.changes.passages_added == 3  # title block + two paragraphs
-    assert added.reused == 40
+    assert added.encoded == added.changes.passages_added == 2  # two paragraphs (the header block is metadata)
+    assert added.reused == 38
 
     es = next(d for d in corpus_docs if d.doc_id == ES_DOC)
     edited = dataclasses.replace(es, body=es.body.replace("casi 6 millones", "casi seis millones"), sha256="edited")
@@ -58,14 +58,14 @@ def test_incremental_build_encodes_only_changes_and_matches_full(
     assert changed.changes.changed == [ES_DOC] and changed.encoded == 1
     assert changed.changes.passages_added == changed.changes.passages_removed == 1
     snapshot = open_snapshot(inc)
-    assert snapshot.manifest["counts"]["pairs"] == 20  # the edited pair was aligned again
+    assert snapshot.manifest["counts"]["pairs"] == 19  # the edited pair was aligned again
 
     removed = build_index([d for d in docs if d.doc_id != "bnc-xx-2003-health-en"], inc, encoder)
     assert removed.changes.removed == ["bnc-xx-2003-health-en"] and removed.encoded == 0
 
     full = tmp_path / "full"
     rebuilt = build_index([d for d in docs if d.doc_id != "bnc-xx-2003-health-en"], full, encoder, full=True)
-    assert rebuilt.full and rebuilt.encoded == rebuilt.passages == 40
+    assert rebuilt.full and rebuilt.encoded == rebuilt.passages == 38
     assert _results(inc, encoder) == _results(full, encoder)
     assert open_snapshot(full).manifest["counts"] == open_snapshot(inc).manifest["counts"]
     assert EN_DOC in open_snapshot(inc).documents
@@ -77,15 +77,15 @@ def test_add_only_build_extends_the_graph_and_equals_a_fresh_build(
     inc = seeded_index(tmp_path / "inc", index_dir)
     build_index(corpus_docs, inc, encoder, exact_max=10)
     first = open_snapshot(inc)
-    # sorts before the bundled communiqués: every previous row moves down three places
+    # sorts before the bundled communiqués: every previous row moves down two places
     early = dataclasses.replace(_health(), doc_id="bnc-aa-2003-health-en")
     docs = [*corpus_docs, early]
     added = build_index(docs, inc, encoder, exact_max=10)
-    assert added.encoded == 3
+    assert added.encoded == 2
     grown = open_snapshot(inc)
     assert grown.manifest["vectors"]["kind"] == "hnsw-fp16"
     assert (grown.path / "vector_order.npy").is_file()  # the previous graph was extended, not rebuilt
-    assert grown.rows[first.passages.passage_ids[0]] == 3
+    assert grown.rows[first.passages.passage_ids[0]] == 2
 
     fresh = tmp_path / "fresh"
     (fresh / "cache").mkdir(parents=True)

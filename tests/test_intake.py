@@ -187,7 +187,7 @@ def test_citation_labels_from_detected_metadata() -> None:
 
 
 def test_paragraph_numbering_is_one_way_everywhere() -> None:
-    """¶0 is the header block (caps or mixed case), ¶1 the first body paragraph, headings unnumbered."""
+    """The header block (caps or mixed case) is no passage, ¶1 is the first body paragraph, headings unnumbered."""
     bodies = [
         "XIX U.S.-MEXICO BINATIONAL COMMISSION\nNOVEMBER 26, 2002\n\nFirst paragraph.\n\nSecond paragraph.",
         "XIX U.S.-Mexico Binational Commission\nNovember 26, 2002\n\nFirst paragraph.\n\nSecond paragraph.",
@@ -220,7 +220,8 @@ def test_docx_reads_like_the_markdown() -> None:
         return [(p.ordinal, p.section, p.text) for p in split_document(d) if p.ordinal]  # type: ignore[arg-type]
 
     assert numbered(doc) == numbered(md)  # same sections, same paragraph numbers, same text
-    assert split_document(doc)[0].ordinal == 0 and "NOVEMBER 26, 2002" in split_document(doc)[0].text
+    assert split_document(doc)[0].ordinal == 1  # the header lines are metadata in both
+    assert not any("NOVEMBER 26, 2002" in p.text for p in split_document(doc))
 
 
 def test_docx_heading_styles_become_sections() -> None:
@@ -302,7 +303,7 @@ def test_archive_page_keeps_the_communique_and_drops_the_site() -> None:
         assert boilerplate not in doc.body
     assert doc.title == "XIX Binational Commission - Migration | U.S. Embassy" and doc.meta["origin_title"] == "file"
     assert doc.date == "2002-11-26"  # the communiqué's own header beats the page's publication date
-    assert split_document(doc)[0].ordinal == 0  # the header lines are one block again
+    assert split_document(doc)[0].ordinal == 1  # the header lines are metadata, not a passage
 
 
 def test_archive_page_date_used_when_the_text_has_none() -> None:
@@ -343,7 +344,7 @@ def test_scanned_pdf_is_read_by_ocr(path: Path, lang: str) -> None:
     assert _wer("\n".join(paras), doc.body) <= 0.02
     assert (doc.lang, doc.date, doc.meta["meeting_number"]) == (lang, "2002-11-26", "19")
     assert doc.meta["ocr"].startswith(f"p1 {lang} ")
-    assert split_document(doc)[0].ordinal == 0  # the header block survives OCR as paragraph 0
+    assert split_document(doc)[0].ordinal == 1  # the header block read by OCR is metadata too
 
 
 # --- the one writer --------------------------------------------------------------------------

@@ -63,15 +63,17 @@ def test_document_api_returns_body_and_numbered_passages(client: TestClient, doc
     assert doc["doc_id"] == ES_DOC and doc["lang"] == "es" and doc["date"] == "2002-11-26"
     assert doc["body"] == docs_by_id[ES_DOC].body
     assert doc["translation_of"] == EN_DOC
-    assert doc["translations"] == [{"doc_id": EN_DOC, "lang": "en", "title": docs_by_id[EN_DOC].title}]
+    assert doc["translations"] == [
+        {"doc_id": EN_DOC, "lang": "en", "title": docs_by_id[EN_DOC].title, "evidence": "given (translation_of)"}
+    ]
     passages = doc["passages"]
-    assert len(passages) == 20 and [p["ordinal"] for p in passages] == list(range(20))
+    assert len(passages) == 19 and [p["ordinal"] for p in passages] == list(range(1, 20))  # the header: metadata
     for p in passages:
         assert doc["body"][p["char_start"] : p["char_end"]] == p["text"]
     assert [p["char_start"] for p in passages] == sorted(p["char_start"] for p in passages)
-    p14 = passages[14]
+    p14 = passages[13]
     assert p14["section"] == "Asuntos consulares" and p14["label"].endswith("26 nov 2002, ¶14")
-    assert passages[0]["label"].endswith("encabezado")
+    assert passages[0]["label"].endswith("¶1")
 
 
 def test_document_api_twins_point_at_the_translation(client: TestClient) -> None:

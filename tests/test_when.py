@@ -14,7 +14,7 @@ from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.when import Understood, matches, understand
+from indexer.retrieval.when import Understood, by_place, matches, understand
 from tests.conftest import CORPUS
 
 DATED = Path(__file__).resolve().parents[1] / "eval" / "dated" / "communiques"
@@ -133,6 +133,15 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
         ("How many visas were reported granted in 1997?", "en", "1997", False),
         # ... though a participle clause after that verb still is
         ("What rule was added after the program started in 1994?", "en", "1994", True),
+        # an event's date: a question's own verb dating an event, a noun's "of/de" date, what "happened"
+        ("Which presidents signed the Joint Statement in May 1997?", "en", "May 1997", True),
+        ("¿Qué acordaron las delegaciones sobre los incidentes de abril de 1996?", "es", "abril de 1996", True),
+        ("What did the delegations say about the incidents of April 1996?", "en", "April 1996", True),
+        ("What happened in April 1996?", "en", "April 1996", True),
+        # ... but the meeting's or a document's own date, or a span of time, is asked
+        ("What was agreed at the meeting of May 1996?", "en", "May 1996", False),
+        ("¿Qué se acordó en la reunión de junio de 1998?", "es", "junio de 1998", False),
+        ("What did the delegations agree in the first week of May 1996?", "en", "May 1996", False),
     ],
 )
 def test_a_date_in_a_clause_describing_a_noun_is_read_as_context(
@@ -201,3 +210,11 @@ def test_the_boost_ranks_the_heldout_dated_questions_untuned(dated_searcher: Sea
     assert sum(rank(r, "learned") == 1 for r in asked) >= 15
     context = [r for r in rows if r["kind"] == "context"]
     assert max(rank(r, fusion) for r in context for fusion in ("weighted", "learned")) <= 3
+
+
+def test_the_place_of_the_header_narrows_the_dates_documents() -> None:
+    """'Oaxaca 1999': the place is metadata read from the header, no passage; it picks among 1999's documents."""
+    places = {"oaxaca": "Oaxaca, Oaxaca", "dc": "Washington, D.C.", "none": ""}
+    assert by_place("acuerdos de Oaxaca 1999", set(places), places) == {"oaxaca"}
+    assert by_place("What was agreed in Washington in 1999?", set(places), places) == {"dc"}
+    assert by_place("What was agreed in 1999?", set(places), places) == set(places)  # no place named: all of them

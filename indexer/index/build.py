@@ -36,7 +36,7 @@ from indexer.index.previous import (
     record_digest,
     served_first_seen,
 )
-from indexer.index.revisions import Revision, detect_revisions
+from indexer.index.revisions import Revision, detect_revisions, excerpt_of
 from indexer.index.sentences import SENTENCE_SPLIT, build_sentences
 from indexer.index.sketch_cache import SketchCache
 from indexer.index.vectors import EXACT_MAX, VectorIndex, build_vectors, index_kind
@@ -112,6 +112,7 @@ def build_index(
     doc_translator: DocTranslator | None = None,
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
+    corpus: Path | None = None,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -143,13 +144,14 @@ def build_index(
             unchanged = {
                 d.doc_id: prev.passages[d.doc_id] for d in documents if prev.doc_sha.get(d.doc_id) == fingerprint(d)
             }
-            passages = split_all(documents, unchanged)
-            changes = changes_since(documents, passages, prev)
             sketches = SketchCache(index_dir / "cache" / "sketches.sqlite")
             try:
                 revisions = detect_revisions(documents, prev.first_seen, sketches)
             finally:
                 sketches.close()
+            excerpts = excerpt_of(revisions)  # contained in a fuller document: linked to it, not indexed twice
+            passages = [p for p in split_all(documents, unchanged) if p.doc_id not in excerpts]
+            changes = changes_since(documents, passages, prev)
             timings["split"] = time.perf_counter() - t0
 
             t0 = time.perf_counter()
@@ -283,6 +285,7 @@ def build_index(
                 "analyzers": ANALYZERS,
                 "lexical": LEXICAL_FORMAT,
                 "splitter": {"max_words": MAX_WORDS},
+                "corpus": str(corpus.resolve()) if corpus is not None else None,  # the folder it was built from
                 "vectors": {"kind": index_kind(vindex.index), "exact_max": exact_max},
                 "counts": {"documents": len(documents), "passages": len(passages), "pairs": len(pairs)},
                 "sentences": {"count": len(sentences), "split": SENTENCE_SPLIT},

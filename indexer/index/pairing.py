@@ -28,8 +28,9 @@ PAIR_THRESHOLD = 0.5  # alignment quality. XQuAD articles (eval.pairing): twins 
 # the Spanish paragraphs cut >= 0.61, the best of three wrong candidates per article <= 0.41
 MAX_LENGTH_RATIO = 3  # a document over three times longer (in passages) than the other is not its translation
 SHORT_PASSAGES = 3  # a shorter side of at most this many passages has its beads' texts checked (pair_text)
-RULES = 4  # the detection rules a link row was found under (2: short documents' texts checked, pair_text;
-# 3: short texts' length slack, numbers in words; 4: short texts' machine translations compared, pair_mt)
+RULES = 5  # the detection rules a link row was found under (2: short documents' texts checked, pair_text;
+# 3: short texts' length slack, numbers in words; 4: short texts' machine translations compared, pair_mt;
+# 5: a pair no dates or meeting vouch for has its texts checked whatever its length)
 MAX_FREE_DOCUMENTS = 20_000  # unlinked documents above which detection is skipped (an archive imported in bulk
 # with its metadata, or a synthetic benchmark corpus, has its links or needs none)
 
@@ -64,6 +65,7 @@ def alignment_quality(
     texts: tuple[Side, Side] | None = None,
     langs: tuple[str | None, str | None] = (None, None),
     translated: tuple[Sequence[str | None], Sequence[str | None]] | None = None,
+    strict: bool = False,
 ) -> Alignment:
     """How much of the shorter document found its counterpart (similarity-weighted), and the kept beads.
 
@@ -76,7 +78,8 @@ def alignment_quality(
     a longer one (the other is a partial translation) from its first to its last aligned passage.
     With `translated` too (each passage's machine translation, None where it has none) the
     texts' agreement with each other's translation (indexer.index.pair_mt) is weighed with the
-    similarity, and returned."""
+    similarity, and returned. `strict` (no two dates nor a shared meeting vouch for the pair) checks the
+    texts of the aligned stretch whatever the documents' length."""
     short, long_ = sorted((len(a), len(b)))
     if not short or long_ > MAX_LENGTH_RATIO * short:
         return Alignment(0.0, [])
@@ -91,7 +94,7 @@ def alignment_quality(
             covered += len(ia if len(a) <= len(b) else ib) * sim
     score = min(1.0, covered / short)
     agreed = None
-    if texts is not None and kept and short <= SHORT_PASSAGES:
+    if texts is not None and kept and (short <= SHORT_PASSAGES or strict):
         aligned = [[i for bead in kept for i in bead[k]] for k in (0, 1)]
         spans = [_span(side, aligned[k]) for k, side in enumerate(texts)]
         if translated is not None:
@@ -110,6 +113,13 @@ def _agreement(spans: list[Side], translated: list[Sequence[str | None]]) -> flo
 
 def _span(texts: Sequence[Any], aligned: list[int]) -> Sequence[Any]:
     return texts if len(texts) <= SHORT_PASSAGES else texts[min(aligned) : max(aligned) + 1]
+
+
+def undated(a: Document, b: Document) -> bool:
+    """A pair that neither two known dates nor one meeting number named by both vouch for (dates or meetings
+    that differ never get this far: pair_candidates)."""
+    number = a.meta.get("meeting_number")
+    return not (a.date and b.date) and not (number and number == b.meta.get("meeting_number"))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -170,7 +180,9 @@ def detect_links(
                 _translated(translations, passages, rows[a.doc_id]),
                 _translated(translations, passages, rows[b.doc_id]),
             )
-        found = alignment_quality(vectors[rows[a.doc_id]], vectors[rows[b.doc_id]], texts, (a.lang, b.lang), translated)
+        found = alignment_quality(
+            vectors[rows[a.doc_id]], vectors[rows[b.doc_id]], texts, (a.lang, b.lang), translated, undated(a, b)
+        )
         if found.score >= PAIR_THRESHOLD:
             rank = None if found.agreement is None else round(evidence(found.score, found.agreement), 4)
             scored.append(Link(a.doc_id, b.doc_id, round(found.score, 4), found.beads, rank))

@@ -18,6 +18,7 @@ from indexer.index.embcache import text_key
 from indexer.index.lexical import LEXICAL_FORMAT
 from indexer.index.sentences import SENTENCE_SPLIT, SentenceTable
 from indexer.index.vectors import VectorIndex, extend_vectors, index_kind
+from indexer.ingest.splitter import SPLIT_RULES
 from indexer.types import Document, Passage
 
 
@@ -141,8 +142,8 @@ def record_digest(doc: Document) -> str:
 
 
 def fingerprint(doc: Document) -> str:
-    """What passages, vectors and alignment depend on: the file, its language and its twin."""
-    return f"{doc.sha256}|{doc.lang}|{doc.translation_of or ''}"
+    """What passages, vectors and alignment depend on: the file, its language, its twin and the splitter's rules."""
+    return f"{doc.sha256}|{doc.lang}|{doc.translation_of or ''}|{SPLIT_RULES}"
 
 
 def changes_since(documents: list[Document], passages: list[Passage], prev: Previous) -> Changes:

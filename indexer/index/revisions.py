@@ -7,6 +7,8 @@ REVISION_THRESHOLD. Versions form a chain, oldest first, ordered by:
 versions have one and they differ; then the index version in which each was first seen (a file
 that arrives after another supersedes it); then doc_id. `not_revision_of: <doc_id>` refuses a
 detected pair. Search shows only the last version of a chain unless asked for all of them.
+An excerpt (a document whose text is contained in a larger one: its opening paragraphs as a file, or
+the same page saved without its header) is linked to the fuller document ("excerpt") and not indexed.
 Sketches (a fixed sample of the shingle hashes) are cached by document checksum, in the process and
 on disk (indexer.index.sketch_cache), so a rebuild after one new file hashes one text.
 """
@@ -30,6 +32,9 @@ REVISION_THRESHOLD = 0.4  # Jaccard of the sketches. eval/revisions.py on the XQ
 # articles <= 0.01; one sentence in ten rewritten >= 0.66, one in five >= 0.48, a third dropped >= 0.42
 COMMON_SHINGLE = 50  # a shingle in more documents than this is boilerplate (headers, sign-offs)
 MIN_SHINGLES = 8  # a sketch smaller than this (about 40 words) is too short to call a revision
+EXCERPT_CONTAINMENT = 0.9  # share of a document's sketch found in a larger one: its text is a part of that one
+EXCERPT_MAX_SHARE = 0.6  # ... when it is at most this share of the larger one's size (a third dropped is a revision:
+# eval/revisions.py measures such cuts as revisions); the same text but for the header is a duplicate at any size
 SKETCH_CACHE = 200_000  # sketches kept per process, by document checksum: a rebuild re-reads only new texts
 
 _sketches: dict[tuple[str, str], np.ndarray] = {}
@@ -37,7 +42,8 @@ _sketches: dict[tuple[str, str], np.ndarray] = {}
 
 @dataclass(frozen=True)
 class Revision:
-    """`old` is superseded by `new`; `how` is "given" or "detected" (with the sketch similarity)."""
+    """`old` is superseded by `new`; `how` is "given" or "detected" (with the sketch similarity), or "excerpt":
+    `old`'s text is contained in `new` (with the containment), so it is linked to it and not indexed."""
 
     old: str
     new: str
@@ -76,11 +82,11 @@ def _load_sketches(documents: Sequence[Document], store: SketchCache) -> None:
         store.put_many(new)
 
 
-def similar_pairs(documents: Sequence[Document], store: SketchCache | None = None) -> dict[tuple[str, str], float]:
-    """Same-language document pairs (sorted ids) at or above REVISION_THRESHOLD, with their similarity.
-
-    `store` keeps sketches across processes (by checksum); without it they are memoised per process."""
-    out: dict[tuple[str, str], float] = {}
+def _shared_counts(
+    documents: Sequence[Document], store: SketchCache | None
+) -> list[tuple[list[tuple[str, np.ndarray]], dict[tuple[int, int], int]]]:
+    """Per language: the documents' sketches, and how many non-boilerplate hashes each pair shares."""
+    out = []
     by_lang: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
     if store is not None and len(documents) <= SKETCH_CACHE:
         _load_sketches(documents, store)
@@ -105,8 +111,32 @@ def similar_pairs(documents: Sequence[Document], store: SketchCache | None = Non
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     shared[(a, b)] += 1
+        out.append((docs, shared))
+    return out
+
+
+def similar_pairs(documents: Sequence[Document], store: SketchCache | None = None) -> dict[tuple[str, str], float]:
+    """Same-language document pairs (sorted ids) at or above REVISION_THRESHOLD, with their similarity.
+
+    `store` keeps sketches across processes (by checksum); without it they are memoised per process."""
+    return similar_and_contained(documents, store)[0]
+
+
+def similar_and_contained(
+    documents: Sequence[Document], store: SketchCache | None = None
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """similar_pairs, and the (smaller, larger) pairs whose smaller sketch lies at least EXCERPT_CONTAINMENT
+    inside the larger one, with that containment."""
+    out: dict[tuple[str, str], float] = {}
+    contained: dict[tuple[str, str], float] = {}
+    for docs, shared in _shared_counts(documents, store):
         for (a, b), n in shared.items():
             (ida, sa), (idb, sb) = docs[a], docs[b]
+            small, large = ((ida, sa), (idb, sb)) if len(sa) <= len(sb) else ((idb, sb), (ida, sa))
+            if n >= EXCERPT_CONTAINMENT * len(small[1]) / 2:
+                share = len(np.intersect1d(small[1], large[1], assume_unique=True)) / len(small[1])
+                if share >= EXCERPT_CONTAINMENT:
+                    contained[(small[0], large[0])] = round(share, 4)
             # a pair at the threshold shares at least REVISION_THRESHOLD * max(|A|, |B|) hashes;
             # skip the exact count unless at least half of those are outside the boilerplate
             if n < REVISION_THRESHOLD * max(len(sa), len(sb)) / 2:
@@ -114,7 +144,18 @@ def similar_pairs(documents: Sequence[Document], store: SketchCache | None = Non
             sim = jaccard(sa, sb)
             if sim >= REVISION_THRESHOLD:
                 out[(ida, idb) if ida < idb else (idb, ida)] = round(sim, 4)
-    return out
+    return out, contained
+
+
+def _excerpt(small: Document, large: Document, share: float, size_ratio: float) -> bool:
+    """`small` repeats `large`'s text: the same text once the header blocks are set aside, or a contained part
+    of at most EXCERPT_MAX_SHARE of it (a correction that cuts a little is a revision, not an excerpt)."""
+    from indexer.ingest.header_block import header_end
+    from indexer.ingest.shingles import same_text
+
+    if same_text(small.body[header_end(small.body, small.lang) :], large.body[header_end(large.body, large.lang) :]):
+        return True
+    return share >= EXCERPT_CONTAINMENT and size_ratio <= EXCERPT_MAX_SHARE
 
 
 def detect_revisions(
@@ -132,9 +173,19 @@ def detect_revisions(
             if old in docs and old != d.doc_id:
                 edges[tuple(sorted((old, d.doc_id)))] = None  # type: ignore[index]
                 given.add((old, d.doc_id))
-    for (a, b), sim in similar_pairs(documents, sketches).items():
+    similar, contained = similar_and_contained(documents, sketches)
+    excerpts: dict[str, Revision] = {}
+    for (small, large), share in sorted(contained.items(), key=lambda x: (-x[1], x[0])):
+        if small in excerpts or large in excerpts or large in _ids(docs[small], "not_revision_of"):
+            continue
+        ratio = len(_cached_sketch(docs[small])) / max(1, len(_cached_sketch(docs[large])))
+        if _excerpt(docs[small], docs[large], share, ratio):
+            excerpts[small] = Revision(small, large, share, "excerpt")
+    for (a, b), sim in similar.items():
         if b in _ids(docs[a], "not_revision_of") or a in _ids(docs[b], "not_revision_of"):
             continue
+        if a in excerpts or b in excerpts:
+            continue  # an excerpt is linked to its fuller document, not chained as a version
         edges.setdefault((a, b), sim)
     groups = _components(edges)
     out: list[Revision] = []
@@ -144,7 +195,7 @@ def detect_revisions(
             key = (old, new) if old < new else (new, old)
             how = "given" if (old, new) in given else "detected"
             out.append(Revision(old, new, edges.get(key), how))
-    return sorted(out, key=lambda r: (r.old, r.new))
+    return sorted([*out, *excerpts.values()], key=lambda r: (r.old, r.new))
 
 
 def _components(edges: Mapping[tuple[str, str], object]) -> list[set[str]]:
@@ -185,6 +236,11 @@ def _order(
         return -1 if a < b else (1 if a > b else 0)
 
     return sorted(ids, key=functools.cmp_to_key(older))
+
+
+def excerpt_of(revisions: Sequence[Revision]) -> dict[str, str]:
+    """Each excerpt's doc_id -> the fuller document its text is contained in."""
+    return {r.old: r.new for r in revisions if r.how == "excerpt"}
 
 
 def superseded_by(revisions: Sequence[Revision]) -> dict[str, str]:

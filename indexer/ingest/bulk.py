@@ -37,6 +37,8 @@ class ImportRow:
     working_group: str = ""
     paired_with: str = ""
     pair_score: float | None = None
+    pair_evidence: str = ""  # what a detected link rests on (indexer.index.pair_evidence)
+    duplicate_of: str = ""  # the fuller document this one's text is contained in (an excerpt: not indexed)
     revision_of: str = ""  # the older version this document supersedes (indexer.index.revisions)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
@@ -191,12 +193,17 @@ def fill_pairs(
     twins: dict[str, tuple[str, float]],
     given: dict[str, str],
     supersedes: dict[str, str] | None = None,
+    evidence: dict[str, str] | None = None,
+    excerpts: dict[str, str] | None = None,
 ) -> None:
-    """After the build: which document each imported one is paired with (and the score), and what it revises."""
+    """After the build: which document each imported one is paired with (the score, the evidence), what it
+    revises, and the fuller document an excerpt's text is contained in."""
     for row in rows:
         if not row.doc_id or row.action == "refused":
             continue
         row.revision_of = (supersedes or {}).get(row.doc_id, "")
+        row.pair_evidence = (evidence or {}).get(row.doc_id, "")
+        row.duplicate_of = (excerpts or {}).get(row.doc_id, "")
         if row.doc_id in given:
             row.paired_with, row.pair_score = given[row.doc_id], None
         elif row.doc_id in twins:
@@ -214,7 +221,9 @@ def format_table(rows: list[ImportRow]) -> str:
         "meeting",
         "working group",
         "paired with",
+        "evidence",
         "revision of",
+        "excerpt of",
         "warnings",
     ]
     lines = [head]
@@ -233,7 +242,9 @@ def format_table(rows: list[ImportRow]) -> str:
                 r.meeting,
                 r.working_group,
                 pair,
+                r.pair_evidence,
                 r.revision_of,
+                r.duplicate_of,
                 notes,
             ]
         )

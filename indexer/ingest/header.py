@@ -15,18 +15,26 @@ import re
 import threading
 from dataclasses import dataclass
 
+from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, sentence_place
+from indexer.ingest.header_group import find_group, group_in_sentence
+from indexer.ingest.ordinals import ORDINAL, deaccent, ordinal_value
+
 HEADER_LINES = 12  # the header block and the working group's heading under it
 _ROMAN = r"[IVXLC]{1,8}"
-_MEETING = [
-    re.compile(
-        rf"(?<![\w.])({_ROMAN})(?i:\s+meeting\s+of\s+the)?(?i:\s+(?:u\.?\s?s\.?|united\s+states)\s*[-–—]?\s*"
-        rf"m[eé]xico|\s+m[eé]xico\s*[-–—]?\s*(?:u\.?\s?s\.?|united\s+states))?(?i:\s+binational\s+commission)\b"
-    ),
-    re.compile(
-        rf"(?<![\w.])({_ROMAN})(?i:\s+reuni[oó]n\s+de\s+la)?(?i:\s+comisi[oó]n\s+binacional)"
-        rf"(?i:\s+(?:m[eé]xico\s*[-–—]?\s*(?:estados\s+unidos|ee\.?\s?uu\.?|eua)|estados\s+unidos\s*[-–—]?\s*m[eé]xico))?"
-    ),
-]
+_COMMISSION = (
+    r"(?:(?:u\.?\s?s\.?|united\s+states)\s*[-–—]?\s*mexico\s+|mexico\s*[-–—]?\s*(?:u\.?\s?s\.?|united\s+states)\s+)?"
+    r"binational\s+commission|comision\s+binacional|bnc\b|cbn\b"
+)
+_COUNTRIES = r"(?:\s+(?:mexico\s*[-–—]?\s*(?:estados\s+unidos|ee\.?\s?uu\.?|eua)|estados\s+unidos\s*[-–—]?\s*mexico))?"
+# an ordinal before 'meeting'/'reunión' or before the commission's name, on deaccented text:
+# 'XIX U.S.-MEXICO BINATIONAL COMMISSION', 'Sixteenth Meeting of the …', 'Decimotercera Reunión', '16th BNC'
+_MEETING = re.compile(
+    rf"(?<![\w.])(?P<ord>{ORDINAL})\s+(?:annual\s+|anual\s+)?"
+    rf"(?:(?:plenary\s+)?(?:meeting|session|reunion)\b(?!\s+(?:of\s+the\s+|de\s+(?:la|el)\s+|del\s+)?"
+    rf"(?:working\s+group|grupo\s+de\s+trabajo|subgroup|subgrupo))|(?:{_COMMISSION}){_COUNTRIES})",
+    re.IGNORECASE,
+)
+_NAMES_COMMISSION = re.compile(rf"\b(?:{_COMMISSION}|binacional|binational)", re.IGNORECASE)
 _WORD = r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]{3,12}\.?"
 _DAYS = r"\d{1,2}(?:\s*(?:[-–]|y|al|and|to)\s*\d{1,2})?"
 _DATES = [
@@ -34,7 +42,6 @@ _DATES = [
     re.compile(rf"\b({_WORD})\s+({_DAYS}),?\s+(\d{{4}})\b"),  # NOVEMBER 26, 2002
     re.compile(rf"\b({_DAYS})\s+({_WORD})\s+(\d{{4}})\b"),  # 26 November 2002
 ]
-_GROUP = re.compile(r"^\s*((?i:working\s+group|grupo\s+de\s+trabajo|subgrupo|subgroup)\b.*)$", re.MULTILINE)
 _CONNECTOR = {"and", "y", "e", "of", "on", "for", "the", "de", "del", "sobre", "la", "las", "los", "el", "para", "en"}
 _SMALL = _CONNECTOR | {"a", "o", "to", "in"}
 _DATE_LOCK = threading.Lock()
@@ -89,6 +96,10 @@ def title_case(text: str) -> str:
             out.append(low)
         elif re.fullmatch(r"(?:[A-Z]\.){2,}\S*", word) and "-" not in word:
             out.append(word)  # U.S., D.C.
+        elif re.fullmatch(r"[IVXLC]+|US|DC|EUA|BNC|CBN", word.strip(",.:;")) and (
+            len(word.strip(",.:;")) <= 3 or roman_to_int(word.strip(",.:;"))
+        ):
+            out.append(word)  # XIX, US, DC
         else:
             out.append(re.sub(r"[^\W\d_]+", lambda m: m.group()[:1] + m.group()[1:].lower(), word))
     return " ".join(out)
@@ -143,63 +154,115 @@ def _is_short_caps(line: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and len(line.split()) <= 8
 
 
+def find_meeting(lines: list[str]) -> tuple[int, int, int] | None:
+    """(number, line, end offset) of the meeting the header names: an ordinal before 'meeting',
+    'reunión' or the commission's name, in a header that names the Binational Commission."""
+    if not any(_NAMES_COMMISSION.search(deaccent(line)) for line in lines):
+        return None
+    for i, line in enumerate(lines):
+        for m in _MEETING.finditer(deaccent(line)):
+            number = ordinal_value(m.group("ord"))
+            if number and number < 100:
+                return number, i, m.end()
+    return None
+
+
+# a line that names a body of people or a document, never a place
+_NOT_PLACE = re.compile(
+    r"\b(?:group|grupo|commission|comisi[oó]n|meeting|reuni[oó]n|binational|binacional|delegation|delegaci[oó]n|"
+    r"communiqu[eé]|comunicado|statement|declaraci[oó]n|report|informe|press|prensa|office|oficina|department|"
+    r"secretar[ií]a|embassy|embajada|joint|conjunto)\b",
+    re.IGNORECASE,
+)
+
+
+def _place(text: str) -> str | None:
+    text = text.strip(" ,;-–()[]")
+    if not text or len(text.split()) > 6 or re.search(r"\d", text) or _NOT_PLACE.search(text):
+        return None
+    return title_case(text)
+
+
 def detect_header(body: str, lang: str) -> dict[str, Found]:
-    """Fields found in the first lines: meeting, meeting_number, date, place, working_group."""
-    lines = header_lines(body)
+    """Fields found in the header block: meeting, meeting_number, date, place, working_group.
+
+    When the header states no date, the first sentence of the body text may: 'En la ciudad de
+    Oaxaca, el 24 de septiembre de 1999, …' gives the date and the place."""
+    end = header_end(body, lang)
+    block = [line.strip(" \t") for line in body[:end].split("\n")] if end else []
+    block = [line for line in block if line]
+    lines = block or header_lines(body)
+    head = len(block)  # lines of the header block (0: no block found, the first lines are read)
     found: dict[str, Found] = {}
     used: set[int] = set()
     meeting_end = (-1, 0)  # line and offset where the meeting's name ends
-    for i, line in enumerate(lines[:6]):
-        for pattern in _MEETING:
-            m = pattern.search(line)
-            number = roman_to_int(m.group(1)) if m else None
-            if m and number:
-                found["meeting_number"] = Found(str(number), 0.95)
-                found["meeting"] = Found(meeting_name(number, lang), 0.95)
-                used.add(i)
-                meeting_end = (i, m.end())
-                break
-        if "meeting" in found:
-            break
+    meeting = find_meeting(lines[: max(head, 6)])
+    if meeting:
+        number, i, stop = meeting
+        found["meeting_number"] = Found(str(number), 0.95)
+        found["meeting"] = Found(meeting_name(number, lang), 0.95)
+        used.add(i)
+        meeting_end = (i, stop)
     date_line = -1
-    for i, line in enumerate(lines[:6]):
+    for i, line in enumerate(lines[: max(head, 6)]):
         words = len(line.split())
         # a body sentence's date is the date of something else; a header collapsed into one
         # line (a web page's <p> without <br>) is caps from end to end
         header_like = words <= 12 or (words <= 30 and not any(c.islower() for c in line))
         hit = find_date(line, lang) if header_like else None
         if hit:
-            iso, start, end = hit
+            iso, start, stop = hit
             found["date"] = Found(iso, 0.95 if words <= 6 else 0.8)
             date_line = i
             used.add(i)
             skip = meeting_end[1] if meeting_end[0] == i else 0  # the meeting's name is no place
-            before = line[skip:start].strip(" ,;-–")
-            after = line[end:].strip(" ,;-–")
-            if before and len(before.split()) <= 6 and not re.search(r"\d", before):
-                found["place"] = Found(title_case(before), 0.7)  # 'Mexico City, November 26, 2002'
-            elif not before and after and len(after.split()) <= 6 and _is_short_caps(after):
-                found["place"] = Found(title_case(after), 0.6)  # '... NOVEMBER 26, 2002 MEXICO CITY, MEXICO'
+            before = line[skip:start].strip(" ,;-–()[]")
+            after = line[stop:].strip(" ,;-–()[]")
+            place = _place(before) if before and not re.search(r"\d", before) else None
+            if place:
+                found["place"] = Found(place, 0.7)  # 'Mexico City, November 26, 2002', 'Zacatecas, Zac., 23 de …'
+            elif after and _is_short_caps(after) and _place(after):
+                found["place"] = Found(str(_place(after)), 0.6)  # '… NOVEMBER 26, 2002 MEXICO CITY, MEXICO'
             break
-    for i, line in enumerate(lines):
-        m = _GROUP.match(line)
-        if not m or len(line.split()) > 20:
-            continue
-        text, j = m.group(1).strip(), i
-        # a heading wrapped over two lines: 'GRUPO DE TRABAJO SOBRE MIGRACIÓN Y' / 'ASUNTOS CONSULARES'
-        while j + 1 < len(lines) and text.split()[-1].lower() in _CONNECTOR and _is_short_caps(lines[j + 1]):
-            j += 1
-            text = f"{text} {lines[j]}"
-        found["working_group"] = Found(title_case(text.rstrip(" .:")), 0.9 if _is_short_caps(text) else 0.7)
-        used.update(range(i, j + 1))
-        break
+    group = find_group(lines, head)
+    if group:
+        found["working_group"] = group[0]
+        first = next(i for i, line in enumerate(lines) if group[0].value.split()[0].lower() in line.lower())
+        used.update(range(first, group[1] + 1))
     if "place" not in found and date_line >= 0:
         # the place is a short line of the header block next to the date: 'MEXICO CITY, MEXICO'
         for i in (date_line + 1, date_line - 1):
-            if 0 <= i < len(lines) and i not in used and _is_short_caps(lines[i]) and not re.search(r"\d", lines[i]):
-                found["place"] = Found(title_case(lines[i].rstrip(" ")), 0.8 if "," in lines[i] else 0.6)
+            if 0 <= i < len(lines) and i not in used and (_is_short_caps(lines[i]) or head) and _place(lines[i]):
+                found["place"] = Found(str(_place(lines[i])), 0.8 if "," in lines[i] else 0.6)
                 break
+    if any(k not in found for k in ("date", "place", "meeting_number", "working_group")):
+        _from_first_sentence(body, end, lang, found)
     return found
+
+
+def _from_first_sentence(body: str, end: int, lang: str, found: dict[str, Found]) -> None:
+    """What the first body sentence states of the meeting where the header does not: its date and place (when
+    it reports the meeting itself), the meeting's number, the working group."""
+    sentence = first_sentence(body, end)
+    if "meeting_number" not in found:
+        meeting = find_meeting([sentence])
+        if meeting:
+            found["meeting_number"] = Found(str(meeting[0]), 0.6)
+            found["meeting"] = Found(meeting_name(meeting[0], lang), 0.6)
+    if "working_group" not in found:
+        named = group_in_sentence(sentence)
+        if named:
+            found["working_group"] = Found(named, 0.5)
+    if not dates_the_meeting(sentence):
+        return
+    hit = find_date(sentence, lang)
+    if hit is None:
+        return
+    if "date" not in found:
+        found["date"] = Found(hit[0], 0.6)
+    place = sentence_place(sentence) if "place" not in found else None
+    if place and _place(place):
+        found["place"] = Found(title_case(place), 0.5)
 
 
 def short_place(place: str) -> str:

@@ -14,10 +14,12 @@ from indexer.ingest.bounded import run_bounded
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
 from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.header import Found, derived_doc_id, detect_header
+from indexer.ingest.header_block import header_end, header_title
 from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
 from indexer.ingest.ocr_cache import OcrCache, PendingOcrCache
+from indexer.ingest.page_chrome import strip_chrome
 from indexer.ingest.pdf import image_to_text, pdf_to_text
 from indexer.ingest.rtf import rtf_to_text
 from indexer.types import LANGS, Document
@@ -97,7 +99,7 @@ def document_from_text(
         file_meta = check_fields(file_meta or {}, "the file's own metadata")
     except MetadataError as exc:
         raise DocumentError(str(exc)) from None
-    body = normalize_text(text).strip("\n")
+    body = strip_chrome(normalize_text(text)).strip("\n")  # a saved page's menus and footer are not its text
     if not body.strip():
         raise DocumentError("the document has no text")
     origins: dict[str, str] = {k: "given" for k, v in meta.items() if v not in (None, "")}
@@ -126,8 +128,9 @@ def document_from_text(
     if not title:
         named = [str(merged[k]) for k in ("meeting", "working_group") if merged.get(k) and k in found]
         # the first line, without the heading mark a Word heading is given in the body ('# Joint Statement')
-        title = ": ".join(named) or re.sub(r"^#{1,6}\s+", "", body.split("\n", 1)[0])[:120]
-        origins["title"] = "detected 0.80" if named else "detected 0.30"
+        from_header = header_title(body, header_end(body, lang), lang)  # the header's own title lines
+        title = from_header or ": ".join(named) or re.sub(r"^#{1,6}\s+", "", body.split("\n", 1)[0])[:120]
+        origins["title"] = "detected 0.80" if from_header or named else "detected 0.30"
     doc_id = str(meta.get("doc_id") or "")
     if not doc_id:
         # a file name that already reads as an id ('bnc-xix-2002-en.md') was chosen by someone and

@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from indexer.ingest.formats import is_header_line
+from indexer.ingest.header_block import header_end
 from indexer.types import Document, Passage
 
+SPLIT_RULES = "h1"  # the rules passages are cut by (h1: the header block is metadata, not a passage); an index
+# built under other rules splits its documents afresh
 MAX_WORDS = 200  # e5-small reads 512 tokens; 200 words stay well inside that in both languages
 # a passage never holds more than this many characters: text without sentence punctuation (or
 # without spaces) is cut at MAX_WORDS words, then at this bound, so no passage reaches the
@@ -20,6 +22,7 @@ _BLOCK_SEP = re.compile(r"\n[ \t]*\n+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _INLINE_HEADING = re.compile(r"^([A-ZÁÉÍÓÚÑ¿][^:.,;\n]{1,80}?):\s+\S")
 _WORD = re.compile(r"\w+")
+_GROUP_HEADING = re.compile(r"^(?:working\s+group|grupo\s+de\s+trabajo|subgroup|subgrupo)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -185,24 +188,31 @@ def passage_id(doc_id: str, text: str, taken: dict[str, int]) -> str:
 def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
     """Paragraphs become passages (long ones split between sentences); headings become sections.
 
-    A paragraph repeated word for word in one document is indexed once (its first place): copies
+    The header block (title, meeting, working group, place, date: indexer.ingest.header_block) is
+    the document's metadata and citation, not a passage: body paragraphs are numbered from 1. A
+    paragraph repeated word for word in one document is indexed once (its first place): copies
     add nothing to search but would fill a result list and cost a build their encoding."""
     section = ""
     ordinal = 0
     taken: dict[str, int] = {}
     seen: set[str] = set()
     out: list[Passage] = []
+    head = header_end(doc.body, doc.lang)
     for block in blocks(doc.body):
+        if block.end <= head:
+            lines = block.text.split("\n")
+            if all(_MD_HEADING.match(line) for line in lines):  # a Word heading before the first paragraph
+                section = joined_heading(lines, [str(heading_of_line(line)) for line in lines])
+            group = _group_section(lines)
+            # the group's name as the header reader joined it (indexer.ingest.header), else as the lines give it
+            section = (doc.meta.get("working_group") or group) if group else section
+            continue
+        if block.start < head:  # a header block without a blank line before the body
+            block = Block(head, block.end, doc.body[head : block.end])
         lines = block.text.split("\n")
         heads = [heading_of_line(line) for line in lines]
-        title_block = not out and ordinal == 0 and len(lines) > 1 and all(is_header_line(line) for line in lines)
-        if title_block or all(heads):
-            if title_block:
-                # the title block (meeting, date, place) answers "when/where" questions: keep it
-                # as paragraph 0 so the numbering of the body paragraphs stays as printed
-                out.append(_passage(doc, block, 0, len(block.text), "", 0, taken))
-            if all(heads):
-                section = joined_heading(lines, [str(h) for h in heads])
+        if all(heads):
+            section = joined_heading(lines, [str(h) for h in heads])
             continue
         lead = inline_heading(block.text)
         if lead:
@@ -215,6 +225,19 @@ def split_document(doc: Document, max_words: int = MAX_WORDS) -> list[Passage]:
             seen.add(text)
             out.append(_passage(doc, block, start, end, section, ordinal, taken))
     return out
+
+
+def _group_section(lines: list[str]) -> str:
+    """The working group's name in a header block (a name wrapped over lines joined): the body's first section."""
+    for i, line in enumerate(lines):
+        if _GROUP_HEADING.match(line.strip()):
+            text = line.strip()
+            for nxt in lines[i + 1 :]:
+                if text.rsplit(" ", 1)[-1].lower() not in _SMALL and not text.endswith("-"):
+                    break
+                text = f"{text} {nxt.strip()}"
+            return _title_case(text) if text.isupper() else text
+    return ""
 
 
 def _passage(

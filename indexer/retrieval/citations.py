@@ -33,8 +33,8 @@ def citation_label(doc: Document, paragraph: int) -> str:
     """e.g. 'XIX BNC, Working Group on Migration and Consular Affairs, Mexico City, 26 Nov 2002, ¶3'.
 
     In the document's language; from the meeting, working group and place (given or detected
-    from the header), else the title. Paragraphs are numbered as the splitter numbers them: ¶0 is
-    the header block, body paragraphs count from ¶1, headings are not numbered."""
+    from the header), else the title. Paragraphs are numbered as the splitter numbers them: body
+    paragraphs count from ¶1 (the header block is metadata, no passage), headings are not numbered."""
     parts = [meeting_short(doc), doc.meta.get("working_group", "")]
     parts = [p for p in parts if p] or [doc.title]
     place = short_place(doc.meta.get("place", ""))

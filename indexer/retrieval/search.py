@@ -36,7 +36,7 @@ from indexer.retrieval.stages import (
 )
 from indexer.retrieval.translate import Translator, default_translator
 from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
-from indexer.retrieval.when import matches, understand
+from indexer.retrieval.when import by_place, matches, understand
 from indexer.types import LANGS, SearchHit
 
 __all__ = [
@@ -263,11 +263,11 @@ class Searcher:
         if understood is None:
             return
         out.understood = understood
-        out.preferred = frozenset(
-            d.doc_id
-            for d in self.snapshot.documents.values()
-            if matches(understood, d.date, d.meta.get("meeting_number"))
-        )
+        docs = self.snapshot.documents.values()
+        matched = {d.doc_id for d in docs if matches(understood, d.date, d.meta.get("meeting_number"))}
+        # "Oaxaca 1999": the place the header gives (metadata, not a passage) narrows the date's documents
+        places = {d: self.snapshot.documents[d].meta.get("place", "") for d in matched}
+        out.preferred = frozenset(by_place(out.query, matched, places))
 
     def _cross_language(
         self, qlang: QueryLanguage, scores: dict[int, float], lent_by: dict[int, int]

@@ -8,7 +8,9 @@ launched in June 1998", "the study that began in 1995", "el programa que comenz�
 mecanismos creados en 1996") dates that earlier event, not the answer: it is read as context
 (`Understood.context`), and a later date in the question that is not context is preferred to it.
 So is a participle clause set off by a comma ("the memorandum, signed in May 1996, ..."), and a
-relative of possession ("the study whose launch was agreed in 1995", "cuyo lanzamiento se acordó en").
+relative of possession ("the study whose launch was agreed in 1995", "cuyo lanzamiento se acordó en"),
+a date attached to an event noun ("the incidents of April 1996", "los incidentes de abril de 1996")
+and a date of what "happened" ("What happened in April 1996?").
 Two readings are not context: a participle that places the meeting itself ("the meeting held in
 Zacatecas in 1995", "las delegaciones, reunidas en ... en 1996"), and the main verb of a passive
 question ("Which cities were the mechanisms created for in 1996?", "Where were ... extended in ...?")."""
@@ -68,6 +70,20 @@ _PASSIVE_QUESTION = re.compile(
     r"^(?:where|when|why|how(?:\s+(?:many|much|often|long))?|which|what)(?:\s+[\w'’-]+){0,3}?"
     r"\s+(?:was|were|is|are|will\s+be|has\s+been|have\s+been|had\s+been)\s",
     re.IGNORECASE,
+)
+# a date attached to an event noun by "of"/"de" ("the incidents of April 1996", "los incidentes de abril de
+# 1996"): the noun's date, unless the noun is the meeting, a document of it, or a span of time
+_NOT_EVENT = (
+    r"(?:meeting|meetings|session|sessions|commission|bnc|cbn|communiqu[eé]|statement|report|conclusions|group|"
+    r"reuni[oó]n|reuniones|sesi[oó]n|comisi[oó]n|comunicado|declaraci[oó]n|informe|conclusiones|grupo|"
+    r"week|weeks|month|months|days?|end|beginning|middle|semana|semanas|mes|meses|d[ií]as?|fin|finales|principios|"
+    r"mediados|inicio|comienzos)"
+)
+_EVENT_OF = re.compile(rf"\b(?!{_NOT_EVENT}\b)[^\W\d_]{{3,}}\s+(?:of|de|del)\s+(?:(?:the|el|la)\s+)?$", re.I)
+_HAPPENED = re.compile(
+    r"\b(?:happened|occurred|ocurri[oó]|ocurrieron|pas[oó]|sucedi[oó]|sucedieron)\s+(?:in|on|en|during|durante)"
+    r"\s+(?:(?:the|el|la)\s+)?$",
+    re.I,
 )
 _QUESTION_WORD = re.compile(r"^(?:which|what|who|whom|whose|qu[eé]|cu[aá]l(?:es)?|qui[eé]n(?:es)?)\b", re.I)
 _MEETING = re.compile(
@@ -144,6 +160,8 @@ def is_context(before: str) -> bool:
     Only the current clause counts: text before the last comma or question opener is not looked at."""
     clauses = re.split(r"[,;:]", before)
     clause = clauses[-1].lstrip(" ¿¡")
+    if _EVENT_OF.search(clause) or _HAPPENED.search(clause):
+        return True  # "the incidents of April 1996", "what happened in April 1996"
     if len(clauses) > 1 and _APPOSITIVE.search(clause):
         return True
     if len(clauses) == 1:  # the question's own first word ("Which", "¿Qué") is not a relative pronoun
@@ -170,3 +188,19 @@ def matches(understood: Understood, date: str | None, meeting_number: str | None
     if date is None or understood.date_from is None or understood.date_to is None:
         return False
     return understood.date_from <= date <= understood.date_to
+
+
+def _fold(text: str) -> str:
+    from indexer.ingest.ordinals import fold
+
+    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
+
+
+def by_place(query: str, doc_ids: set[str], places: dict[str, str]) -> set[str]:
+    """Of the documents of the understood date or meeting, those whose place (metadata, read from the header)
+    the question names ("Oaxaca 1999"); all of them when it names none of their places."""
+    from indexer.ingest.header import short_place
+
+    asked = _fold(query)
+    named = {d for d in doc_ids if places.get(d) and _fold(short_place(places[d])) in asked}
+    return named or doc_ids

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from indexer.index.pair_evidence import import_links
 from indexer.ingest.bulk import ImportRow, fill_pairs, import_upload
 from indexer.ingest.corpus_files import DocumentExists, DocumentNotFound, Upload
 from indexer.ingest.doc_errors import OcrUnavailable
@@ -179,7 +180,8 @@ async def import_documents(
         content["build"] = result.to_dict() if result is not None else None
         if result is not None and result.outcome not in ("failed", "cancelled"):
             snapshot = engine.searcher().snapshot
-            fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), snapshot.supersedes)
+            evidence, excerpts, supersedes = import_links(snapshot)
+            fill_pairs(rows, snapshot.detected_links, snapshot.given_links(), supersedes, evidence, excerpts)
             content["files"] = [r.to_dict() for r in rows]
             content.update(published=True, index_version=result.version)
     return JSONResponse(status_code=200 if receipt is None or wait else 202, content=content)

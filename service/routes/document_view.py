@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from indexer.index.pair_evidence import link_evidence
 from indexer.index.snapshot import IndexSnapshot
 from indexer.retrieval.citations import citation_label
 from service.deps import SearcherDep
@@ -32,6 +33,7 @@ class TranslationPublic(BaseModel):
     doc_id: str
     lang: str
     title: str
+    evidence: str = Field("", description="what the link rests on: given, or the alignment, dates and meeting")
 
 
 class VersionPublic(BaseModel):
@@ -59,6 +61,8 @@ class DocumentViewPublic(DocumentBase):
     warnings: list[str]
     translations: list[TranslationPublic]
     superseded_by: str | None = Field(None, description="the next newer version, when this one was revised")
+    excerpt_of: str | None = Field(None, description="the fuller document this one's text is contained in")
+    excerpts: list[str] = Field([], description="documents whose text is contained in this one")
     latest_version: str = Field(description="doc_id of the latest version (this one when never revised)")
     versions: list[VersionPublic] = Field(description="every version of this text, oldest first; empty if only one")
     body: str
@@ -77,9 +81,10 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
         twins = [snapshot.passages.passage_ids[t] for t in snapshot.twins.get(row, [])]
         passages.append({**p.to_dict(), "label": citation_label(doc, p.ordinal), "twins": twins})
     translations = [
-        {"doc_id": other.doc_id, "lang": other.lang, "title": other.title}
+        {"doc_id": other.doc_id, "lang": other.lang, "title": other.title, "evidence": link_evidence(snapshot, doc_id)}
         for other in (snapshot.documents[t] for t in sorted(snapshot.doc_twins.get(doc_id, set())))
     ]
+    excerpts = {r.old: r.new for r in snapshot.revisions if r.how == "excerpt"}
     origins = {}
     for key, value in doc.meta.items():
         if key.startswith("origin_"):
@@ -95,6 +100,8 @@ def document_view(snapshot: IndexSnapshot, doc_id: str) -> dict[str, Any]:
         "origins": origins,
         "warnings": [w for w in doc.meta.get("intake_warnings", "").split("; ") if w],
         "translations": translations,
+        "excerpt_of": excerpts.get(doc_id),
+        "excerpts": sorted(e for e, full in excerpts.items() if full == doc_id),
         **versions_of(snapshot, doc_id),
         "body": snapshot.document(doc_id).body,
         "passages": passages,

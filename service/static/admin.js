@@ -112,7 +112,9 @@ function pairedCell(row) {
   }
   const score = row.pair_score == null ? "" : ` (${Math.round(row.pair_score * 100)}%)`;
   const link = h("a", { href: docHref(row.paired_with) }, row.paired_with);
-  return h("td", {}, link, score, live(row) ? h("div", {}, refuse(row, "translation", row.paired_with)) : "");
+  const evidence = row.pair_evidence ? h("div", { class: "evidence" }, row.pair_evidence) : "";
+  const button = live(row) ? h("div", {}, refuse(row, "translation", row.paired_with)) : "";
+  return h("td", {}, link, score, evidence, button);
 }
 
 function notesCell(row) {
@@ -122,6 +124,7 @@ function notesCell(row) {
     const button = live(row) ? refuse(row, "revision", row.revision_of) : "";
     notes.unshift(h("li", {}, t("revisionOf", { id: row.revision_of }), " ", button));
   }
+  if (row.duplicate_of) notes.unshift(h("li", {}, t("excerptOf", { id: row.duplicate_of })));
   if (row.error) notes.unshift(h("li", {}, row.error));
   const actions = live(row) ? h("div", { class: "row-actions" }, remove(row)) : "";
   if (!notes.length) return h("td", {}, actions);

@@ -95,7 +95,13 @@ function renderMeta(doc) {
     [t("docLanguage"), doc.lang === "es" ? t("langEs") : t("langEn")],
     [t("sourceLabel"), doc.source],
   ];
-  if (doc.meta && doc.meta.translation) rows.push([t("translationNote"), doc.meta.translation]);
+  const meta = doc.meta || {};
+  // what the header says, read into metadata (the header lines are not passages)
+  rows.push([t("docMeeting"), meta.meeting], [t("docGroup"), meta.working_group], [t("docPlace"), meta.place]);
+  if (meta.translation) rows.push([t("translationNote"), meta.translation]);
+  const other = (doc.translations || [])[0];
+  if (other && other.evidence) rows.push([t("linkEvidence"), `${other.doc_id}: ${other.evidence}`]);
+  if (doc.excerpt_of) rows.push([t("excerptLabel"), t("excerptOf", { id: doc.excerpt_of })]);
   $("doc-meta").replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
