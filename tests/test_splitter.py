@@ -89,6 +89,16 @@ def test_varied_run_on_text_keeps_every_word_in_bounded_passages() -> None:
     assert " ".join(p.text for p in passages) == doc.body
 
 
+def test_a_run_on_sentence_after_a_normal_one_is_cut_where_it_stands() -> None:
+    # the run-on sentence starts inside the paragraph: its cuts are offsets into the paragraph, not past it
+    run_on = " ".join(f"w{i}" for i in range(450))
+    doc = Document(doc_id="after", lang="en", title="t", body=f"The delegations met in Washington. {run_on}")
+    passages = split_document(doc)
+    assert [len(p.text.split()) for p in passages] == [5, MAX_WORDS, MAX_WORDS, 50]
+    assert all(doc.body[p.char_start : p.char_end] == p.text for p in passages)
+    assert " ".join(p.text for p in passages) == doc.body
+
+
 def test_repeated_paragraphs_are_indexed_once_in_linear_time() -> None:
     body = "\n\n".join(["The delegations agreed to meet again."] * 5000 + ["A different closing paragraph."])
     doc = Document(doc_id="copies", lang="en", title="t", body=body)

@@ -158,7 +158,7 @@ def _chunks(text: str, lang: str, max_words: int) -> list[tuple[int, int]]:
 
 def _bounded(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
     """One over-long sentence cut before every max_words-th word, and each piece at MAX_PASSAGE_CHARS."""
-    cuts = [m.start() + start for i, m in enumerate(_WORD.finditer(text, start, end)) if i and i % max_words == 0]
+    cuts = [m.start() for i, m in enumerate(_WORD.finditer(text, start, end)) if i and i % max_words == 0]
     out: list[tuple[int, int]] = []
     for a, b in zip([start, *cuts], [*cuts, end], strict=True):
         while b - a > MAX_PASSAGE_CHARS:
