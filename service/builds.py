@@ -156,6 +156,7 @@ class BuildRunner:
                     cancelled=self._cancel.is_set,
                     doc_mt=self.engine.settings.doc_mt,
                     doc_mt_vectors=self.engine.settings.doc_mt_vectors,
+                    milvus_uri=self.engine.settings.milvus,
                 )
                 report = done.report
                 if report is None:

@@ -21,4 +21,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["corpus"] = args.corpus
     if getattr(args, "encoder", None):
         overrides["encoder"] = args.encoder
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
+    if getattr(args, "milvus_uri", None):
+        overrides["milvus_uri"] = args.milvus_uri
     return Settings(**overrides)

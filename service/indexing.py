@@ -47,6 +47,7 @@ def rebuild(
     warn: Callable[[str], None] | None = None,
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
+    milvus_uri: str | None = None,
 ) -> Rebuild:
     """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log)."""
     loaded = catalog.load()
@@ -58,7 +59,14 @@ def rebuild(
     if not loaded.documents:
         raise NothingToIndex(f"no readable documents under {catalog.root}; the served index is unchanged")
     if skip_if_current and not full:
-        current = up_to_date(index_dir, loaded.documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors)
+        current = up_to_date(
+            index_dir,
+            loaded.documents,
+            encoder,
+            doc_mt=doc_mt,
+            doc_mt_vectors=doc_mt_vectors,
+            milvus=milvus_uri is not None,
+        )
         if current is not None:
             return Rebuild(loaded, None, current)
     report = build_index(
@@ -72,5 +80,6 @@ def rebuild(
         cancelled=cancelled,
         doc_mt=doc_mt,
         doc_mt_vectors=doc_mt_vectors,
+        milvus_uri=milvus_uri,
     )
     return Rebuild(loaded, report, report.version)
