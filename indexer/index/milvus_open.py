@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from indexer.index import snapshot_files as snap
@@ -10,13 +9,27 @@ from indexer.index.backends import LexicalBackend, VectorBackend
 from indexer.index.milvus_schema import DENSE, MT_DENSE
 from indexer.index.milvus_search import MilvusLexical, MilvusVectors
 
+_CLIENTS: dict[str, Any] = {}
 
-@cache
+
 def client(uri: str) -> Any:
     """One client per URI for the process: milvus-lite runs one embedded server per database file."""
     from indexer.index.milvus_write import connect
 
-    return connect(uri)
+    if uri not in _CLIENTS:
+        _CLIENTS[uri] = connect(uri)
+    return _CLIENTS[uri]
+
+
+def close(uri: str) -> None:
+    """Close the client of `uri`, and stop the embedded server of a local database file."""
+    found = _CLIENTS.pop(uri, None)
+    if found is not None:
+        found.close()
+    if "://" not in uri:
+        from milvus_lite.server_manager import server_manager_instance
+
+        server_manager_instance.release_server(uri)
 
 
 def open_milvus(
