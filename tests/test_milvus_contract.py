@@ -22,7 +22,7 @@ from indexer.index.lexical import LexicalIndex, build_lexical
 from indexer.index.milvus_open import client as milvus_client
 from indexer.index.milvus_open import close
 from indexer.index.milvus_schema import DENSE, FIELDS, create_collection, sparse, stopwords
-from indexer.index.milvus_search import MilvusLexical, MilvusVectors
+from indexer.index.milvus_search import MilvusLexical, MilvusVectors, hit_row
 from indexer.types import Passage
 
 NAME = "contract"
@@ -91,7 +91,7 @@ def writable(engine: Any) -> Any:
 
 def _bm25(c: Any, field: str, text: str, limit: int = 10, expr: str = "", name: str = NAME) -> list[tuple[int, float]]:
     hits = c.search(name, data=[text], anns_field=sparse(field), limit=limit, filter=expr, search_params={})
-    return [(int(h["id"]), float(h["distance"])) for h in hits[0]]
+    return [(hit_row(h), float(h["distance"])) for h in hits[0]]
 
 
 def test_english_chain_stems_and_drops_stopwords(milvus: Any) -> None:

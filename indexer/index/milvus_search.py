@@ -28,6 +28,11 @@ def _in(field: str, values: Sequence[Any]) -> str:
     return f"{field} in {json.dumps(list(values))}"
 
 
+def hit_row(hit: Any) -> int:
+    """A search hit's row: its primary key, under "id" (or the key's own name, "pk", as some engines answer)."""
+    return int(hit["id"] if "id" in hit else hit["pk"])
+
+
 @dataclass(frozen=True)
 class MilvusQuery:
     """Parts summed, each (weight, [(field, text)] whose best field counts)."""
@@ -63,7 +68,7 @@ class MilvusLexical:
             filter=expr,
             search_params={"metric_type": "BM25", "params": {"drop_ratio_search": 0.0}},
         )
-        return {int(h["id"]): float(h["distance"]) for h in hits[0]}
+        return {hit_row(h): float(h["distance"]) for h in hits[0]}
 
     def run(
         self, query: MilvusQuery | None, limit: int, doc_ids: Sequence[str] | None = None
@@ -108,7 +113,7 @@ class MilvusVectors:
             filter=_in("pk", [int(r) for r in rows]) if rows is not None else "",
             search_params={"metric_type": "IP"},
         )
-        return [(int(h["id"]), float(h["distance"])) for h in hits[0]]
+        return [(hit_row(h), float(h["distance"])) for h in hits[0]]
 
     def score_rows(self, query: np.ndarray, rows: Sequence[int]) -> dict[int, float]:
         if not rows:
