@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pydantic import ValidationError
+
 from service.config import Settings
 
 
@@ -25,4 +27,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["backend"] = args.backend
     if getattr(args, "milvus_uri", None):
         overrides["milvus_uri"] = args.milvus_uri
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise UsageError("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,14 +34,16 @@ class Settings(BaseSettings):
     backend: Literal["local", "milvus"] = "local"
     milvus_uri: str = ""
 
+    @model_validator(mode="after")
+    def _milvus_needs_a_uri(self) -> Settings:
+        if self.backend == "milvus" and not self.milvus_uri:
+            raise ValueError("the milvus backend needs a URI: --milvus-uri or BNC_MILVUS_URI")
+        return self
+
     @property
     def milvus(self) -> str | None:
         """The Milvus URI builds write to and searches read from; None with the local backend."""
-        if self.backend != "milvus":
-            return None
-        if not self.milvus_uri:
-            raise ValueError("the milvus backend needs a URI: --milvus-uri or BNC_MILVUS_URI")
-        return self.milvus_uri
+        return self.milvus_uri if self.backend == "milvus" else None
 
     @property
     def doc_mt(self) -> bool:

@@ -17,7 +17,11 @@ def client(uri: str) -> Any:
     from indexer.index.milvus_write import connect
 
     if uri not in _CLIENTS:
-        _CLIENTS[uri] = connect(uri)
+        try:
+            _CLIENTS[uri] = connect(uri)
+        except ImportError as exc:
+            need = "the Milvus backend needs its extra: pip install -e '.[milvus]'"
+            raise snap.SnapshotError(f"{need} ({exc})") from None
     return _CLIENTS[uri]
 
 
