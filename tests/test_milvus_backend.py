@@ -117,6 +117,19 @@ def test_the_api_serves_from_milvus(milvus_index: tuple[Path, str], encoder: Enc
     assert any(h["doc_id"] == EN_DOC for h in body["hits"])
 
 
+def test_a_failed_milvus_write_leaves_the_previous_version_serving(
+    milvus_index: tuple[Path, str], corpus_docs: list[Document], encoder: Encoder
+) -> None:
+    """Milvus unreachable during a publish (nothing listens on the port): CURRENT and its collection stay."""
+    index_dir, uri = milvus_index
+    before = snap.current_version(index_dir)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the client raises, the build must not publish
+        build_index(corpus_docs[:1], index_dir, encoder, milvus_uri="http://127.0.0.1:8669")
+    assert snap.current_version(index_dir) == before
+    searcher = Searcher(open_snapshot(index_dir, milvus_uri=uri), encoder)
+    assert searcher.version == before and searcher.search("consular protection", k=3).hits
+
+
 def test_a_new_version_gets_its_own_collection_and_retention_drops_the_old(
     milvus_index: tuple[Path, str], corpus_docs: list[Document], encoder: Encoder
 ) -> None:
