@@ -104,6 +104,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.serving import serve
 
     settings = settings_from(args)
+    if args.workers > 1 and settings.milvus is not None and "://" not in settings.milvus:
+        raise UsageError("the embedded Milvus engine (a file URI) serves one process: use a server URI with --workers")
     configure_logging(settings.log_level)
     serve(settings, args.host, args.port, args.workers)
     return 0

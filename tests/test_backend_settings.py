@@ -25,3 +25,11 @@ def test_a_snapshot_not_published_to_milvus_is_refused(index_dir: Path, capsys: 
 def test_the_local_backend_ignores_a_uri() -> None:
     assert Settings(backend="local", milvus_uri="http://example:19530").milvus is None
     assert Settings(backend="milvus", milvus_uri="http://example:19530").milvus == "http://example:19530"
+
+
+def test_workers_need_a_milvus_server_not_the_embedded_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["serve", "--index", str(tmp_path), "--workers", "2", "--port", "8661"]
+    assert main([*args, "--backend", "milvus", "--milvus-uri", str(tmp_path / "milvus.db")]) == 2
+    assert "serves one process" in capsys.readouterr().err
