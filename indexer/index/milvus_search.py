@@ -76,7 +76,7 @@ class MilvusLexical:
         if query is None or limit <= 0 or (doc_ids is not None and not doc_ids):
             return []
         expr = _in("doc_id", doc_ids) if doc_ids is not None else ""
-        deep = limit if len(query.parts) == 1 else min(limit * FETCH, MAX_LIMIT)
+        deep = min(limit if len(query.parts) == 1 else limit * FETCH, MAX_LIMIT)
         total: dict[int, float] = {}
         for weight, fields in query.parts:
             best: dict[int, float] = {}
