@@ -25,7 +25,7 @@ from indexer.encoders import DEFAULT_ENCODER, load_encoder
 from indexer.index.build import build_index
 from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
-from indexer.index.vectors import index_kind
+from indexer.index.vectors import VectorIndex, index_kind
 from indexer.retrieval.search import Searcher
 
 
@@ -54,6 +54,7 @@ def measure(size: str, workdir: Path, rounds: int) -> dict[str, Any]:
         )
     snapshot = open_snapshot(index_dir)
     recall = ann_recall(Searcher(snapshot, encoder), encoder.encode_queries(query_set(100)))
+    assert isinstance(snapshot.vectors, VectorIndex)  # a local snapshot: its FAISS index
     kind = index_kind(snapshot.vectors.index)
     extended = snapshot.vectors.order is not None
     return {"size": size, "passages": report.passages, "setup": setup, "runs": runs, "vectors": kind} | {

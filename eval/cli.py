@@ -74,7 +74,15 @@ def _prepare(args: argparse.Namespace, dataset: str) -> tuple[LabeledSet, Any]:
     seed_cache(index_dir, args.cache / f"{CACHE_SEEDS.get(labeled.name, labeled.name)}-index")
     encoder = load_encoder(args.encoder or DEFAULT_ENCODER)
     link = not args.no_translations
-    ix = open_eval_index(labeled.documents, index_dir, encoder, progress=not args.quiet, link_translations=link)
+    milvus_uri = None
+    if getattr(args, "backend", "local") == "milvus":
+        # the embedded engine in the eval index's folder unless a server is named
+        milvus_uri = args.milvus_uri or str(index_dir / "milvus.db")
+    ix = open_eval_index(
+        labeled.documents, index_dir, encoder, progress=not args.quiet, link_translations=link, milvus_uri=milvus_uri
+    )
+    if milvus_uri is not None:
+        labeled.notes.append(f"BM25 and vectors searched in Milvus ({milvus_uri}); ranking in the product")
     if args.no_translations:  # reports get their own names; the index folder (and its caches) is shared
         labeled = replace(labeled, name=f"{labeled.name}-unlinked")
         labeled.notes.append("indexed without translation_of links: no passage alignment, no twin evidence")

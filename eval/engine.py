@@ -134,11 +134,13 @@ def open_eval_index(
     encoder: Encoder,
     progress: bool = False,
     link_translations: bool = True,
+    milvus_uri: str | None = None,
 ) -> EvalIndex:
-    """Index `documents` with the production build (vectors are reused from index_dir's caches)."""
+    """Index `documents` with the production build (vectors are reused from index_dir's caches); with
+    `milvus_uri`, also into Milvus, and search there."""
     docs = index_documents(documents, link_translations)
-    report = build_index(docs, index_dir, encoder, progress=progress, wait_for_lock=True)
-    snapshot = open_snapshot(index_dir)
+    report = build_index(docs, index_dir, encoder, progress=progress, wait_for_lock=True, milvus_uri=milvus_uri)
+    snapshot = open_snapshot(index_dir, milvus_uri=milvus_uri)
     return EvalIndex(snapshot, MemoEncoder(encoder), RankBM25Baseline(snapshot.passages), report)
 
 

@@ -97,6 +97,17 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--expected", type=Path, help="minima file for --check / --pin (default eval/expected.json)")
     p.add_argument("--pin", action="store_true", help="write measured commission scores minus 0.05 as the new minima")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--backend",
+        choices=("local", "milvus"),
+        default="local",
+        help="where BM25 and vectors are searched: local (default) or milvus (ranking stays in the product)",
+    )
+    p.add_argument(
+        "--milvus-uri",
+        dest="milvus_uri",
+        help="Milvus server URI (default with --backend milvus: the embedded engine, in the cache folder)",
+    )
     p.add_argument("--answers", action="store_true", help="score `ask` answers instead of retrieval")
     p.add_argument(
         "--train",

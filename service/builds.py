@@ -186,6 +186,7 @@ class BuildRunner:
                     doc_mt_vectors=self.engine.settings.doc_mt_vectors,
                     quarantine=self.quarantine,
                     warn=warn,
+                    milvus_uri=self.engine.settings.milvus,
                 )
                 report = done.report
                 if report is None:

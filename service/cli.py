@@ -40,7 +40,8 @@ def _open_searcher(settings: Settings) -> Searcher:
     from indexer.retrieval.search import Searcher
 
     try:
-        return Searcher(open_snapshot(Path(settings.index)), load_encoder(settings.encoder))
+        snapshot = open_snapshot(Path(settings.index), milvus_uri=settings.milvus)
+        return Searcher(snapshot, load_encoder(settings.encoder))
     except (SnapshotError, EncoderMismatch) as exc:
         raise UsageError(str(exc)) from None
 
@@ -104,6 +105,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.serving import serve
 
     settings = settings_from(args)
+    if args.workers > 1 and settings.milvus is not None and "://" not in settings.milvus:
+        raise UsageError("the embedded Milvus engine (a file URI) serves one process: use a server URI with --workers")
     configure_logging(settings.log_level)
     try:
         # the index reconciles with the corpus it was built from, never with another one
@@ -130,6 +133,13 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_backend_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend", choices=("local", "milvus"), help="where BM25 and vectors live (default: $BNC_BACKEND or local)"
+    )
+    p.add_argument("--milvus-uri", dest="milvus_uri", help="Milvus server URI, or a file for embedded milvus-lite")
+
+
 def _add_query_options(p: argparse.ArgumentParser) -> None:
     """Language, filters, index and output options shared by `search` and `ask`."""
     p.add_argument("--lang", default="auto", help="query language: auto | en | es")
@@ -146,6 +156,7 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--index", type=Path)
     p.add_argument("--encoder")
+    _add_backend_options(p)
     p.add_argument("--json", action="store_true", help="print the same JSON the API returns")
 
 
@@ -161,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--full", action="store_true", help="rebuild from scratch: encode every passage again")
     p.add_argument("--watch", action="store_true", help="after building, rebuild whenever the corpus changes")
+    _add_backend_options(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("add", help="store files or folders in the corpus with detected metadata, then build once")
@@ -212,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=1, help="worker processes; each holds its own copy of the index in memory"
     )
+    _add_backend_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("mcp", help="serve search/ask/get_document/list_documents as MCP tools (stdio by default)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pydantic import ValidationError
+
 from service.config import Settings
 
 
@@ -21,4 +23,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["corpus"] = args.corpus
     if getattr(args, "encoder", None):
         overrides["encoder"] = args.encoder
-    return Settings(**overrides)
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
+    if getattr(args, "milvus_uri", None):
+        overrides["milvus_uri"] = args.milvus_uri
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise UsageError("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None

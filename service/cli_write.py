@@ -39,6 +39,7 @@ def rebuild_from(
             warn=lambda line: print(f"warning: {line}", file=sys.stderr),
             doc_mt=settings.doc_mt,
             doc_mt_vectors=settings.doc_mt_vectors,
+            milvus_uri=settings.milvus,
         )
     except NothingToIndex as exc:
         raise UsageError(str(exc)) from None

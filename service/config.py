@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,21 @@ class Settings(BaseSettings):
     # (the cheapest bulk build of a large archive; query-side translation still works)
     doc_translation: Literal["vectors", "bm25", "off"] = "vectors"
     ocr_cache: Path | None = None  # scanned pages already read (default: <index>/cache/ocr.sqlite)
+    # where BM25 and vectors are searched: "local" = the snapshot's tantivy and FAISS indexes, "milvus" = the
+    # snapshot's collection in Milvus at milvus_uri (a server's http URI, or a file for the embedded milvus-lite)
+    backend: Literal["local", "milvus"] = "local"
+    milvus_uri: str = ""
+
+    @model_validator(mode="after")
+    def _milvus_needs_a_uri(self) -> Settings:
+        if self.backend == "milvus" and not self.milvus_uri:
+            raise ValueError("the milvus backend needs a URI: --milvus-uri or BNC_MILVUS_URI")
+        return self
+
+    @property
+    def milvus(self) -> str | None:
+        """The Milvus URI builds write to and searches read from; None with the local backend."""
+        return self.milvus_uri if self.backend == "milvus" else None
 
     @property
     def doc_mt(self) -> bool:

@@ -106,7 +106,9 @@ class Engine:
 
     def _open(self, version: str) -> bool:
         try:
-            snapshot = open_snapshot(self.index_dir, version, verify=self.settings.verify_checksums)
+            snapshot = open_snapshot(
+                self.index_dir, version, verify=self.settings.verify_checksums, milvus_uri=self.settings.milvus
+            )
             searcher = Searcher(snapshot, self.encoder)
         except Exception as exc:  # keep serving the last good snapshot whatever went wrong
             self._refused = version

@@ -67,6 +67,7 @@ def rebuild(
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
     quarantine: Quarantine | None = None,
+    milvus_uri: str | None = None,
 ) -> Rebuild:
     """Index what the corpus holds now; skipped files and warnings go to `warn` (default: the log).
 
@@ -90,7 +91,9 @@ def rebuild(
     if not documents:
         raise NothingToIndex(f"no readable documents under {catalog.root}; the served index is unchanged")
     if skip_if_current and not full:
-        current = up_to_date(index_dir, documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors)
+        current = up_to_date(
+            index_dir, documents, encoder, doc_mt=doc_mt, doc_mt_vectors=doc_mt_vectors, milvus=milvus_uri is not None
+        )
         if current is not None:
             return Rebuild(loaded, None, current)
 
@@ -107,6 +110,7 @@ def rebuild(
             doc_mt=doc_mt,
             doc_mt_vectors=doc_mt_vectors,
             corpus=catalog.root,
+            milvus_uri=milvus_uri,
         )
 
     try:

@@ -88,6 +88,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # each worker process imports the factory and reads its settings from the environment
     os.environ.update({"BNC_INDEX": str(settings.index), "BNC_CORPUS": str(settings.corpus)})
     os.environ["BNC_ENCODER"] = settings.encoder
+    os.environ.update({"BNC_BACKEND": settings.backend, "BNC_MILVUS_URI": settings.milvus_uri})
     os.environ[SUPERVISOR_ENV] = str(os.getpid())
     config = uvicorn.Config("service.app:create_app", factory=True, workers=workers, **common)
     sock = listen_or_exit(host, port)

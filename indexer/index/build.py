@@ -15,7 +15,7 @@ from typing import Any
 from tqdm import tqdm
 
 from indexer.encoders import Encoder, runtime_of
-from indexer.index import retention
+from indexer.index import milvus_publish, retention
 from indexer.index import snapshot_files as snap
 from indexer.index.analysis import ANALYZERS
 from indexer.index.doc_mt import FILE as DOC_MT_FILE
@@ -113,6 +113,7 @@ def build_index(
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
     corpus: Path | None = None,
+    milvus_uri: str | None = None,
 ) -> BuildReport:
     """Write a new snapshot for `documents` and make it CURRENT; the old one serves until then.
 
@@ -126,6 +127,10 @@ def build_index(
     Apertium the snapshot is built without it, and says so in its manifest. `doc_mt_vectors`: also
     encode those translations as passages into a second vector index (indexer.index.doc_mt_vectors),
     for cross-language dense evidence; it costs one more passage encoding per passage.
+
+    `milvus_uri`: also write the snapshot into a new Milvus collection before it is published (its
+    manifest names the collection; indexer.index.milvus_write), and drop the collections of the
+    snapshots retention removes.
     """
 
     def check(_done: int = 0) -> None:
@@ -305,9 +310,16 @@ def build_index(
                 "doc_mt_vectors": mt_vectors_entry,
                 "pairing": {"rules": PAIRING_RULES, "translator": translator_id},
             }
+            if milvus_uri is not None:
+                check()
+                t1 = time.perf_counter()
+                manifest["milvus"] = milvus_publish.write(milvus_uri, staging, manifest)
+                timings["milvus"] = time.perf_counter() - t1
             snap.finish_snapshot(staging, manifest, prev.path)
             snap.publish(index_dir, version)
             removed = cleaned + retention.remove_stale(index_dir, keep=keep)
+            if milvus_uri is not None:
+                milvus_publish.drop_stale(milvus_uri, index_dir)
             timings["publish"] = time.perf_counter() - t0
         except BaseException:
             # a failed build (disk full, encoder error, interrupt) leaves CURRENT as it was

@@ -19,12 +19,14 @@ def up_to_date(
     *,
     doc_mt: bool = True,
     doc_mt_vectors: bool = True,
+    milvus: bool = False,
 ) -> str | None:
     """The version CURRENT names when it already holds exactly `documents` for this encoder, else None.
 
     A broken CURRENT is never up to date: a build is what repairs it. `doc_mt` / `doc_mt_vectors` are
     what the next build would be asked for: a snapshot that lacks a part asked for (and possible) is
-    not current; one that has a part no longer asked for still is (the next real build drops it)."""
+    not current; one that has a part no longer asked for still is (the next real build drops it).
+    `milvus`: the next build writes a Milvus collection, so a snapshot without one is not current."""
     version, problem = snap.read_current(index_dir)
     if version is None or problem is not None:
         return None
@@ -34,6 +36,8 @@ def up_to_date(
         return None
     if manifest.get("encoder", {}).get("id") != encoder.id or "sentences" not in manifest:
         return None  # built before sentence vectors: one rebuild adds them
+    if milvus and not (manifest.get("milvus") or {}).get("collection"):
+        return None
     if (manifest.get("pairing") or {}).get("rules") != PAIRING_RULES:
         return None  # translations detected under older rules: one rebuild detects them afresh
     translated = bool((manifest.get("doc_mt") or {}).get("available"))

@@ -10,6 +10,7 @@ from indexer.encoders import Encoder, EncoderMismatch
 from indexer.index import doc_mt_vectors
 from indexer.index import snapshot_files as snap
 from indexer.index.align import twin_map
+from indexer.index.backends import LexicalBackend, VectorBackend
 from indexer.index.doc_mt import FILE, StoredTexts
 from indexer.index.lexical import LexicalIndex
 from indexer.index.passage_table import PassageTable
@@ -26,8 +27,8 @@ class IndexSnapshot:
     manifest: dict[str, Any]
     documents: dict[str, Document]
     passages: PassageTable
-    lexical: LexicalIndex
-    vectors: VectorIndex
+    lexical: LexicalBackend  # LexicalIndex, or Milvus-backed (indexer.index.milvus_search)
+    vectors: VectorBackend  # VectorIndex, or Milvus-backed
     twins: dict[int, list[int]] = field(default_factory=dict)  # row -> aligned rows, other language
     rows: dict[str, int] = field(default_factory=dict)
     doc_rows: dict[str, list[int]] = field(default_factory=dict)
@@ -38,9 +39,9 @@ class IndexSnapshot:
     superseded_by: dict[str, str] = field(default_factory=dict)  # doc_id -> its next newer version
     supersedes: dict[str, str] = field(default_factory=dict)  # doc_id -> the version it replaced
     sentences: SentenceTable | None = None  # None: a snapshot built before sentence vectors (ask encodes them)
-    doc_mt: LexicalIndex | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
+    doc_mt: LexicalBackend | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
     doc_mt_texts: StoredTexts | None = None  # those translations' text, read on first use
-    doc_mt_vectors: VectorIndex | None = None  # their passage vectors, row-aligned (indexer.index.doc_mt_vectors)
+    doc_mt_vectors: VectorBackend | None = None  # their passage vectors, row-aligned (indexer.index.doc_mt_vectors)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -76,8 +77,14 @@ class IndexSnapshot:
         return str(self.manifest["encoder"]["id"])
 
 
-def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = True) -> IndexSnapshot:
-    """Open CURRENT (or `version`); raises SnapshotError when it is absent or corrupt."""
+def open_snapshot(
+    index_dir: Path, version: str | None = None, verify: bool = True, milvus_uri: str | None = None
+) -> IndexSnapshot:
+    """Open CURRENT (or `version`); raises SnapshotError when it is absent or corrupt.
+
+    With `milvus_uri`, BM25 and vectors are searched in the snapshot's Milvus collection (its manifest
+    names it) and neither the tantivy nor the FAISS index is loaded; passages, twins, sentences and
+    document records still come from the snapshot folder."""
     version = version or snap.current_version(index_dir)
     if not version:
         raise snap.SnapshotError(f"no index at {index_dir}: run `bnc index` first")
@@ -88,18 +95,26 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
     docs, body_offsets = snap.read_document_headers(path / snap.DOCUMENTS)
     passages = PassageTable.from_rows(snap.passage_rows(path))
     rows = {pid: i for i, pid in enumerate(passages.passage_ids)}
-    vectors = VectorIndex.load(path / "vectors.faiss")
     pairs = snap.pair_rows(path)
+    lexical: LexicalBackend
+    vectors: VectorBackend
+    mt_vectors: VectorBackend | None
+    if milvus_uri is not None:
+        from indexer.index.milvus_open import open_milvus
+
+        lexical, vectors, doc_mt, mt_vectors = open_milvus(milvus_uri, version, manifest, len(passages))
+    else:
+        lexical, vectors = LexicalIndex(path / "lexical", rows), VectorIndex.load(path / "vectors.faiss")
+        doc_mt, mt_vectors = _doc_mt(path, manifest, rows), doc_mt_vectors.load(path, manifest, len(passages))
     if vectors.size != len(passages):
         raise snap.SnapshotError(f"snapshot {version}: {vectors.size} vectors for {len(passages)} passages")
-    doc_mt = _doc_mt(path, manifest, rows)
     return IndexSnapshot(
         version=version,
         path=path,
         manifest=manifest,
         documents={d.doc_id: d for d in docs},
         passages=passages,
-        lexical=LexicalIndex(path / "lexical", rows),
+        lexical=lexical,
         vectors=vectors,
         twins=_twins(rows, pairs),
         rows=rows,
@@ -109,11 +124,11 @@ def open_snapshot(index_dir: Path, version: str | None = None, verify: bool = Tr
         sentences=SentenceTable.load(path),
         doc_mt=doc_mt,
         doc_mt_texts=StoredTexts(path / FILE) if doc_mt is not None else None,
-        doc_mt_vectors=doc_mt_vectors.load(path, manifest, len(passages)),
+        doc_mt_vectors=mt_vectors,
     )
 
 
-def _doc_mt(path: Path, manifest: dict[str, Any], rows: dict[str, int]) -> LexicalIndex | None:
+def _doc_mt(path: Path, manifest: dict[str, Any], rows: dict[str, int]) -> LexicalBackend | None:
     entry = manifest.get("doc_mt") or {}
     if not entry.get("available") or not (path / str(entry.get("index"))).is_dir():
         return None

@@ -11,9 +11,9 @@ BM25 over the whole index, as a lent score would be in the lending language's ow
 
 from __future__ import annotations
 
-import tantivy
+from typing import Any
 
-from indexer.index.lexical import LexicalIndex
+from indexer.index.backends import LexicalBackend
 from indexer.index.passage_table import PassageTable
 from indexer.retrieval import fusion
 from indexer.retrieval.twins import TWIN_DISCOUNT
@@ -21,7 +21,7 @@ from indexer.retrieval.twins import TWIN_DISCOUNT
 TOP_DEPTH = 10  # the unfiltered hits looked through for the best one in the query's language
 
 
-def lending_top(lexical: LexicalIndex, query: tantivy.Query | None, passages: PassageTable, lang: str) -> float:
+def lending_top(lexical: LexicalBackend, query: Any, passages: PassageTable, lang: str) -> float:
     """The best BM25 score of a passage in `lang` (the query's) over the whole index, as a search within
     documents scores it (a filter's clause adds to every score: that passage is scored again within its
     own document, so the two lists share one scale); 0.0 without one."""
