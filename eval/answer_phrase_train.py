@@ -17,7 +17,7 @@ from indexer.answers.answer_type import FACTOID, answer_phrase
 from indexer.answers.phrases import candidates, features
 from indexer.answers.scoring import Linear, Trees
 
-# question-grouped 5-fold CV on the dev sentences (see the closing note of issue 16, session 3): mean token F1
+# question-grouped 5-fold CV on the dev sentences (issue 16): mean token F1
 # of the top span on factoid questions: rule-based picker .524, logistic regression .525 (soft labels) and
 # .514 (pairwise), these trees .549. On the test halves the trees did not carry over (XQuAD test phrase F1
 # .433 against the rule's .435, commission test .707 against .798, same quotes), so the shipped model keeps

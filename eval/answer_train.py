@@ -194,8 +194,8 @@ def choose_threshold(prob: np.ndarray, correct: np.ndarray, kinds: np.ndarray) -
 
 def stored_threshold(t: float, prob: np.ndarray) -> float:
     """`t` with 6 decimals, never above it and never at or below the next lower dev value, so the stored
-    threshold shows exactly the dev rows chosen (session 5: flooring to 4 decimals let two commission
-    unanswerables at .94889 in under a threshold .9488, dev false answers .051 over the .05 bar)."""
+    threshold shows exactly the dev rows chosen (flooring to 4 decimals can let dev rows just above the
+    chosen point in under the stored threshold)."""
     lower = prob[prob < t]
     short = math.floor(t * 1_000_000) / 1_000_000
     return short if not lower.size or short > float(lower.max()) else float(t)

@@ -103,7 +103,7 @@ def _ask(answerer: Answerer, labeled: LabeledSet, q: Query, name: str, kind: str
         "served": [c.served.text for c in answer.candidates],
         "served_langs": [c.served.passage.lang for c in answer.candidates],
         "translation": answer.search.translation.text if answer.search.translation else "",
-        "substring": bool(gold) and quote is not None and gold in quote.text,  # the metric before session 5
+        "substring": bool(gold) and quote is not None and gold in quote.text,  # plain substring, reported beside it
     }
     return Record(
         name,

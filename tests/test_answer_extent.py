@@ -1,4 +1,4 @@
-"""Issue 16, session 5: token-boundary containment, number phrases that reach their qualifier and range,
+"""Token-boundary containment, number phrases that reach their qualifier and range,
 and confidence folds that keep a question's directions together."""
 
 from __future__ import annotations

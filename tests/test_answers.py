@@ -95,7 +95,6 @@ def test_glossary_lifts_queries_the_text_words_differently(searcher: Searcher) -
 
 
 # the answered path of the API and CLI; the plain WHEN_ENDED_EN scores .91, under the commission threshold
-# (.95 since session 5 of issue 16 grouped the calibration folds by question; .92 before)
 COMPLETED_EN = "When was the Border Crossing Card replacement program completed?"
 
 

@@ -121,7 +121,7 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
         ("¿Qué campaña de seguridad fronteriza se lanzó en junio de 1998?", "es", "junio de 1998", False),
         ("¿Qué estudio fue lanzado en 1995?", "es", "1995", False),
         ("¿Qué mecanismos se crearon en 1996?", "es", "1996", False),
-        # session 4: a participle clause set off by commas, and relatives of possession, are context
+        # a participle clause set off by commas, and relatives of possession, are context
         ("What was reported about the treaty, ratified in March 1997, last year?", "en", "March 1997", True),
         ("¿Qué pasó con el acuerdo, firmado en abril de 1997, un año después?", "es", "abril de 1997", True),
         ("What did the panel whose creation was approved in 1994 recommend?", "en", "1994", True),
