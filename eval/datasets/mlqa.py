@@ -14,7 +14,7 @@ FOLDER = "mlqa-dev-a"
 SOURCE = "MLQA v1 dev (CC BY-SA 3.0)"
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     try:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, json.JSONDecodeError) as exc:
@@ -24,6 +24,22 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 def doc_id(passage_id: str) -> str:
     """'en/p00012' -> 'mlqa-en-p00012' (a slug the corpus accepts)."""
     return "mlqa-" + passage_id.replace("/", "-")
+
+
+def paragraphs(rows: list[dict[str, Any]]) -> list[Document]:
+    """One document per paragraph; `article` (language and title) groups a Wikipedia article's paragraphs."""
+    return [
+        Document(
+            doc_id=doc_id(r["id"]),
+            lang=r["lang"],
+            title=r["title"],
+            body=r["text"],
+            source=SOURCE,
+            meta={"article": f"{r['lang']}:{r['title']}"},
+            sha256=hashlib.sha256(r["text"].encode()).hexdigest(),
+        )
+        for r in rows
+    ]
 
 
 def split_of(group: str) -> str:
@@ -57,21 +73,11 @@ def load_mlqa(root: Path) -> LabeledSet:
     groups of paragraphs that share questions are hashed into dev and test (about half each),
     so a ranker trained on dev never sees a test paragraph."""
     folder = root / FOLDER
-    rows = _read_jsonl(folder / "passages.jsonl")
-    raw_queries = _read_jsonl(folder / "queries.jsonl")
+    rows = read_jsonl(folder / "passages.jsonl")
+    raw_queries = read_jsonl(folder / "queries.jsonl")
     if not rows or not raw_queries:
         raise DatasetError(f"{folder} has no passages or no queries")
-    documents = [
-        Document(
-            doc_id=doc_id(r["id"]),
-            lang=r["lang"],
-            title=r["title"],
-            body=r["text"],
-            source=SOURCE,
-            sha256=hashlib.sha256(r["text"].encode()).hexdigest(),
-        )
-        for r in rows
-    ]
+    documents = paragraphs(rows)
     groups = passage_groups(raw_queries, [r["id"] for r in rows])
     queries: list[Query] = []
     qrels: dict[str, dict[str, int]] = {}
