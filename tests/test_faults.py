@@ -41,7 +41,7 @@ def test_build_out_of_disk_fails_cleanly(tmp_path: Path, index_dir: Path, encode
         resource.setrlimit(resource.RLIMIT_FSIZE, (32 * 1024, 32 * 1024))
 
     done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "index", "--quiet"],
+        [sys.executable, "-m", "service.cli", "index", "--full", "--quiet"],  # the corpus is unchanged: force a build
         env=_env(index, corpus),
         preexec_fn=small_files,
         capture_output=True,
@@ -57,19 +57,19 @@ def test_build_out_of_disk_fails_cleanly(tmp_path: Path, index_dir: Path, encode
     assert report.version != before
 
 
-def _container_command(port: int) -> str:
-    """The Dockerfile's CMD, run outside Docker (Docker cannot run here), on a free port."""
+def _container_command(port: int) -> list[str]:
+    """The Dockerfile's CMD (exec form), run outside Docker (Docker cannot run here), on a free loopback port."""
     line = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
-    argv = json.loads(line.removeprefix("CMD").strip())
-    assert argv[:2] == ["sh", "-c"]
-    return str(argv[2]).replace("--port 8000", f"--port {port}").replace("--host 0.0.0.0", "--host 127.0.0.1")
+    argv = [str(a) for a in json.loads(line.removeprefix("CMD").strip())]
+    assert argv[:2] == ["bnc", "serve"]
+    return [{"8000": str(port), "0.0.0.0": "127.0.0.1"}.get(a, a) for a in argv]
 
 
 def test_container_entry_serves_and_sigterm_drains(tmp_path: Path, index_dir: Path) -> None:
     corpus = corpus_copy(tmp_path)
-    index = seeded_index(tmp_path, index_dir)  # cached vectors: the entry's `bnc index` encodes nothing
+    index = seeded_index(tmp_path, index_dir)  # cached vectors: serve's start-up reconcile encodes nothing
     port = free_port()
-    proc = subprocess.Popen(["sh", "-c", _container_command(port)], env=_env(index, corpus), start_new_session=True)
+    proc = subprocess.Popen(_container_command(port), env=_env(index, corpus), start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
