@@ -80,7 +80,7 @@ def test_hybrid_search_gives_the_local_top_hits(both: tuple[Searcher, Searcher],
         got = remote.search(query, k=5, filters=filters)
         assert [h.passage.passage_id for h in got.hits] == [h.passage.passage_id for h in want.hits]
         for a, b in zip(got.hits, want.hits, strict=True):
-            assert a.score == pytest.approx(b.score, abs=0.05)
+            assert a.score == pytest.approx(b.score, rel=0.005, abs=0.05)  # the learned ranker scores ~100
 
 
 @pytest.mark.parametrize("query", QUERIES[:4])
