@@ -21,7 +21,7 @@ from bench.table import markdown_table, percentile
 from indexer.encoders import load_encoder
 from indexer.retrieval.querylang import detect_query_lang
 from indexer.retrieval.querytrans import other_lang
-from indexer.retrieval.translate import Translator
+from indexer.translate import Translator
 
 
 def _ms(encode: Callable[[list[str]], object], texts: list[str]) -> float:

@@ -33,7 +33,7 @@ from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
 from indexer.retrieval.querytrans import other_lang
 from indexer.retrieval.search import Searcher, SearchFilters
-from indexer.retrieval.translate import Translator
+from indexer.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "bm25_doc_mt", "encode", "ann")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
-from eval.parser import CACHE_DIR, RESULTS_DIR, add_eval_parser
 from eval.runner import MODES
 from indexer.encoders import DEFAULT_ENCODER
 from indexer.retrieval.crosslang import BM25_TRANSLATIONS, DENSE_TRANSLATIONS
@@ -18,7 +17,7 @@ from indexer.retrieval.fusion import NORMALIZATIONS
 from indexer.retrieval.search import FusionConfig
 from indexer.retrieval.stand_in import COMBINES
 
-__all__ = ["CACHE_DIR", "RESULTS_DIR", "add_eval_parser", "cmd_eval"]
+__all__ = ["cmd_eval", "fusion_config"]
 
 
 def _listed(values: list[str] | None, allowed: tuple[str, ...], what: str) -> list[str] | None:

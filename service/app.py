@@ -26,7 +26,7 @@ from service.openapi import install_openapi
 from service.routes import admin, api_docs, ask, document_view, documents, export, health, pages, passages, search
 from service.routes import metrics as metrics_route
 from service.security import SecurityHeadersMiddleware
-from service.serving import watch_supervisor
+from service.supervisor import watch_supervisor
 from service.writes import DocumentWrites
 
 GZIP_MIN_BYTES = 1000

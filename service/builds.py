@@ -9,7 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from indexer.index import snapshot_files as snap
+from indexer.files import write_atomic
 from indexer.index.build import BuildCancelled
 from indexer.ingest.corpus import CorpusCatalog
 from service.engine import Engine
@@ -79,7 +79,7 @@ class BuildRunner:
     def _write_jobs(self) -> None:
         try:
             self.engine.index_dir.mkdir(parents=True, exist_ok=True)
-            snap.write_atomic(self.engine.index_dir / JOBS_FILE, f"{self._requested} {self._finished}\n".encode())
+            write_atomic(self.engine.index_dir / JOBS_FILE, f"{self._requested} {self._finished}\n".encode())
         except OSError as exc:  # numbering is a convenience; the build itself still runs
             log.warning("could not record job %d: %s", self._requested, exc)
 

@@ -7,7 +7,7 @@ from typing import Any
 from indexer.answers.answer import LIKELY, Answer, Quote
 from indexer.retrieval.quote_mt import LABEL
 from indexer.retrieval.search import SearchResult
-from indexer.retrieval.translate import Translation
+from indexer.translate import Translation
 from indexer.types import SearchHit
 
 HIGH_CONFIDENCE = 0.9  # calibrated: nine in ten answers at this confidence contain the answer

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from indexer.files import write_atomic
 from indexer.index import snapshot_files as snap
 from indexer.index.previous import fingerprint
 from indexer.types import Document
@@ -110,7 +111,7 @@ class Quarantine:
     def _save(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            snap.write_atomic(self.path, json.dumps(self._records, indent=1).encode())
+            write_atomic(self.path, json.dumps(self._records, indent=1).encode())
         except OSError as exc:
             log.warning("could not record the quarantine: %s", exc)
 

@@ -13,7 +13,7 @@ from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.translate import default_translator
+from indexer.translate import default_translator
 from indexer.types import Document
 
 needs_apertium = pytest.mark.skipif(

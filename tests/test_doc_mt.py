@@ -19,7 +19,7 @@ from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.quote_mt import translate_hits
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.translate import Pipe, Translator
+from indexer.translate import Pipe, Translator
 from indexer.types import Document
 from tests.helpers import seeded_index
 

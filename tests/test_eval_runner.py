@@ -17,7 +17,7 @@ from eval.runner import MODES, EvalResult, evaluate_set, score
 from eval.tune import Candidate, Sweep, depth_stage, first_stage
 from indexer.encoders import Encoder
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.translate import Translator
+from indexer.translate import Translator
 from service.cli import main
 from tests.helpers import write_beir
 

@@ -1,4 +1,5 @@
-"""Seams: routes import no other route module, the CLI imports no route, indexer imports neither service nor eval."""
+"""Seams: routes import no other route module, the CLI imports no route, indexer imports neither service nor eval,
+and inside indexer the layers point down."""
 
 from __future__ import annotations
 
@@ -27,6 +28,23 @@ def test_routes_and_cli_reach_use_cases_not_other_routes() -> None:
 def test_indexer_depends_on_neither_service_nor_eval() -> None:
     for path in (ROOT / "indexer").rglob("*.py"):
         assert not {m for m in _imports(path) if m.split(".")[0] in ("service", "eval")}, path
+
+
+# inside indexer: a layer imports only from layers below it (retrieval and answers sit side by side on top);
+# the modules directly under indexer/ (types, translate, files) are the bottom
+INDEXER_LAYERS = {"retrieval": 3, "answers": 3, "index": 2, "ingest": 1, "encoders": 0}
+
+
+def test_indexer_layers_point_down() -> None:
+    upward = []
+    for path in (ROOT / "indexer").rglob("*.py"):
+        parts = path.relative_to(ROOT / "indexer").parts
+        own = INDEXER_LAYERS.get(parts[0], 0) if len(parts) > 1 else 0
+        for module in _imports(path):
+            names = module.split(".")
+            if names[0] == "indexer" and len(names) > 2 and INDEXER_LAYERS.get(names[1], -1) > own:
+                upward.append(f"{path.relative_to(ROOT)} -> {module}")
+    assert upward == []
 
 
 def _private_uses(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.quote_mt import needs_translation
 from indexer.retrieval.search import Searcher, SearchFilters
-from indexer.retrieval.translate import default_translator
+from indexer.translate import default_translator
 from indexer.types import Document
 from service.queries import run_search
 from service.schemas import SearchCreate

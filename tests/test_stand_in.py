@@ -11,7 +11,7 @@ from indexer.retrieval.hybrid import fuse, fuse_lexical
 from indexer.retrieval.querylang import QueryLanguage
 from indexer.retrieval.stages import Candidates, FusionConfig, SearchFilters
 from indexer.retrieval.stand_in import channel, combine
-from indexer.retrieval.translate import Translation
+from indexer.translate import Translation
 
 ON = FusionConfig(doc_mt_dense_mixed=1.0, doc_mt_bm25_mixed=1.0, translated_bm25_mixed=1.0)
 

@@ -20,7 +20,7 @@ from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.hybrid import profile
 from indexer.retrieval.querytrans import translate_query
 from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
-from indexer.retrieval.translate import Pipe, Translator, default_translator, parse, parse_lexical, pipeline
+from indexer.translate import Pipe, Translator, default_translator, parse, parse_lexical, pipeline
 from indexer.types import Document
 
 needs_apertium = pytest.mark.skipif(
@@ -69,7 +69,7 @@ def test_a_translator_that_hangs_times_out_and_returns_none(caplog: pytest.LogCa
     translator = Translator(timeout_s=0.3)
     translator._available = True  # a pipeline that never answers stands in for a stuck Apertium
     pipe = translator._pipes["eng-spa:lexical"] = Pipe("eng-spa", timeout_s=0.3, command="cat > /dev/null")
-    with caplog.at_level(logging.WARNING, logger="indexer.retrieval.translate"):
+    with caplog.at_level(logging.WARNING, logger="indexer.translate"):
         assert translator.translate("anything", "en", "es") is None
     assert "did not answer" in caplog.text
     assert pipe.proc is None  # stopped: the next query starts a fresh pipeline
@@ -126,7 +126,7 @@ def test_missing_apertium_is_logged_once_and_search_works_as_before(
     tmp_path: Path, searcher: Searcher, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = Translator(datadir=tmp_path)  # no modes/ here: as if apertium-eng-spa were not installed
-    with caplog.at_level(logging.WARNING, logger="indexer.retrieval.translate"):
+    with caplog.at_level(logging.WARNING, logger="indexer.translate"):
         assert missing.translate("border crossing card", "en", "es") is None
         assert missing.translate("water treaty", "en", "es") is None
     assert len([r for r in caplog.records if "query translation off" in r.message]) == 1

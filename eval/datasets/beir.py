@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets.types import DatasetError, LabeledSet, Query
-from indexer.ingest.readers import DocumentError, document_from_text, slugify
+from indexer.ingest.readers import DocumentError, document_from_text
+from indexer.ingest.slugs import slugify
 from indexer.retrieval.querylang import detect_query_lang
 from indexer.types import LANGS, Document
 

@@ -23,7 +23,7 @@ from typing import Any
 from indexer.index import snapshot_files as snap
 from indexer.index.embcache import text_key
 from indexer.index.lexical import build_translated, extend_translated
-from indexer.retrieval.translate import DATADIR, PAIRS, Pipe, parse
+from indexer.translate import DATADIR, PAIRS, Pipe, parse
 from indexer.types import Passage
 
 log = logging.getLogger(__name__)

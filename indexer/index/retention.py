@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from indexer.files import write_atomic
 from indexer.index.snapshot_files import (
     MANIFEST,
     PUBLISHED,
@@ -15,7 +16,6 @@ from indexer.index.snapshot_files import (
     read_current,
     read_manifest,
     snapshots_dir,
-    write_atomic,
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from indexer.files import fsync_dir, write_atomic
 from indexer.types import Document, Passage
 
 FORMAT_VERSION = 1
@@ -60,25 +61,6 @@ def checksum_tree(root: Path, known: dict[str, str] | None = None, known_root: P
                 continue
         out[rel] = file_sha256(p)
     return out
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(str(path), os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, fsync, rename: readers see the old or the new file, never half."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -169,7 +151,7 @@ def finish_snapshot(staging: Path, manifest: dict[str, Any], previous: Path | No
     write_atomic(staging / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
     final = staging.parent / manifest["version"]
     os.replace(staging, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     return final
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.index.snapshot_files import write_atomic
+from indexer.files import write_atomic
 from indexer.ingest.corpus import CorpusCatalog, sidecar
 from indexer.ingest.metadata import dump_metadata, load_metadata
-from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes, slugify
+from indexer.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, read_document_bytes
 from indexer.ingest.shingles import lead_words, same_text
+from indexer.ingest.slugs import slugify
 from indexer.types import Document
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, sentence_place
 from indexer.ingest.header_group import find_group, group_in_sentence
 from indexer.ingest.ordinals import ORDINAL, deaccent, ordinal_value
+from indexer.ingest.slugs import slugify
 
 HEADER_LINES = 12  # the header block and the working group's heading under it
 _ROMAN = r"[IVXLC]{1,8}"
@@ -275,8 +276,6 @@ def derived_doc_id(found: dict[str, Found], lang: str) -> str | None:
     """'bnc-xix-2002-11-26-migration-consular-affairs-en': stable while the header says the same.
 
     None unless the header names the meeting or both a date and a working group."""
-    from indexer.ingest.readers import slugify
-
     number = found.get("meeting_number")
     date = found.get("date")
     group = found.get("working_group")

@@ -22,6 +22,7 @@ from indexer.ingest.ocr_cache import OcrCache, PendingOcrCache
 from indexer.ingest.page_chrome import strip_chrome
 from indexer.ingest.pdf import image_to_text, pdf_to_text
 from indexer.ingest.rtf import rtf_to_text
+from indexer.ingest.slugs import slugify
 from indexer.types import LANGS, Document
 
 __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
@@ -29,11 +30,6 @@ __all__ = ["DocumentError", "DocumentTooLarge", "OcrUnavailable"]
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".rtf", *formats.IMAGE_SUFFIXES)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def slugify(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:120] or "doc"
 
 
 def normalize_text(text: str) -> str:

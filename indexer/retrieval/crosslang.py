@@ -12,8 +12,8 @@ from indexer.retrieval.glossary import default_glossary
 from indexer.retrieval.hybrid import lent_by_twin
 from indexer.retrieval.laps import Laps
 from indexer.retrieval.querytrans import other_lang, translate_query
-from indexer.retrieval.translate import Translator
 from indexer.retrieval.twins import propagate
+from indexer.translate import Translator
 
 if TYPE_CHECKING:
     from indexer.index.snapshot import IndexSnapshot

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.retrieval.glossary import Glossary
-from indexer.retrieval.translate import Translation, Translator
+from indexer.translate import Translation, Translator
 
 
 def other_lang(lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from indexer.retrieval.search import SearchResult
-from indexer.retrieval.translate import Translation, Translator
+from indexer.translate import Translation, Translator
 
 if TYPE_CHECKING:
     from indexer.index.doc_mt import StoredTexts

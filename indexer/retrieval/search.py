@@ -34,9 +34,9 @@ from indexer.retrieval.stages import (
     UnknownSearchOption,
     check_options,
 )
-from indexer.retrieval.translate import Translator, default_translator
 from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
 from indexer.retrieval.when import by_place, matches, understand
+from indexer.translate import Translator, default_translator
 from indexer.types import LANGS, SearchHit
 
 __all__ = [

@@ -7,8 +7,8 @@ from typing import Literal
 
 from indexer.retrieval.grouping import GROUPS
 from indexer.retrieval.querylang import QueryLanguage
-from indexer.retrieval.translate import Translation
 from indexer.retrieval.when import Understood
+from indexer.translate import Translation
 from indexer.types import SearchHit
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -33,7 +33,7 @@ class FusionConfig:
     depth_factor: int = 10
     glossary: bool = True  # expand lexical queries with bilingual glossary terms
     glossary_boost: float = 0.5
-    # BM25 on the query's machine translation (indexer.retrieval.translate), on passages in the
+    # BM25 on the query's machine translation (indexer.translate), on passages in the
     # other language; its weight is scaled by the share of query words the translator knew
     translate: bool = True
     translate_alternatives: bool = False  # every dictionary translation of each word, not only the chosen one
