@@ -55,6 +55,9 @@ def test_the_meeting_number_the_body_states_as_this_meetings(sentence: str, numb
         "Since the 12th meeting of the Binational Commission, the 13th meeting of the Binational Commission …",
         "Desde la XVIII Reunión de la Comisión Binacional las delegaciones se reúnen dos veces al año.",
         "El XX aniversario de la Comisión Binacional se celebró en 2001.",
+        "This is the 5th meeting of the High Level Working Group on Migration.",
+        "This is the first BNC meeting under President Fox.",
+        "Esta es la tercera reunión del Grupo de Trabajo sobre Migración y Asuntos Consulares.",
     ],
 )
 def test_an_ordinal_of_something_else_is_no_meeting_number(sentence: str) -> None:

@@ -6,7 +6,8 @@ present one: "this year's meeting is on Wednesday; it's the 20th", "la reunión 
 XIX", "the present 20th meeting of the Binational Commission"), or where the Commission is named
 with its number ("the 20th meeting of the U.S.-Mexico Binational Commission", "XIX Reunión de la
 Comisión Binacional") and every such mention in the body gives the same number, none of them a past
-one ("since", "previous", "anterior"). Text is read without accents (`deaccent`)."""
+one ("since", "previous", "anterior"). A "first" is never read (the first meeting under a president, in a
+city), nor a working group's or talks' meeting. Text is read without accents (`deaccent`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ COMMISSION = (
     r"binational\s+commission|comision\s+binacional|bnc\b|cbn\b"
 )
 COUNTRIES = r"(?:\s+(?:mexico\s*[-–—]?\s*(?:estados\s+unidos|ee\.?\s?uu\.?|eua)|estados\s+unidos\s*[-–—]?\s*mexico))?"
-_MEETING = r"(?:(?:annual|anual|plenary|plenaria)\s+)?(?:meeting|session|reunion|sesion)"
+# a meeting of the Commission, not of a working group or of talks: 'the 5th meeting of the Working Group'
+_MEETING = (
+    r"(?:(?:annual|anual|plenary|plenaria)\s+)?(?:meeting|session|reunion|sesion)\b"
+    r"(?!\s+(?:of|de|del)\s+(?:the\s+|la\s+|el\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:working\s+group|group|grupo|subgroup|subgrupo|talks|negotiations|negociaciones))"
+)
 # what follows an ordinal that is no meeting's number: 'the 20th century', 'el XX aniversario', 'the 12th of May'
 _NOT_MEETING = (
     r"(?!\s*(?:century|anniversary|birthday|amendment|siglo|aniversario|of\s+(?:january|february|march|april|may|"
@@ -60,12 +66,12 @@ def meeting_in_body(text: str) -> int | None:
     for pattern in _THIS_MEETING:
         for m in pattern.finditer(plain):
             number = ordinal_value(m.group("ord"))
-            if number and number < 100:
+            if number and 1 < number < 100:  # 'the first … under President Fox' counts something else
                 return number
     named = set()
     for m in _NAMED.finditer(plain):
         number = ordinal_value(m.group("ord"))
-        if not number or number >= 100:
+        if not number or not 1 < number < 100:
             continue
         if _PAST.search(plain[max(0, m.start() - 40) : m.start()]):
             return None  # a body that counts past meetings too: which one is this is not said
