@@ -139,3 +139,23 @@ def test_a_page_saved_as_text_loses_its_menus_and_footer() -> None:
     assert doc.date == "1997-05-06"
     assert "Skip Links" not in doc.body and "Back to Top" not in doc.body and "managed by" not in doc.body
     assert [p.text for p in split_document(doc)] == [BODY_EN]
+
+
+def test_a_header_group_the_first_sentence_contradicts_is_kept_with_a_warning() -> None:
+    header = (
+        "COMISION BINACIONAL MEXICO - ESTADOS UNIDOS\n\nGRUPO DE TRABAJO SOBRE MIGRACION\nY ASUNTOS FRONTERIZOS\n\n"
+    )
+    body = (
+        "Los días 8 y 9 de septiembre de 1999 en la ciudad de Oaxaca, Oaxaca, se reunió el Grupo de Trabajo sobre "
+        "Migración y Asuntos Consulares de la Comisión Binacional México-Estados Unidos. Las delegaciones acordaron."
+    )
+    doc = read_document_bytes(f"{header}COMUNICADO CONJUNTO\n\n{body}".encode(), "comunicado.txt", {"lang": "es"})
+    assert doc.meta["working_group"] == "Grupo de Trabajo sobre Migracion y Asuntos Fronterizos"  # the header's
+    assert (
+        "the first body sentence 'Grupo de Trabajo sobre Migración y Asuntos Consulares'" in doc.meta["intake_warnings"]
+    )
+    same = "The Working Group on Migration and Consular Affairs conducted an assessment of the agenda. It agreed."
+    agree = read_document_bytes(
+        f"WORKING GROUP ON MIGRATION AND CONSULAR AFFAIRS\nMexico City - June 4, 1999\n\n{same}".encode(), "r.txt", {}
+    )
+    assert "intake_warnings" not in agree.meta  # a name that runs on in the sentence is the same group

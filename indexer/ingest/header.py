@@ -17,25 +17,21 @@ from dataclasses import dataclass
 
 from indexer.ingest.header_block import dates_the_meeting, first_sentence, header_end, sentence_place
 from indexer.ingest.header_group import find_group, group_in_sentence
+from indexer.ingest.meeting_body import COMMISSION, COUNTRIES, meeting_in_body
 from indexer.ingest.ordinals import ORDINAL, deaccent, ordinal_value
 from indexer.ingest.slugs import slugify
 
 HEADER_LINES = 12  # the header block and the working group's heading under it
 _ROMAN = r"[IVXLC]{1,8}"
-_COMMISSION = (
-    r"(?:(?:u\.?\s?s\.?|united\s+states)\s*[-–—]?\s*mexico\s+|mexico\s*[-–—]?\s*(?:u\.?\s?s\.?|united\s+states)\s+)?"
-    r"binational\s+commission|comision\s+binacional|bnc\b|cbn\b"
-)
-_COUNTRIES = r"(?:\s+(?:mexico\s*[-–—]?\s*(?:estados\s+unidos|ee\.?\s?uu\.?|eua)|estados\s+unidos\s*[-–—]?\s*mexico))?"
 # an ordinal before 'meeting'/'reunión' or before the commission's name, on deaccented text:
 # 'XIX U.S.-MEXICO BINATIONAL COMMISSION', 'Sixteenth Meeting of the …', 'Decimotercera Reunión', '16th BNC'
 _MEETING = re.compile(
     rf"(?<![\w.])(?P<ord>{ORDINAL})\s+(?:annual\s+|anual\s+)?"
     rf"(?:(?:plenary\s+)?(?:meeting|session|reunion)\b(?!\s+(?:of\s+the\s+|de\s+(?:la|el)\s+|del\s+)?"
-    rf"(?:working\s+group|grupo\s+de\s+trabajo|subgroup|subgrupo))|(?:{_COMMISSION}){_COUNTRIES})",
+    rf"(?:working\s+group|grupo\s+de\s+trabajo|subgroup|subgrupo))|(?:{COMMISSION}){COUNTRIES})",
     re.IGNORECASE,
 )
-_NAMES_COMMISSION = re.compile(rf"\b(?:{_COMMISSION}|binacional|binational)", re.IGNORECASE)
+_NAMES_COMMISSION = re.compile(rf"\b(?:{COMMISSION}|binacional|binational)", re.IGNORECASE)
 _WORD = r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]{3,12}\.?"
 _DAYS = r"\d{1,2}(?:\s*(?:[-–]|y|al|and|to)\s*\d{1,2})?"
 _DATES = [
@@ -238,6 +234,11 @@ def detect_header(body: str, lang: str) -> dict[str, Found]:
                 break
     if any(k not in found for k in ("date", "place", "meeting_number", "working_group")):
         _from_first_sentence(body, end, lang, found)
+    if "meeting_number" not in found:
+        stated = meeting_in_body(body[end:])  # 'This year's BNC meeting is the 12th since 1981.'
+        if stated:
+            found["meeting_number"] = Found(str(stated), 0.5)
+            found["meeting"] = Found(meeting_name(stated, lang), 0.5)
     return found
 
 
@@ -275,8 +276,10 @@ def short_place(place: str) -> str:
 def derived_doc_id(found: dict[str, Found], lang: str) -> str | None:
     """'bnc-xix-2002-11-26-migration-consular-affairs-en': stable while the header says the same.
 
-    None unless the header names the meeting or both a date and a working group."""
+    None unless the header names the meeting or both a date and a working group. A number read deep in the
+    body (confidence 0.5) is left out: the id stays what the header and first sentence say."""
     number = found.get("meeting_number")
+    number = number if number is not None and number.confidence > 0.5 else None
     date = found.get("date")
     group = found.get("working_group")
     if number is None and not (date and group):

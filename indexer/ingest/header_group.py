@@ -82,3 +82,15 @@ def group_in_sentence(sentence: str) -> str | None:
 
     m = _GROUP_IN_SENTENCE.search(sentence)
     return title_case(m.group(1)) if m else None
+
+
+def group_disagreement(header_group: str, sentence: str) -> str | None:
+    """A warning when the first body sentence names another working group than the header does (a header
+    misprint, or a body about another group): the header's is kept, the user corrects it if need be."""
+    from indexer.ingest.ordinals import fold
+
+    named = group_in_sentence(sentence)
+    a, b = (" ".join(re.findall(r"\w+", fold(x))) for x in (named or "", header_group))
+    if not a or a.startswith(b) or b.startswith(a):  # the sentence's name may run on: '… Affairs conducted'
+        return None
+    return f"working group: the header names '{header_group}', the first body sentence '{named}'"

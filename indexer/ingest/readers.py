@@ -14,7 +14,8 @@ from indexer.ingest.bounded import run_bounded
 from indexer.ingest.doc_errors import DocumentError, DocumentTooLarge, OcrUnavailable
 from indexer.ingest.formats import MAX_BODY_CHARS
 from indexer.ingest.header import Found, derived_doc_id, detect_header
-from indexer.ingest.header_block import header_end, header_title
+from indexer.ingest.header_block import first_sentence, header_end, header_title
+from indexer.ingest.header_group import group_disagreement
 from indexer.ingest.html_text import html_to_text
 from indexer.ingest.langdetect_doc import detect_document_lang_confidence
 from indexer.ingest.metadata import MetadataError, check_fields, load_metadata
@@ -120,6 +121,9 @@ def document_from_text(
     warnings = list(notes or [])
     if not merged.get("date"):
         warnings.append("date not found")
+    if origins.get("working_group", "").startswith("detected") and found["working_group"].confidence > 0.5:
+        other = group_disagreement(found["working_group"].value, first_sentence(body, header_end(body, lang)))
+        warnings += [other] if other else []
     title = str(merged.get("title") or "").strip()
     if not title:
         named = [str(merged[k]) for k in ("meeting", "working_group") if merged.get(k) and k in found]
