@@ -31,6 +31,7 @@ from indexer.answers.features import (
     finish,
     join_partner,
     opens_with_anaphor,
+    passage_weights,
     softmax_shares,
     tokens,
 )
@@ -139,12 +140,12 @@ class Answerer:
         qvec = self.searcher.query_vector(question)  # the search encoded it: no second encode
         rows = [self.searcher.snapshot.rows[h.passage.passage_id] for h in result.hits]
         passage_cos = self.searcher.snapshot.vectors.score_rows(qvec, rows)
-        top_score = max((h.score for h in result.hits), default=1.0) or 1.0
+        weights = passage_weights([h.score for h in result.hits])
         raw: list[Raw] = []
         qwords = question_words(question)
         qualifiers = question_constraints(question)
         names = max(len(qualifiers.names), 1)
-        for hit, row in zip(result.hits, rows, strict=True):
+        for hit, row, weight in zip(result.hits, rows, weights, strict=True):
             # read the passage in the asker's language when its twin exists: sentence scores are
             # sharper within one language; the quote is mapped back to the language asked for
             reader = hit.twin if hit.passage.lang != asker and hit.twin is not None else hit.passage
@@ -174,7 +175,7 @@ class Answerer:
                     "anaphor": opens_with_anaphor(quote.text),
                     "length": math.log1p(len(quote.text)),
                     "passage_rank_inv": 1.0 / hit.rank,
-                    "passage_score": hit.score / top_score,
+                    "passage_score": weight,
                     "passage_cos": passage_cos.get(row, 0.0),
                     "twin_cos": float(twin_vecs[int(aligned[i])] @ qvec) if aligned is not None else float(sim),
                     "figure_miss": float(figures > 0),
@@ -232,11 +233,8 @@ class Answerer:
         filters: SearchFilters | None = None,
         k: int = PASSAGES,
     ) -> Answer:
-        # weighted fusion: the answer model's passage-score feature (a hit's score over the top one) was fitted
-        # on its scores, which are positive; the learned ranker's are not
-        result = self.searcher.search(
-            question, k=k, mode="hybrid", lang=lang, filters=filters, fusion_method="weighted"
-        )
+        # the search's own ranking (the learned ranker): the quote comes from the passages staff see listed
+        result = self.searcher.search(question, k=k, mode="hybrid", lang=lang, filters=filters)
         asker = result.lang.lang
         kind = question_type(question)
         cands = self.candidates(question, result, kind)

@@ -55,6 +55,18 @@ def bigram_share(question: str, sentence: str) -> float:
     return len(pairs & set(itertools.pairwise(sw))) / len(pairs)
 
 
+def passage_weights(scores: Sequence[float]) -> list[float]:
+    """Each hit's ranking score as exp(score - top score): its softmax weight relative to the top hit's.
+
+    The learned ranker is a linear score trained with a listwise softmax, so only differences between
+    scores mean anything (they can be negative, and a constant added to all of them changes nothing);
+    the top hit gets 1.0 and a hit one unit below it 1/e."""
+    if not scores:
+        return []
+    top = max(scores)
+    return [math.exp(s - top) for s in scores]
+
+
 def opens_with_anaphor(sentence: str) -> float:
     words = _WORD.findall(fold(sentence[:60]))[:3]
     return float(any(w in _ANAPHORS for w in words))

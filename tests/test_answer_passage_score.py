@@ -1,0 +1,38 @@
+"""The answer model's passage evidence: `ask` reads the learned ranker's hits, and a hit's passage_score is its
+softmax weight relative to the top hit (scale-free: the ranker's scores can be negative)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from indexer.answers.answer import Answerer
+from indexer.answers.features import passage_weights
+from indexer.answers.scoring import SENTENCE_FEATURES
+from indexer.retrieval.search import Searcher
+
+
+def test_passage_weights_are_relative_softmax_weights() -> None:
+    scores = [-0.4, -1.4, -3.0]  # the learned ranker's scores are often all negative
+    weights = passage_weights(scores)
+    assert weights[0] == 1.0
+    assert weights[1] == pytest.approx(1 / math.e)
+    assert all(0 < w <= 1 for w in weights)
+    # a constant added to every score changes nothing (a ratio of scores would flip sign here)
+    assert passage_weights([s + 7.5 for s in scores]) == pytest.approx(weights)
+    assert passage_weights([]) == []
+
+
+def test_ask_uses_the_searchs_learned_ranking(searcher: Searcher) -> None:
+    answerer = Answerer(searcher)
+    question = "When did the Border Crossing Card replacement program end?"
+    answer = answerer.ask(question)
+    assert answer.search.fusion == "learned"
+    listed = searcher.search(question, k=len(answer.search.hits), mode="hybrid")
+    assert [h.passage.passage_id for h in answer.search.hits] == [h.passage.passage_id for h in listed.hits]
+    weights = passage_weights([h.score for h in answer.search.hits])
+    column = SENTENCE_FEATURES.index("passage_score")
+    seen = {round(float(c.features[column]), 9) for c in answer.candidates}
+    assert seen <= {round(w, 9) for w in weights}
+    assert 1.0 in seen
