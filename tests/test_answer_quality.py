@@ -132,7 +132,7 @@ def test_the_shipped_model_is_json_and_calibrated(answerer: Answerer) -> None:
     model = AnswerModel.load()
     assert np.all(np.diff(model.iso_y) >= 0) and 0.0 <= model.iso_y.min() <= model.iso_y.max() <= 1.0
     assert 0.0 < model.threshold < 1.0
-    assert raw["info"]["data"] == ["commission dev", "mlqa dev", "xquad dev"]  # never a test half
+    assert raw["info"]["data"] == ["commission dev", "mlqa-answers dev", "xquad dev"]  # never a test half
     assert raw["calibration"] == "pooled" and model.answerable is not None  # one pooled calibration, two signals
 
 
