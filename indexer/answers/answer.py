@@ -145,10 +145,17 @@ class Answerer:
         qwords = question_words(question)
         qualifiers = question_constraints(question)
         names = max(len(qualifiers.names), 1)
+        read: set[str] = set()
         for hit, row, weight in zip(result.hits, rows, weights, strict=True):
             # read the passage in the asker's language when its twin exists: sentence scores are
             # sharper within one language; the quote is mapped back to the language asked for
             reader = hit.twin if hit.passage.lang != asker and hit.twin is not None else hit.passage
+            # each passage once: a passage listed twice (or two hits read through one twin) would put every
+            # sentence in twice, and the evidence that the best sentence stands out (its softmax share, its
+            # margin over the next) would compare it with itself
+            if reader.passage_id in read:
+                continue
+            read.add(reader.passage_id)
             quotes, vecs = self._quotes(reader)
             if not quotes:
                 continue

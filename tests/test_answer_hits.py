@@ -1,8 +1,9 @@
-"""The answer model's passage evidence: `ask` reads the learned ranker's hits, and a hit's passage_score is its
+"""How `ask` reads the search's hits: the learned ranker's, each passage once, and a hit's passage_score is its
 softmax weight relative to the top hit (scale-free: the ranker's scores can be negative)."""
 
 from __future__ import annotations
 
+import copy
 import math
 
 import pytest
@@ -36,3 +37,18 @@ def test_ask_uses_the_searchs_learned_ranking(searcher: Searcher) -> None:
     seen = {round(float(c.features[column]), 9) for c in answer.candidates}
     assert seen <= {round(w, 9) for w in weights}
     assert 1.0 in seen
+
+
+def test_a_passage_listed_twice_is_read_once(searcher: Searcher) -> None:
+    # a search can list one passage twice (two rows of a document and its excerpt copy collapse onto one twin);
+    # its sentences must not compete with themselves
+    answerer = Answerer(searcher)
+    question = "When did the Border Crossing Card replacement program end?"
+    result = searcher.search(question, k=3, mode="hybrid")
+    doubled = copy.copy(result)
+    doubled.hits = [result.hits[0], *result.hits]
+    once = answerer.candidates(question, result, "date")
+    twice = answerer.candidates(question, doubled, "date")
+    keys = [(c.reader.passage.passage_id, c.index) for c in twice]
+    assert len(keys) == len(set(keys))
+    assert [(c.reader.passage.passage_id, c.index) for c in once] == keys
