@@ -8,6 +8,8 @@ Nothing is generated: the quote is always the document's own sentence(s).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from indexer.answers.features import (
     softmax_shares,
     tokens,
 )
-from indexer.answers.headers import demote_headers
+from indexer.answers.headers import demote_headers, statement_hits
 from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
@@ -49,6 +51,7 @@ from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
+SPARE = 2  # further passages searched for, to stand in for those among the first PASSAGES that are only header lines
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
@@ -240,11 +243,18 @@ class Answerer:
         filters: SearchFilters | None = None,
         k: int = PASSAGES,
     ) -> Answer:
-        # the search's own ranking (the learned ranker): the quote comes from the passages staff see listed
-        result = self.searcher.search(question, k=k, mode="hybrid", lang=lang, filters=filters)
-        asker = result.lang.lang
+        # the search's own ranking (the learned ranker); a few passages more than are listed, so that a passage
+        # that is only a heading or dateline ("May 5, 1997") does not take the place of one that states something
+        deep = self.searcher.search(question, k=k + SPARE, mode="hybrid", lang=lang, filters=filters)
+        asker = deep.lang.lang
         kind = question_type(question)
-        cands = self.candidates(question, result, kind)
+        result = copy.copy(deep)
+        result.hits, result.k = deep.hits[:k], k  # the reply lists the `k` passages asked for
+        reading = copy.copy(deep)
+        picked = statement_hits([h.passage.text for h in deep.hits], question, kind, k)
+        # ranked among the passages read (1..k), as the model saw them where no header passages are listed
+        reading.hits = [dataclasses.replace(deep.hits[i], rank=n) for n, i in enumerate(picked, start=1)]
+        cands = self.candidates(question, reading, kind)
         question_like = is_question(question)
         if not cands:
             level = answer_level(0.0, self.threshold, question_like)
