@@ -28,6 +28,7 @@ from indexer.answers.answer_type import (
 from indexer.answers.constraints import money_miss, question_constraints, unmet
 from indexer.answers.features import (
     Raw,
+    asked_in,
     bigram_share,
     confidence_vector,
     finish,
@@ -145,9 +146,6 @@ class Answerer:
         passage_cos = self.searcher.snapshot.vectors.score_rows(qvec, rows)
         weights = passage_weights([h.score for h in result.hits])
         raw: list[Raw] = []
-        qwords = question_words(question)
-        qualifiers = question_constraints(question)
-        names = max(len(qualifiers.names), 1)
         read: set[str] = set()
         for hit, row, weight in zip(result.hits, rows, weights, strict=True):
             # read the passage in the asker's language when its twin exists: sentence scores are
@@ -165,7 +163,12 @@ class Answerer:
             sims = vecs @ qvec
             twins, twin_vecs = self._twin_sentences(reader)
             aligned = np.argmax(vecs @ twin_vecs.T, axis=1) if twins else None
-            terms = set(analyze(question, reader.lang))
+            # a passage in the other language with no twin in the asker's is compared word for word with the
+            # question's translation into its language (the search made it), not with words it cannot contain
+            asked = asked_in(question, reader.lang, result.translation)
+            qwords, qualifiers = question_words(asked), question_constraints(asked)
+            names = max(len(qualifiers.names), 1)
+            terms = set(analyze(asked, reader.lang))
             first_of_passage = len(raw)
             passage_figures, passage_names = unmet(qualifiers, reader.text, *{q.passage.text for q in twins})
             for i, (quote, sim) in enumerate(zip(quotes, sims, strict=True)):
@@ -177,7 +180,7 @@ class Answerer:
                 f = {
                     "cos": float(sim),
                     "overlap": len(terms & toks) / len(terms) if terms else 0.0,
-                    "bigrams": bigram_share(question, quote.text),
+                    "bigrams": bigram_share(asked, quote.text),
                     "type_match": float(typed),
                     "type_miss": float(kind in FACTOID and not typed),
                     "position": i / len(quotes),

@@ -55,6 +55,14 @@ def bigram_share(question: str, sentence: str) -> float:
     return len(pairs & set(itertools.pairwise(sw))) / len(pairs)
 
 
+def asked_in(question: str, lang: str, translation: Any) -> str:
+    """The question as a passage in `lang` is compared with it: as asked, or its machine translation when the
+    passage is in the language the search translated it into (`translation`: the search's, or None)."""
+    if translation is not None and translation.target == lang and translation.source != lang and translation.text:
+        return str(translation.text)
+    return question
+
+
 def passage_weights(scores: Sequence[float]) -> list[float]:
     """Each hit's ranking score as exp(score - top score): its softmax weight relative to the top hit's.
 
