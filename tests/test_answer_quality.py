@@ -63,7 +63,7 @@ def test_snapshot_carries_every_sentence_and_its_vector(searcher: Searcher, enco
 
 def test_cold_ask_encodes_the_question_and_no_sentence(searcher: Searcher, encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
-    fresh = Searcher(searcher.snapshot, counting, query_vectors=QueryVectors(capacity=8))  # type: ignore[arg-type]
+    fresh = Searcher(searcher.snapshot, counting, query_vectors=QueryVectors(capacity=8))
     answer = Answerer(fresh).ask(WHEN_ENDED)
     assert answer.quote is not None
     assert counting.queries == [WHEN_ENDED] and counting.passages == []
@@ -71,7 +71,7 @@ def test_cold_ask_encodes_the_question_and_no_sentence(searcher: Searcher, encod
 
 def test_an_index_without_a_sentence_table_still_answers(searcher: Searcher, encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
-    old = Searcher(replace(searcher.snapshot, sentences=None), counting)  # type: ignore[arg-type]
+    old = Searcher(replace(searcher.snapshot, sentences=None), counting)
     answer = Answerer(old).ask(WHEN_ENDED)
     assert answer.quote is not None and "30 de septiembre de 2002" in answer.quote.text
     assert counting.passages  # encoded on demand, as before
