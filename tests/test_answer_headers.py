@@ -159,6 +159,8 @@ def test_header_passages_give_their_place_to_statements() -> None:
     assert not header_only("May 5, 1997\nThe delegations met in Washington.")  # a statement under a dateline
     # a question about when the meeting itself was held keeps its dateline
     assert statement_hits(texts, "When did the working group meet?", "date", 3) == [0, 1, 2]
+    # nothing but header lines listed: they are read (and quoted below every statement) rather than nothing
+    assert statement_hits(["May 5, 1997", "JOINT COMMUNIQUE"], "Who signed it?", "person", 5) == [0, 1]
 
 
 # a communiqué whose dateline and heading stayed passages, and a report that states the fact asked for
