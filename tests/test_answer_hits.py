@@ -77,7 +77,7 @@ def test_a_passage_in_the_other_language_without_a_twin_is_read_against_the_tran
     assert answer.search.translation is not None and answer.search.translation.target == "en"
     established = next(c for c in answer.candidates if "established in 1981" in c.reader.text)
     column = {name: SENTENCE_FEATURES.index(name) for name in ("name_miss", "overlap")}
-    # "Comisión Binacional" is the sentence's "Binational Commission" (read as asked, both names were missing;
-    # the glossary's "BNC", added to the translation, is the one the sentence does not say)
+    # "Comisión Binacional" is the sentence's "Binational Commission" (compared as asked, both names would be
+    # missing; the glossary's "BNC", added to the translation, is the one the sentence does not say)
     assert established.features[column["name_miss"]] < 0.5
     assert established.features[column["overlap"]] > 0.0

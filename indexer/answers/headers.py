@@ -122,7 +122,7 @@ def statement_hits(texts: list[str], question: str, kind: str, k: int) -> list[i
     """Which of the ranked passages to read for an answer: the first `k` that state something, passages that
     are only header lines skipped (they hold no answer to a question about something else, and would take a
     statement's place); all of the first `k` when the question asks when or where the meeting itself was, or
-    when none states anything (a header line is then quoted, below every statement, as before)."""
+    when none states anything (a header line is then quoted, below every statement)."""
     first = list(range(min(k, len(texts))))
     if kind in ("date", "place") and asks_about_meeting(question):
         return first
