@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from indexer.answers.answer import Answerer
-from indexer.answers.headers import HEADER_PENALTY, asks_about_meeting, demote_headers, is_header_line
+from indexer.answers.headers import (
+    HEADER_PENALTY,
+    asks_about_meeting,
+    demote_headers,
+    header_only,
+    is_header_line,
+    statement_hits,
+)
 from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
@@ -109,7 +116,8 @@ def header_answerer(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) 
 )
 def test_the_quote_is_the_fact_not_the_header(header_answerer: Answerer, question: str, fact: str) -> None:
     answer = header_answerer.ask(question)
-    assert answer.quote is not None and not is_header_line(answer.quote.text), answer.quote.text
+    assert answer.quote is not None, question
+    assert not is_header_line(answer.quote.text), answer.quote.text
     assert fact in answer.quote.text
 
 
@@ -124,3 +132,69 @@ def test_a_who_question_quotes_the_naming_sentence_over_a_near_tie() -> None:
     far = np.array([2.0, 2.0 - TYPE_MARGIN - 0.1, 0.0])
     assert list(prefer_typed(far, typed, "person")) == list(far)  # not a near-tie
     assert list(prefer_typed(logits, np.array([True, True, False]), "place")) == list(logits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "May 5, 1997",
+        "CONCLUSIONS OF THE WORKING GROUP ON\nMIGRATION AND CONSULAR AFFAIRS",
+        "XV COMISIÓN BINACIONAL\n11 DE JUNIO DE 1998\nWASHINGTON, D.C.",
+        "Fact Sheet on Binational Commission\nJoint Cabinet Meeting/BNC",
+    ],
+)
+def test_passages_of_header_lines_only(text: str) -> None:
+    assert header_only(text)
+
+
+def test_header_passages_give_their_place_to_statements() -> None:
+    texts = [
+        "May 5, 1997",
+        "The delegations met.",
+        "CONCLUSIONS OF THE WORKING GROUP",
+        "Both sides agreed.",
+        "The program ended in 2002.",
+    ]
+    assert statement_hits(texts, "Which presidents signed the Joint Statement in May 1997?", "person", 3) == [1, 3, 4]
+    assert not header_only("May 5, 1997\nThe delegations met in Washington.")  # a statement under a dateline
+    # a question about when the meeting itself was held keeps its dateline
+    assert statement_hits(texts, "When did the working group meet?", "date", 3) == [0, 1, 2]
+    # nothing but header lines listed: they are read (and quoted below every statement) rather than nothing
+    assert statement_hits(["May 5, 1997", "JOINT COMMUNIQUE"], "Who signed it?", "person", 5) == [0, 1]
+
+
+# a communiqué whose dateline and heading stayed passages, and a report that states the fact asked for
+DATED = """The Working Group on Migration and Consular Affairs continued its useful and constructive dialogue on a \
+range of issues.
+
+May 5, 1997
+
+CONCLUSIONS OF THE WORKING GROUP ON
+MIGRATION AND CONSULAR AFFAIRS
+
+May 1997
+
+The Mexican delegation reiterated its deep concern over the impact on Mexican nationals of recently enacted \
+U.S. welfare reform and immigration legislation.
+"""
+REPORT = """On May 6, 1997, President Ernesto Zedillo and President William Clinton signed a Joint Statement on \
+Migration that recognized the migration issue as one of the highest priorities in the bilateral relationship.
+"""
+
+
+def test_ask_reads_statements_when_the_top_passages_are_header_lines(
+    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
+) -> None:
+    docs = [
+        Document("wg-1997-en", "en", "Conclusions", DATED, "1997-05-05"),
+        Document("progress-en", "en", "Progress report", REPORT),
+    ]
+    path = tmp_path_factory.mktemp("header-hits-index")
+    build_index(docs, path, encoder, doc_mt=False, doc_mt_vectors=False)
+    answerer = Answerer(Searcher(open_snapshot(path), encoder))
+    answer = answerer.ask("Which presidents signed the Joint Statement on Migration in May 1997?", k=2)
+    assert len(answer.search.hits) == 2  # the reply lists what was asked for
+    assert any(header_only(h.passage.text) for h in answer.search.hits)  # the dateline ranks among them
+    assert {c.reader.passage.doc_id for c in answer.candidates} >= {"progress-en"}
+    assert not any(header_only(c.reader.passage.text) for c in answer.candidates)
+    assert answer.quote is not None and "President Ernesto Zedillo" in answer.quote.text

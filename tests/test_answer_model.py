@@ -12,7 +12,7 @@ import pytest
 import indexer.answers.answer as answer_module
 from eval.answer_train import choose_threshold, fit_trees, smooth_isotonic
 from indexer.answers.answer import Answerer
-from indexer.answers.answer_type import answer_phrase, question_type, typed_phrases
+from indexer.answers.answer_type import answer_phrase, has_answer_phrase, question_type, question_words, typed_phrases
 from indexer.answers.features import join_partner
 from indexer.answers.scoring import AnswerModel, Trees
 from indexer.ingest.splitter import sentence_spans
@@ -134,3 +134,28 @@ def test_question_types_phrases_units_and_years() -> None:
     model = AnswerModel.load()
     # .93 with 18 near-miss unanswerable questions per commission half (their false answers must stay <= 5%)
     assert 0.5 < model.threshold < 0.95
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        # the meeting's days are its date, not an answer to "how many": the first body sentence of a communiqué
+        (
+            "Los días 8 y 9 de septiembre de 1999 en la ciudad de Oaxaca, Oaxaca, se reunió el Grupo de Trabajo sobre "
+            "Migración y Asuntos Consulares de la Comisión Binacional México-Estados Unidos.",
+            [],
+        ),
+        ("The Working Group met on February 13th and 14th, in the City of Zacatecas, Mexico.", []),
+        ("The Working Group met in Oaxaca on September 8-9, 1999.", []),
+        ("Del 8 al 10 de mayo de 2000 se reunieron las delegaciones.", []),
+        # counts stay counts, next to a date too
+        ('Its 16 working groups were arranged under seven new "Binational Groups".', ["16", "seven"]),
+        ("In May 2001, 14 migrants died in the Arizona desert.", ["14"]),
+        ("In 1997, 3 million cards were issued.", ["3 million"]),
+        ("Between 5 and 10 percent of the cards were replaced in 2001.", ["5", "10 percent"]),
+    ],
+)
+def test_a_day_of_a_date_range_is_not_a_count(sentence: str, counts: list[str]) -> None:
+    assert [p.text for p in typed_phrases(sentence, "number")] == counts
+    question = "¿Cuántos grupos de trabajo participaron en la Comisión Binacional de 1999?"
+    assert has_answer_phrase(sentence, question_words(question), "number") == bool(counts)

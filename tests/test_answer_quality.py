@@ -63,7 +63,7 @@ def test_snapshot_carries_every_sentence_and_its_vector(searcher: Searcher, enco
 
 def test_cold_ask_encodes_the_question_and_no_sentence(searcher: Searcher, encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
-    fresh = Searcher(searcher.snapshot, counting, query_vectors=QueryVectors(capacity=8))  # type: ignore[arg-type]
+    fresh = Searcher(searcher.snapshot, counting, query_vectors=QueryVectors(capacity=8))
     answer = Answerer(fresh).ask(WHEN_ENDED)
     assert answer.quote is not None
     assert counting.queries == [WHEN_ENDED] and counting.passages == []
@@ -71,7 +71,7 @@ def test_cold_ask_encodes_the_question_and_no_sentence(searcher: Searcher, encod
 
 def test_an_index_without_a_sentence_table_still_answers(searcher: Searcher, encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
-    old = Searcher(replace(searcher.snapshot, sentences=None), counting)  # type: ignore[arg-type]
+    old = Searcher(replace(searcher.snapshot, sentences=None), counting)
     answer = Answerer(old).ask(WHEN_ENDED)
     assert answer.quote is not None and "30 de septiembre de 2002" in answer.quote.text
     assert counting.passages  # encoded on demand, as before
@@ -132,7 +132,7 @@ def test_the_shipped_model_is_json_and_calibrated(answerer: Answerer) -> None:
     model = AnswerModel.load()
     assert np.all(np.diff(model.iso_y) >= 0) and 0.0 <= model.iso_y.min() <= model.iso_y.max() <= 1.0
     assert 0.0 < model.threshold < 1.0
-    assert raw["info"]["data"] == ["commission dev", "mlqa dev", "xquad dev"]  # never a test half
+    assert raw["info"]["data"] == ["commission dev", "mlqa-answers dev", "xquad dev"]  # never a test half
     assert raw["calibration"] == "pooled" and model.answerable is not None  # one pooled calibration, two signals
 
 

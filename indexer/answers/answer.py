@@ -8,6 +8,8 @@ Nothing is generated: the quote is always the document's own sentence(s).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -24,17 +26,20 @@ from indexer.answers.answer_type import (
     question_words,
 )
 from indexer.answers.constraints import money_miss, question_constraints, unmet
+from indexer.answers.doc_context import document_context
 from indexer.answers.features import (
     Raw,
+    asked_in,
     bigram_share,
     confidence_vector,
     finish,
     join_partner,
     opens_with_anaphor,
+    passage_weights,
     softmax_shares,
     tokens,
 )
-from indexer.answers.headers import demote_headers
+from indexer.answers.headers import demote_headers, statement_hits
 from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
@@ -48,12 +53,13 @@ from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Citation, Document, Passage
 
 PASSAGES = 5
+SPARE = 2  # further passages searched for, to stand in for those among the first PASSAGES that are only header lines
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_MARGIN = 1.0  # list answers: further sentences within this logit of the best join the answer
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
 PREFER_TYPED = False  # who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in
-# eval/README.md (pooled dev, 848 who/which/where questions: the quote holds the answer for 629 with it, 632 without)
+# eval/README.md (pooled dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
 
 
@@ -139,34 +145,46 @@ class Answerer:
         qvec = self.searcher.query_vector(question)  # the search encoded it: no second encode
         rows = [self.searcher.snapshot.rows[h.passage.passage_id] for h in result.hits]
         passage_cos = self.searcher.snapshot.vectors.score_rows(qvec, rows)
-        top_score = max((h.score for h in result.hits), default=1.0) or 1.0
+        weights = passage_weights([h.score for h in result.hits])
         raw: list[Raw] = []
-        qwords = question_words(question)
-        qualifiers = question_constraints(question)
-        names = max(len(qualifiers.names), 1)
-        for hit, row in zip(result.hits, rows, strict=True):
+        read: set[str] = set()
+        for hit, row, weight in zip(result.hits, rows, weights, strict=True):
             # read the passage in the asker's language when its twin exists: sentence scores are
             # sharper within one language; the quote is mapped back to the language asked for
             reader = hit.twin if hit.passage.lang != asker and hit.twin is not None else hit.passage
+            # each passage once: a passage listed twice (or two hits read through one twin) would put every
+            # sentence in twice, and the evidence that the best sentence stands out (its softmax share, its
+            # margin over the next) would compare it with itself
+            if reader.passage_id in read:
+                continue
+            read.add(reader.passage_id)
             quotes, vecs = self._quotes(reader)
             if not quotes:
                 continue
             sims = vecs @ qvec
             twins, twin_vecs = self._twin_sentences(reader)
             aligned = np.argmax(vecs @ twin_vecs.T, axis=1) if twins else None
-            terms = set(analyze(question, reader.lang))
+            # a passage in the other language with no twin in the asker's is compared word for word with the
+            # question's translation into its language (the search made it), not with words it cannot contain
+            asked = asked_in(question, reader.lang, result.translation)
+            qwords, qualifiers = question_words(asked), question_constraints(asked)
+            names = max(len(qualifiers.names), 1)
+            terms = set(analyze(asked, reader.lang))
             first_of_passage = len(raw)
-            passage_figures, passage_names = unmet(qualifiers, reader.text, *{q.passage.text for q in twins})
+            # what the documents' headers gave (date, meeting, place) counts as said: "at the Zacatecas meeting"
+            # is stated once, in a header that is metadata rather than a passage
+            context = " ".join(sorted({document_context(q.doc) for q in [quotes[0], *twins]}))
+            passage_figures, passage_names = unmet(qualifiers, reader.text, context, *{q.passage.text for q in twins})
             for i, (quote, sim) in enumerate(zip(quotes, sims, strict=True)):
                 twin = twins[int(aligned[i])] if aligned is not None else None
                 served, other = (quote, twin) if reader is hit.passage or twin is None else (twin, quote)
                 toks = tokens(quote.text, reader.lang)
                 typed = has_answer_phrase(quote.text, qwords, kind)
-                figures, missing_names = unmet(qualifiers, quote.text, twin.text if twin else "")
+                figures, missing_names = unmet(qualifiers, quote.text, twin.text if twin else "", context)
                 f = {
                     "cos": float(sim),
                     "overlap": len(terms & toks) / len(terms) if terms else 0.0,
-                    "bigrams": bigram_share(question, quote.text),
+                    "bigrams": bigram_share(asked, quote.text),
                     "type_match": float(typed),
                     "type_miss": float(kind in FACTOID and not typed),
                     "position": i / len(quotes),
@@ -174,7 +192,7 @@ class Answerer:
                     "anaphor": opens_with_anaphor(quote.text),
                     "length": math.log1p(len(quote.text)),
                     "passage_rank_inv": 1.0 / hit.rank,
-                    "passage_score": hit.score / top_score,
+                    "passage_score": weight,
                     "passage_cos": passage_cos.get(row, 0.0),
                     "twin_cos": float(twin_vecs[int(aligned[i])] @ qvec) if aligned is not None else float(sim),
                     "figure_miss": float(figures > 0),
@@ -232,14 +250,18 @@ class Answerer:
         filters: SearchFilters | None = None,
         k: int = PASSAGES,
     ) -> Answer:
-        # weighted fusion: the answer model's passage-score feature (a hit's score over the top one) was fitted
-        # on its scores, which are positive; the learned ranker's are not
-        result = self.searcher.search(
-            question, k=k, mode="hybrid", lang=lang, filters=filters, fusion_method="weighted"
-        )
-        asker = result.lang.lang
+        # the search's own ranking (the learned ranker); a few passages more than are listed, so that a passage
+        # that is only a heading or dateline ("May 5, 1997") does not take the place of one that states something
+        deep = self.searcher.search(question, k=k + SPARE, mode="hybrid", lang=lang, filters=filters)
+        asker = deep.lang.lang
         kind = question_type(question)
-        cands = self.candidates(question, result, kind)
+        result = copy.copy(deep)
+        result.hits, result.k = deep.hits[:k], k  # the reply lists the `k` passages asked for
+        reading = copy.copy(deep)
+        picked = statement_hits([h.passage.text for h in deep.hits], question, kind, k)
+        # ranked among the passages read (1..k), as the model saw them where no header passages are listed
+        reading.hits = [dataclasses.replace(deep.hits[i], rank=n) for n, i in enumerate(picked, start=1)]
+        cands = self.candidates(question, reading, kind)
         question_like = is_question(question)
         if not cands:
             level = answer_level(0.0, self.threshold, question_like)

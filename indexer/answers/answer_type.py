@@ -169,14 +169,44 @@ def _typed(sentence: str, kind: str) -> list[Phrase]:
     if kind == "date":
         return _spans(_DATE, sentence)
     if kind == "number":
-        dates = [(p.start, p.end) for p in _spans(_DATE, sentence)]  # a year is a date, not a count
-        return [p for p in _spans(_NUMBER, sentence) if not any(s <= p.start < e for s, e in dates)]
+        return _counts(sentence, _spans(_NUMBER, sentence), _spans(_DATE, sentence))
     if kind in ("person", "place"):
         names = [_unlead(p) for p in _spans(_NAME, sentence)]
         return [p for p in names if p is not None and (p.start > 0 or " " in p.text)]
     if kind == "instrument":
         return [p for p in _spans(_NAME, sentence) if _INSTRUMENT.search(p.text) or p.text.isupper()]
     return []
+
+
+# a day joined to a date: "8 y 9 de septiembre", "del 8 al 10 de mayo", "February 13th and 14th", "September 8-9"
+_ORDINAL = r"(?:st|nd|rd|th|º|°)?"
+_DAY_LINK = re.compile(rf"(?i){_ORDINAL}\s*(?:-|–|y|and|al|a|to|through|hasta)\s*")
+_DAY_AFTER = re.compile(rf"(?i){_ORDINAL}\s*(?:(?:-|–|y|and|al|a|to|through|hasta)\s*)?")
+_MONTH_OR_DAY_END = re.compile(rf"(?i)(?:\b(?:{_MONTHS})|\b\d{{1,2}})$")
+
+
+def _counts(sentence: str, numbers: list[Phrase], dates: list[Phrase]) -> list[Phrase]:
+    """The numbers that count something: not inside a date ("1999" is a year) and not a day joined to one
+    ("8" in "8 y 9 de septiembre de 1999", "14th" in "February 13th and 14th": the meeting's days)."""
+    spans = [(d.start, d.end) for d in dates]
+    left = [p for p in numbers if not any(s <= p.start < e for s, e in spans)]
+    joined = True
+    while joined:  # a day joins a date, then the next day joins that one ("13th and 14th")
+        joined = False
+        for p in left:
+            if not (p.text.isdigit() and 1 <= int(p.text) <= 31):
+                continue
+            before = any(s >= p.end and _DAY_LINK.fullmatch(sentence[p.end : s]) for s, _ in spans)
+            after = any(
+                e <= p.start and _DAY_AFTER.fullmatch(sentence[e : p.start]) and _MONTH_OR_DAY_END.search(sentence[s:e])
+                for s, e in spans
+            )
+            if before or after:
+                spans.append((p.start, p.end))
+                left.remove(p)
+                joined = True
+                break
+    return left
 
 
 _WORD = re.compile(r"\w+")

@@ -55,6 +55,26 @@ def bigram_share(question: str, sentence: str) -> float:
     return len(pairs & set(itertools.pairwise(sw))) / len(pairs)
 
 
+def asked_in(question: str, lang: str, translation: Any) -> str:
+    """The question as a passage in `lang` is compared with it: as asked, or its machine translation when the
+    passage is in the language the search translated it into (`translation`: the search's, or None)."""
+    if translation is not None and translation.target == lang and translation.source != lang and translation.text:
+        return str(translation.text)
+    return question
+
+
+def passage_weights(scores: Sequence[float]) -> list[float]:
+    """Each hit's ranking score as exp(score - top score): its softmax weight relative to the top hit's.
+
+    The learned ranker is a linear score trained with a listwise softmax, so only differences between
+    scores mean anything (they can be negative, and a constant added to all of them changes nothing);
+    the top hit gets 1.0 and a hit one unit below it 1/e."""
+    if not scores:
+        return []
+    top = max(scores)
+    return [math.exp(s - top) for s in scores]
+
+
 def opens_with_anaphor(sentence: str) -> float:
     words = _WORD.findall(fold(sentence[:60]))[:3]
     return float(any(w in _ANAPHORS for w in words))

@@ -111,4 +111,30 @@ def demote_headers(logits: np.ndarray, texts: list[str], question: str, kind: st
     return np.where(headers, np.asarray(logits, dtype=np.float64) - HEADER_PENALTY, logits) if headers.any() else logits
 
 
-__all__ = ["HEADER_PENALTY", "asks_about_meeting", "demote_headers", "is_dated", "is_header_line"]
+def header_only(text: str) -> bool:
+    """Every line of the passage is a heading, dateline, place or title line ("May 5, 1997"; "XV COMISION
+    BINACIONAL / 11 DE JUNIO DE 1998 / WASHINGTON, D.C.")."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return bool(lines) and all(is_header_line(ln) for ln in lines)
+
+
+def statement_hits(texts: list[str], question: str, kind: str, k: int) -> list[int]:
+    """Which of the ranked passages to read for an answer: the first `k` that state something, passages that
+    are only header lines skipped (they hold no answer to a question about something else, and would take a
+    statement's place); all of the first `k` when the question asks when or where the meeting itself was, or
+    when none states anything (a header line is then quoted, below every statement)."""
+    first = list(range(min(k, len(texts))))
+    if kind in ("date", "place") and asks_about_meeting(question):
+        return first
+    return [i for i, t in enumerate(texts) if not header_only(t)][:k] or first
+
+
+__all__ = [
+    "HEADER_PENALTY",
+    "asks_about_meeting",
+    "demote_headers",
+    "header_only",
+    "is_dated",
+    "is_header_line",
+    "statement_hits",
+]

@@ -41,7 +41,8 @@ SENTENCE_FEATURES = (
     "prev_idf_overlap",
     "next_idf_overlap",
     "passage_rank_inv",  # 1 / passage rank
-    "passage_score",  # fused score of the passage, divided by the top one's
+    "passage_score",  # exp(ranking score - top hit's): the passage's softmax weight relative to the top one
+    # (the learned ranker's scores are listwise-softmax logits: differences count, not their scale or sign)
     "passage_cos",  # question-passage cosine
     "twin_cos",  # cosine of the question with the aligned sentence in the other language (else cos)
     "rarest_hit",  # the question's rarest term (among the candidates) is in the sentence
