@@ -82,7 +82,7 @@ class FieldStats:
 
 
 _STATS: dict[tuple[str, str], FieldStats] = {}
-_MILVUS_SEARCH = milvus_search.MilvusLexical._search
+_MILVUS_SEARCH = milvus_search.MilvusLexical.search_field
 
 
 def rescored(self: milvus_search.MilvusLexical, field: str, text: str, limit: int, expr: str) -> dict[int, float]:
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
     if getattr(args, "backend", "local") != "milvus":
         parser.error("this measures the Milvus backend: add --backend milvus")
-    milvus_search.MilvusLexical._search = rescored  # type: ignore[method-assign]
+    milvus_search.MilvusLexical.search_field = rescored  # type: ignore[method-assign]
     return int(args.func(args))
 
 
