@@ -194,3 +194,18 @@ def test_delete_removes_from_every_retriever(writable: Any) -> None:
     assert 0 not in [r for r, _ in _bm25(milvus, "text_en", "community programs consular", name=name)]
     vectors = MilvusVectors(milvus, name, len(ROWS))
     assert 0 not in [r for r, _ in vectors.search(np.asarray(_vector(0)), len(ROWS))]
+
+
+def test_bm25_statistics_count_rows_a_filter_leaves_out(writable: Any) -> None:
+    """Why every version gets its own collection: rows of another version, filtered out of a search, still
+    move its BM25 scores (document frequencies and average length are the collection's), so versions
+    sharing one collection would not score as their own snapshot does."""
+    milvus, name = writable, WRITES
+    own = 'doc_id in ["d-en-1", "d-en-2", "d-en-3"]'
+    before = _bm25(milvus, "text_en", "commission agreements border", expr=own, name=name)
+    other = ("d-en-9", "en", "2008-01-01", "Commission agreements on the border, the commission's border agreements.")
+    milvus.insert(name, [_row(len(ROWS), *other)])
+    milvus.flush(name)
+    after = _bm25(milvus, "text_en", "commission agreements border", expr=own, name=name)
+    assert [r for r, _ in after] == [r for r, _ in before]  # the filter keeps the new row out
+    assert all(a < b * 0.95 for (_, a), (_, b) in zip(after, before, strict=True))  # but not its statistics

@@ -45,16 +45,24 @@ class WritePath(RuleBasedStateMachine):
     base_index: ClassVar[Path]
     encoder: ClassVar[Encoder]
     stats: ClassVar[dict[str, int]] = {}
+    milvus: ClassVar[bool] = False  # BM25 and vectors in an embedded Milvus that the server's process runs
 
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="bnc-model-"))
         self.corpus = corpus_copy(self.tmp)
         self.index = seeded_index(self.tmp, self.base_index)
-        build_index(load_corpus(self.corpus).documents, self.index, self.encoder)
+        env = {"BNC_API_KEYS": KEY["X-API-Key"]}
+        uri = str(self.tmp / "milvus.db") if self.milvus else None
+        build_index(load_corpus(self.corpus).documents, self.index, self.encoder, milvus_uri=uri)
+        if uri is not None:
+            from indexer.index.milvus_open import close
+
+            close(uri)  # the embedded engine's file belongs to the server's process
+            env.update({"BNC_BACKEND": "milvus", "BNC_MILVUS_URI": uri})
         self.bundled = {p: p.read_bytes() for p in self.corpus.rglob("*.md")}
         self.log = self.tmp / "server.log"
-        self.server = LiveServer(self.index, self.corpus, {"BNC_API_KEYS": KEY["X-API-Key"]}, log=self.log)
+        self.server = LiveServer(self.index, self.corpus, env, log=self.log)
         self.steps: list[str] = []
         self.server.start()
         self.http = httpx.Client(base_url=self.server.url, headers=KEY, timeout=120)
@@ -228,15 +236,16 @@ class WritePath(RuleBasedStateMachine):
         pytest.fail("builds did not settle")
 
 
-@pytest.mark.slow
-def test_write_path_model(index_dir: Path, encoder: Encoder) -> None:
+def run_model(index_dir: Path, encoder: Encoder, milvus: bool = False, examples: int = EXAMPLES) -> None:
+    """Random write sequences against a live server, on the local backend or on Milvus."""
     WritePath.base_index = index_dir
     WritePath.encoder = encoder
     WritePath.stats = {}
+    WritePath.milvus = milvus
     run_state_machine_as_test(
         WritePath,
         settings=settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             stateful_step_count=STEPS,
             deadline=None,
             database=None,
@@ -245,4 +254,9 @@ def test_write_path_model(index_dir: Path, encoder: Encoder) -> None:
         ),
     )
     print(f"stateful write-path steps by rule: {WritePath.stats} (total {sum(WritePath.stats.values())})")
-    assert sum(WritePath.stats.values()) >= EXAMPLES * 5
+    assert sum(WritePath.stats.values()) >= examples * 5
+
+
+@pytest.mark.slow
+def test_write_path_model(index_dir: Path, encoder: Encoder) -> None:
+    run_model(index_dir, encoder)

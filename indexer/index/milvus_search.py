@@ -59,7 +59,8 @@ class MilvusLexical:
         parts = tuple(p for p in ((1.0, main), (expansion_boost, extra)) if p[1])
         return MilvusQuery(parts) if parts else None
 
-    def _search(self, field: str, text: str, limit: int, expr: str) -> dict[int, float]:
+    def search_field(self, field: str, text: str, limit: int, expr: str) -> dict[int, float]:
+        """One analyzed field's BM25 top-`limit` rows (row -> score) for `text` under the filter `expr`."""
         hits = self.client.search(
             self.collection,
             data=[text],
@@ -81,7 +82,7 @@ class MilvusLexical:
         for weight, fields in query.parts:
             best: dict[int, float] = {}
             for field, text in fields:
-                for row, score in self._search(field, text, deep, expr).items():
+                for row, score in self.search_field(field, text, deep, expr).items():
                     best[row] = max(best.get(row, 0.0), score)
             for row, score in best.items():
                 total[row] = total.get(row, 0.0) + weight * score
