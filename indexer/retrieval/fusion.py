@@ -1,19 +1,23 @@
-"""Rank fusion as pure functions: reciprocal rank fusion and weighted normalized scores.
-
-Normalizations (`NORMALIZATIONS`) map one retriever's raw scores to [0, ...) before weighting;
-an item a retriever did not return adds 0, so each maps its weakest retrieved item near 0:
-- `minmax`: (s - min) / (max - min); a single or flat list maps to 1.0 (full weight);
-- `floor`: (s - floor) / (max - floor) against a fixed floor per retriever, so a lone or flat
-  list keeps the size of its scores instead of being stretched to full weight;
-- `zscore`: (s - min) / std, i.e. the z-score shifted to start at 0; a lone or flat list adds 0.
-"""
+"""The untrained rankings: reciprocal rank fusion of the hybrid retrievers (fusion="rrf"), and BM25 mode's
+lexical lists (the query's, its translation's, the passages' translations'). Their weights are fixed here."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indexer.retrieval.stages import Candidates
 
 RRF_K = 60
+# lexical evidence on a passage in the other language (names, numbers, cognates) counts this much
+CROSS_LANG_BM25 = 0.3
+# RRF's weight per retriever; the translated query's is also times the share of its words the translator knew.
+# The vectors of the passages' translations are not fused: RRF weighs them 0.
+RRF_WEIGHTS: dict[str, float] = {"bm25": 0.5, "dense": 1.0, "translated": 0.25, "doc_mt": 0.25}
+# BM25 mode, filtered to the other language: the lists' z-scores (from their weakest item), weighted and added
+ACROSS_WEIGHTS: dict[str, float] = {"bm25": 0.3, "translated": 0.3, "doc_mt": 0.2}
 
 
 def rrf(
@@ -42,18 +46,6 @@ def minmax(scores: Mapping[int, float]) -> dict[int, float]:
     return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
 
 
-def minmax_floor(scores: Mapping[int, float], floor: float = 0.0) -> dict[int, float]:
-    """(s - floor) / (max - floor), clipped at 0: the list's own minimum does not set the scale.
-
-    With max <= floor nothing stands above the floor: every item maps to 0."""
-    if not scores:
-        return {}
-    hi = max(scores.values())
-    if hi - floor < 1e-12:
-        return {i: 0.0 for i in scores}
-    return {i: max(0.0, (s - floor) / (hi - floor)) for i, s in scores.items()}
-
-
 def zscore(scores: Mapping[int, float]) -> dict[int, float]:
     """(s - min) / std: the z-score moved so the weakest retrieved item is 0; flat or single lists map to 0."""
     if not scores:
@@ -67,67 +59,62 @@ def zscore(scores: Mapping[int, float]) -> dict[int, float]:
     return {i: (s - lo) / std for i, s in scores.items()}
 
 
-Normalize = Callable[[Mapping[int, float]], dict[int, float]]
-NORMALIZATIONS: tuple[str, ...] = ("minmax", "floor", "zscore")
-
-
-def normalizer(name: str, floor: float = 0.0) -> Normalize:
-    """The normalization called `name` (one of NORMALIZATIONS); `floor` is used by "floor" only."""
-    if name == "minmax":
-        return minmax
-    if name == "floor":
-        return lambda scores: minmax_floor(scores, floor)
-    if name == "zscore":
-        return zscore
-    raise ValueError(f"unknown normalization {name!r}: use one of {', '.join(NORMALIZATIONS)}")
-
-
-def weighted(
-    scores: Mapping[str, Mapping[int, float]],
-    weights: Mapping[str, float],
-    item_weights: Mapping[str, Mapping[int, float]] | None = None,
-    normalize: Mapping[str, Normalize] | None = None,
-) -> dict[int, float]:
-    """sum_r w_r * w_r(d) * norm_r(score_r)(d) (min-max unless `normalize` names another per
-    retriever); a retriever that did not return d adds 0."""
-    fused: dict[int, float] = {}
-    for name, raw in scores.items():
-        w = weights.get(name, 0.0)
-        per_item = item_weights.get(name, {}) if item_weights else {}
-        norm = normalize.get(name, minmax) if normalize else minmax
-        for item, s in norm(raw).items():
-            fused[item] = fused.get(item, 0.0) + w * per_item.get(item, 1.0) * s
-    return fused
-
-
-def minmax_up_to(top: float) -> Normalize:
-    """Min-max whose top is at least `top` (a score the list's best is measured against)."""
-
-    def norm(scores: Mapping[int, float]) -> dict[int, float]:
-        if not scores:
-            return {}
-        lo, hi = min(scores.values()), max(max(scores.values()), top)
-        if hi - lo < 1e-12:
-            return minmax(scores)
-        return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
-
-    return norm
-
-
-def on_scale_of(reference: Mapping[int, float]) -> Normalize:
-    """Min-max with the range of another list of the same kind of score (cosines to the same query):
-    a list of a few items, however weak, no longer maps its best to 1.0. Clipped to [0, 1]."""
-    lo = min(reference.values(), default=0.0)
-    hi = max(reference.values(), default=0.0)
-
-    def norm(scores: Mapping[int, float]) -> dict[int, float]:
-        if hi - lo < 1e-12:
-            return minmax(scores)
-        return {i: min(1.0, max(0.0, (s - lo) / (hi - lo))) for i, s in scores.items()}
-
-    return norm
+def on_scale_of(scores: Mapping[int, float], reference: Mapping[int, float]) -> dict[int, float]:
+    """Min-max with the range of another list of the same kind of score, clipped to [0, 1]: a list of a few
+    items, however weak, does not map its best to 1.0 (plain min-max when the reference has no spread)."""
+    lo, hi = min(reference.values(), default=0.0), max(reference.values(), default=0.0)
+    if hi - lo < 1e-12:
+        return minmax(scores)
+    return {i: min(1.0, max(0.0, (s - lo) / (hi - lo))) for i, s in scores.items()}
 
 
 def top(fused: Mapping[int, float], k: int) -> list[tuple[int, float]]:
     """Highest first; ties broken by item id so results are deterministic."""
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+
+def _known(candidates: Candidates) -> float:
+    """The share of the translated query's words the translator knew (0 without a translation)."""
+    return candidates.translation.known if candidates.translation is not None else 0.0
+
+
+def rrf_hybrid(candidates: Candidates, k: int) -> dict[int, float]:
+    """Reciprocal rank fusion of the query's BM25 (other-language matches at CROSS_LANG_BM25), the dense
+    retrieval, the translated query's BM25 and the query's BM25 over the passages' translations."""
+    lists = {
+        "bm25": candidates.lexical,
+        "dense": candidates.dense,
+        "translated": candidates.translated,
+        "doc_mt": candidates.doc_mt,
+    }
+    rankings = {name: [r for r, _ in top(scores, len(scores))] for name, scores in lists.items() if scores}
+    weights = {**RRF_WEIGHTS, "translated": RRF_WEIGHTS["translated"] * _known(candidates)}
+    return rrf(rankings, weights, k, {"bm25": candidates.cross})
+
+
+def lexical(candidates: Candidates) -> dict[int, float]:
+    """BM25 mode. Without translation evidence, the query's BM25 (other-language matches at CROSS_LANG_BM25).
+    Filtered to the other language, ACROSS_WEIGHTS over the lists' z-scores. Unfiltered, each passage's best
+    of its min-maxed BM25 and the translation evidence on that list's scale: a passage in the other language
+    then scores at most what the same text in the query's language would."""
+    cross, known = candidates.cross, _known(candidates)
+    if not candidates.translated and not candidates.doc_mt:
+        return {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+    if candidates.filters.doc_lang is not None:
+        fused: dict[int, float] = {}
+        for scores, w, per_item in (
+            (candidates.lexical, ACROSS_WEIGHTS["bm25"], cross),
+            (candidates.translated, ACROSS_WEIGHTS["translated"] * known, {}),
+            (candidates.doc_mt, ACROSS_WEIGHTS["doc_mt"], {}),
+        ):
+            for row, s in zscore(scores).items():
+                fused[row] = fused.get(row, 0.0) + w * per_item.get(row, 1.0) * s
+        return fused
+    best = {r: s * cross.get(r, 1.0) for r, s in minmax(candidates.lexical).items()}
+    for scores, factor in ((candidates.translated, known), (candidates.doc_mt, 1.0)):
+        if not scores or factor <= 0:
+            continue
+        for row, s in (on_scale_of(scores, candidates.lexical) if candidates.lexical else minmax(scores)).items():
+            if factor * s > best.get(row, 0.0):
+                best[row] = factor * s
+    return best

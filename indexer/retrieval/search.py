@@ -14,13 +14,11 @@ from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
 from indexer.retrieval import fusion
 from indexer.retrieval.citations import cite
-from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25, translated_dense
-from indexer.retrieval.glossary import default_glossary
+from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25
+from indexer.retrieval.glossary import GLOSSARY_BOOST, default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
-from indexer.retrieval.hybrid import fuse, fuse_lexical
 from indexer.retrieval.laps import Laps
-from indexer.retrieval.lending import lending_top
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.retrieval.ranker import load_ranker
 from indexer.retrieval.sentence_evidence import best_sentence
@@ -28,22 +26,32 @@ from indexer.retrieval.stages import (
     FUSIONS,
     MODES,
     Candidates,
-    FusionConfig,
+    RankingConfig,
     SearchFilters,
     SearchResult,
     UnknownSearchOption,
     check_options,
 )
-from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
+from indexer.retrieval.twins import (
+    LENT_DENSE_ACROSS,
+    TWIN_DISCOUNT,
+    collapse_twins,
+    lending_top,
+    propagate,
+    with_twin_docs,
+)
 from indexer.retrieval.when import by_place, matches, understand
 from indexer.translate import Translator, default_translator
 from indexer.types import LANGS, SearchHit
+
+# 1.0: the least boost that puts the asked communiqué first for 90% of the dated dev questions (eval/README.md)
+DATE_BOOST = 1.0
 
 __all__ = [
     "FUSIONS",
     "MODES",
     "Candidates",
-    "FusionConfig",
+    "RankingConfig",
     "SearchFilters",
     "SearchResult",
     "Searcher",
@@ -59,7 +67,7 @@ class Searcher:
         self,
         snapshot: IndexSnapshot,
         encoder: Encoder,
-        config: FusionConfig | None = None,
+        config: RankingConfig | None = None,
         query_vectors: QueryVectors | None = QUERY_VECTORS,
         translator: Translator | None = None,
     ) -> None:
@@ -68,7 +76,7 @@ class Searcher:
         check_encoder(snapshot, encoder)
         self.snapshot = snapshot
         self.encoder = encoder
-        self.config = config or FusionConfig()
+        self.config = config or RankingConfig()
         self.query_vectors = query_vectors
         self._translator = translator
 
@@ -141,7 +149,7 @@ class Searcher:
         took_ms = round(took, 2)
         result = SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, took_ms, hits, stages)
         result.translation = candidates.translation
-        result.understood = candidates.understood if date_boost(candidates, self.config) else None
+        result.understood = candidates.understood if date_boost(candidates) else None
         if group == "document":
             ids = self.snapshot.passages.passage_ids
             result.group = group
@@ -157,7 +165,7 @@ class Searcher:
         filters: SearchFilters | None = None,
         laps: Laps | None = None,
     ) -> Candidates:
-        """Each retriever's evidence for `query`, deep enough (max(depth_factor * k, min_depth)) for fusion."""
+        """Each retriever's evidence for `query`, deep enough (max(depth_factor * k, min_depth)) for ranking."""
         check_options(mode)
         laps = laps or Laps()
         filters = filters or SearchFilters()
@@ -180,10 +188,10 @@ class Searcher:
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             expansions = default_glossary().expand(query) if self.config.glossary else []
-            lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, self.config.glossary_boost)
+            lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, GLOSSARY_BOOST)
             laps.lap("analyze")
             raw = snapshot.lexical.run(lex_query, depth, search_docs)
-            if across and self.config.lending_scale:
+            if across:
                 out.lexical_top = lending_top(snapshot.lexical, lex_query, snapshot.passages, qlang.lang)
             laps.lap("bm25")
             out.lexical, lent_by = propagate(self.snapshot, dict(raw), allowed_set, hidden)
@@ -197,48 +205,39 @@ class Searcher:
             laps.lap("encode")
             raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
             laps.lap("ann")
-            discount = self.config.lent_dense_across if across else TWIN_DISCOUNT
+            discount = LENT_DENSE_ACROSS if across else TWIN_DISCOUNT
             out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden, discount)
-            args = (out, depth, search_rows, allowed_set, hidden, laps)
-            translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
-            doc_mt_dense(snapshot, self.config, qvec, *args)
+            doc_mt_dense(snapshot, self.config, qvec, out, depth, search_rows, allowed_set, hidden, laps)
         if mode == "hybrid" and qvec is not None:
-            # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
-            # them, and every hit reports its dense score
+            # exact similarity of lexical-only candidates, computed once: the ranker weighs them, and every
+            # hit reports its dense score
             missing = [
-                r
-                for r in {**out.lexical, **out.translated, **out.dense_translated, **out.doc_mt, **out.doc_mt_dense}
-                if r not in out.dense
+                r for r in {**out.lexical, **out.translated, **out.doc_mt, **out.doc_mt_dense} if r not in out.dense
             ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
-            # computed for every hybrid search (one gather and one product): the learned ranker weighs it
-            # everywhere; weighted fusion where sentence_weight says
+            # one gather and one product over the candidates' sentences: a feature of the ranker
             if snapshot.sentences is not None:
                 out.sentence = best_sentence(snapshot.sentences, qvec, [*out.dense, *out.extra])
                 laps.lap("sentences")
         return out
 
-    def rank(
-        self, candidates: Candidates, k: int, fusion_method: str = "learned", config: FusionConfig | None = None
-    ) -> list[tuple[int, float]]:
-        """The top `k` (row, fused score); without a language filter each aligned pair appears once.
+    def rank(self, candidates: Candidates, k: int, fusion_method: str = "learned") -> list[tuple[int, float]]:
+        """The top `k` (row, score); without a language filter each aligned pair appears once.
 
-        `config` overrides this searcher's fusion settings (rrf_k, rrf_weights, weights): tuning
-        re-ranks one retrieval under many settings this way."""
+        Hybrid search is scored by the learned model (fusion="learned") or by reciprocal rank fusion
+        ("rrf"); BM25 and dense modes by their own lists (indexer.retrieval.fusion)."""
         check_options(candidates.mode, fusion_method)
-        cfg = config or self.config
-        if candidates.mode == "bm25" and (candidates.translated or candidates.doc_mt):
-            fused = fuse_lexical(candidates, cfg)
-        elif candidates.mode == "bm25":
-            fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+        learned = candidates.mode == "hybrid" and fusion_method == "learned"
+        if candidates.mode == "bm25":
+            fused = fusion.lexical(candidates)
         elif candidates.mode == "dense":
             fused = candidates.dense
-        elif fusion_method == "learned":
-            fused = load_ranker().score(candidates, self.snapshot)  # the date is one of its features
+        elif learned:
+            fused = load_ranker(self.config.model).score(candidates, self.snapshot)  # the date is one of its features
         else:
-            fused = fuse(candidates, fusion_method, cfg)
-        if candidates.preferred and date_boost(candidates, cfg) and fusion_method != "learned":
-            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates, cfg)
+            fused = fusion.rrf_hybrid(candidates, self.config.rrf_k)
+        if candidates.preferred and date_boost(candidates) and not learned:
+            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates)
             fused = {r: s * boost if doc_id(r) in candidates.preferred else s for r, s in fused.items()}
         if candidates.filters.doc_lang is None:
             # every candidate goes in: a pair's two rows can score far apart (the learned ranker weighs the
@@ -274,13 +273,12 @@ class Searcher:
     ) -> dict[int, float]:
         """Weights for lexical evidence found on a passage in the other language than the query's.
 
-        Such matches are mostly names, numbers and cognates. The weight applies inside fusion,
-        after normalization, so it still counts when every candidate is in the other language
-        (a filtered cross-language search). Evidence lent by a same-language twin is not reduced.
+        Such matches are mostly names, numbers and cognates (fusion.CROSS_LANG_BM25, in the untrained
+        rankings; the learned one has its own feature). Evidence lent by a same-language twin is not reduced.
         """
         if len(qlang.analyze_with) != 1:
             return {}
-        w = self.config.cross_lang_bm25
+        w = fusion.CROSS_LANG_BM25
         passages = self.snapshot.passages
         return {r: w for r in scores if passages.lang(lent_by.get(r, r)) != qlang.lang}
 
@@ -320,10 +318,11 @@ class Searcher:
         )
 
 
-def date_boost(candidates: Candidates, config: FusionConfig) -> float:
-    """The preference for the understood date's documents: weaker (or none) when the date is only context."""
+def date_boost(candidates: Candidates) -> float:
+    """The untrained rankings' preference for the understood date's documents (their scores times 1 + it);
+    none when the date is only context (indexer.retrieval.when.is_context)."""
     understood = candidates.understood
-    return config.context_date_boost if understood is not None and understood.context else config.date_boost
+    return 0.0 if understood is not None and understood.context else DATE_BOOST
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:
