@@ -78,7 +78,7 @@ class CachedSearcher(Searcher):
             return both
         if mode == "bm25":
             return replace(both, mode="bm25", dense={}, extra={})
-        return replace(both, mode="dense", lexical={}, extra={}, cross={})
+        return replace(both, mode="dense", lexical={}, extra={})
 
 
 @dataclass

@@ -20,7 +20,7 @@ from indexer.translate import Translator
 
 if TYPE_CHECKING:
     from indexer.index.snapshot import IndexSnapshot
-    from indexer.retrieval.stages import Candidates, RankingConfig
+    from indexer.retrieval.stages import Candidates, RankingConfig, Reach
 
 __all__ = ["doc_mt_bm25", "doc_mt_dense", "gathers", "lent_by_twin", "translated_bm25", "truly_cross"]
 
@@ -54,15 +54,7 @@ def _kept(snapshot: IndexSnapshot, out: Candidates, in_target: dict[int, float])
 
 
 def translated_bm25(
-    snapshot: IndexSnapshot,
-    config: RankingConfig,
-    translator: Translator,
-    out: Candidates,
-    depth: int,
-    search_docs: list[str] | None,
-    allowed: set[str] | None,
-    hidden: set[str],
-    laps: Laps,
+    snapshot: IndexSnapshot, config: RankingConfig, translator: Translator, out: Candidates, reach: Reach, laps: Laps
 ) -> None:
     """BM25 of the query's translation, analyzed as the other language, on passages in that language."""
     if not config.translate or not gathers(out):
@@ -75,44 +67,27 @@ def translated_bm25(
         return
     out.translation = translation
     lexical, passages = snapshot.lexical, snapshot.passages
-    raw = lexical.run(lexical.query(translation.text, (target,)), depth, search_docs)
+    raw = lexical.run(lexical.query(translation.text, (target,)), reach.depth, reach.docs)
     in_target = {r: s for r, s in raw if passages.lang(r) == target}
-    out.translated, _ = propagate(snapshot, _kept(snapshot, out, in_target), allowed, hidden)
+    out.translated, _ = propagate(snapshot, _kept(snapshot, out, in_target), reach.allowed, reach.hidden)
     laps.lap("bm25_translated")
 
 
-def doc_mt_bm25(
-    snapshot: IndexSnapshot,
-    config: RankingConfig,
-    out: Candidates,
-    depth: int,
-    search_docs: list[str] | None,
-    allowed: set[str] | None,
-    hidden: set[str],
-    laps: Laps,
-) -> None:
+def doc_mt_bm25(snapshot: IndexSnapshot, config: RankingConfig, out: Candidates, reach: Reach, laps: Laps) -> None:
     """BM25 of the original query, analyzed in its own language, over the machine translations into
     that language of the other language's passages (made at build time: no translator needed here)."""
     if not config.doc_mt or snapshot.doc_mt is None or not gathers(out):
         return
     target = other_lang(out.lang.lang)
     index, passages = snapshot.doc_mt, snapshot.passages
-    raw = index.run(index.query(out.query, (out.lang.lang,)), depth, search_docs)
+    raw = index.run(index.query(out.query, (out.lang.lang,)), reach.depth, reach.docs)
     in_target = {r: s for r, s in raw if passages.lang(r) == target}
-    out.doc_mt, _ = propagate(snapshot, _kept(snapshot, out, in_target), allowed, hidden)
+    out.doc_mt, _ = propagate(snapshot, _kept(snapshot, out, in_target), reach.allowed, reach.hidden)
     laps.lap("bm25_doc_mt")
 
 
 def doc_mt_dense(
-    snapshot: IndexSnapshot,
-    config: RankingConfig,
-    qvec: np.ndarray,
-    out: Candidates,
-    depth: int,
-    search_rows: list[int] | None,
-    allowed: set[str] | None,
-    hidden: set[str],
-    laps: Laps,
+    snapshot: IndexSnapshot, config: RankingConfig, qvec: np.ndarray, out: Candidates, reach: Reach, laps: Laps
 ) -> None:
     """The query's own vector against the dense vectors of the other language's passages' machine
     translations (made at build time: a second ANN search, no encoding here). Hybrid search only."""
@@ -122,8 +97,8 @@ def doc_mt_dense(
     target, passages = other_lang(out.lang.lang), snapshot.passages
     # the rows the main dense search may reach, kept to the target language afterwards: selecting the
     # target language's rows up front would cost a pass over every row per search on a large archive
-    raw = index.search(qvec, depth, search_rows)
+    raw = index.search(qvec, reach.depth, reach.rows)
     # an untranslated passage holds a zero vector: similarity exactly 0, not evidence
     in_target = {r: s for r, s in raw if s != 0.0 and passages.lang(r) == target}
-    out.doc_mt_dense, _ = propagate(snapshot, _kept(snapshot, out, in_target), allowed, hidden)
+    out.doc_mt_dense, _ = propagate(snapshot, _kept(snapshot, out, in_target), reach.allowed, reach.hidden)
     laps.lap("ann_doc_mt")

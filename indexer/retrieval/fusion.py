@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from indexer.index.passage_table import PassageTable
     from indexer.retrieval.stages import Candidates
 
-RRF_K = 60
 # lexical evidence on a passage in the other language (names, numbers, cognates) counts this much
 CROSS_LANG_BM25 = 0.3
 # RRF's weight per retriever; the translated query's is also times the share of its words the translator knew.
@@ -22,15 +22,14 @@ ACROSS_WEIGHTS: dict[str, float] = {"bm25": 0.3, "translated": 0.3, "doc_mt": 0.
 
 def rrf(
     rankings: Mapping[str, Sequence[int]],
-    weights: Mapping[str, float] | None = None,
-    k: int = RRF_K,
-    item_weights: Mapping[str, Mapping[int, float]] | None = None,
+    weights: Mapping[str, float],
+    k: int,
+    item_weights: Mapping[str, Mapping[int, float]],
 ) -> dict[int, float]:
-    """score(d) = sum over retrievers r of w_r * w_r(d) / (k + rank_r(d)), ranks from 1."""
+    """score(d) = sum over retrievers r of w_r * w_r(d) / (k + rank_r(d)), ranks from 1 (w_r(d): 1 if not given)."""
     fused: dict[int, float] = {}
     for name, ranking in rankings.items():
-        w = 1.0 if weights is None else weights.get(name, 1.0)
-        per_item = item_weights.get(name, {}) if item_weights else {}
+        w, per_item = weights[name], item_weights.get(name, {})
         for rank, item in enumerate(ranking, start=1):
             fused[item] = fused.get(item, 0.0) + w * per_item.get(item, 1.0) / (k + rank)
     return fused
@@ -78,7 +77,16 @@ def _known(candidates: Candidates) -> float:
     return candidates.translation.known if candidates.translation is not None else 0.0
 
 
-def rrf_hybrid(candidates: Candidates, k: int) -> dict[int, float]:
+def cross_factors(candidates: Candidates, passages: PassageTable) -> dict[int, float]:
+    """CROSS_LANG_BM25 for the query's BM25 on a passage in the other language, or lent to one in the query's
+    by its twin (in the other); none when the query's language is uncertain (it was analyzed as both)."""
+    if len(candidates.lang.analyze_with) != 1:
+        return {}
+    qlang, lent = candidates.lang.lang, candidates.lent
+    return {r: CROSS_LANG_BM25 for r in candidates.lexical if (passages.lang(r) != qlang) != (r in lent)}
+
+
+def rrf_hybrid(candidates: Candidates, k: int, passages: PassageTable) -> dict[int, float]:
     """Reciprocal rank fusion of the query's BM25 (other-language matches at CROSS_LANG_BM25), the dense
     retrieval, the translated query's BM25 and the query's BM25 over the passages' translations."""
     lists = {
@@ -89,15 +97,15 @@ def rrf_hybrid(candidates: Candidates, k: int) -> dict[int, float]:
     }
     rankings = {name: [r for r, _ in top(scores, len(scores))] for name, scores in lists.items() if scores}
     weights = {**RRF_WEIGHTS, "translated": RRF_WEIGHTS["translated"] * _known(candidates)}
-    return rrf(rankings, weights, k, {"bm25": candidates.cross})
+    return rrf(rankings, weights, k, {"bm25": cross_factors(candidates, passages)})
 
 
-def lexical(candidates: Candidates) -> dict[int, float]:
+def lexical(candidates: Candidates, passages: PassageTable) -> dict[int, float]:
     """BM25 mode. Without translation evidence, the query's BM25 (other-language matches at CROSS_LANG_BM25).
     Filtered to the other language, ACROSS_WEIGHTS over the lists' z-scores. Unfiltered, each passage's best
     of its min-maxed BM25 and the translation evidence on that list's scale: a passage in the other language
     then scores at most what the same text in the query's language would."""
-    cross, known = candidates.cross, _known(candidates)
+    cross, known = cross_factors(candidates, passages), _known(candidates)
     if not candidates.translated and not candidates.doc_mt:
         return {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
     if candidates.filters.doc_lang is not None:

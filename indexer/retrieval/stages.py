@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from indexer.retrieval.grouping import GROUPS
 from indexer.retrieval.querylang import QueryLanguage
 from indexer.retrieval.ranker import MODEL_FILE
 from indexer.retrieval.when import Understood
 from indexer.translate import Translation
-from indexer.types import SearchHit
+from indexer.types import Document, SearchHit
 
-Mode = Literal["hybrid", "bm25", "dense"]
-Fusion = Literal["learned", "rrf"]
 MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
 FUSIONS: tuple[str, ...] = ("learned", "rrf")
 
@@ -45,6 +42,27 @@ class SearchFilters:
 
     def active(self) -> bool:
         return any(v is not None for v in (self.doc_lang, self.date_from, self.date_to, self.doc_ids))
+
+    def admits(self, doc: Document) -> bool:
+        """Whether a document passes the language, id and date filters (a document without a date fails a date)."""
+        date = doc.date or ""
+        return (
+            (not self.doc_lang or doc.lang == self.doc_lang)
+            and (self.doc_ids is None or doc.doc_id in self.doc_ids)
+            and (not self.date_from or date >= self.date_from)
+            and (not self.date_to or (bool(date) and date <= self.date_to))
+        )
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where one search's retrievers look: how deep, and which documents and rows they may reach."""
+
+    depth: int  # candidates per retriever
+    docs: list[str] | None  # the allowed documents and their twins (None: every document)
+    rows: list[int] | None  # those documents' passage rows
+    allowed: set[str] | None  # the documents a candidate may come from (evidence found on a twin lifts them)
+    hidden: set[str]  # superseded documents, left out
 
 
 @dataclass
@@ -93,7 +111,6 @@ class Candidates:
     lexical: dict[int, float] = field(default_factory=dict)
     dense: dict[int, float] = field(default_factory=dict)
     extra: dict[int, float] = field(default_factory=dict)
-    cross: dict[int, float] = field(default_factory=dict)  # factor of other-language BM25 (rrf, bm25 mode)
     translated: dict[int, float] = field(default_factory=dict)  # BM25 of the translated query, target language
     doc_mt: dict[int, float] = field(default_factory=dict)  # BM25 of the query over passages' translations
     doc_mt_dense: dict[int, float] = field(default_factory=dict)  # the query's vector against theirs
