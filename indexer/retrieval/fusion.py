@@ -3,7 +3,6 @@ lexical lists (the query's, its translation's, the passages' translations'). The
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,8 +15,6 @@ CROSS_LANG_BM25 = 0.3
 # RRF's weight per retriever; the translated query's is also times the share of its words the translator knew.
 # The vectors of the passages' translations are not fused: RRF weighs them 0.
 RRF_WEIGHTS: dict[str, float] = {"bm25": 0.5, "dense": 1.0, "translated": 0.25, "doc_mt": 0.25}
-# BM25 mode, filtered to the other language: the lists' z-scores (from their weakest item), weighted and added
-ACROSS_WEIGHTS: dict[str, float] = {"bm25": 0.3, "translated": 0.3, "doc_mt": 0.2}
 
 
 def rrf(
@@ -33,38 +30,6 @@ def rrf(
         for rank, item in enumerate(ranking, start=1):
             fused[item] = fused.get(item, 0.0) + w * per_item.get(item, 1.0) / (k + rank)
     return fused
-
-
-def minmax(scores: Mapping[int, float]) -> dict[int, float]:
-    """Scale to [0, 1]; a single or constant list maps to 1.0 (it carries no spread)."""
-    if not scores:
-        return {}
-    lo, hi = min(scores.values()), max(scores.values())
-    if hi - lo < 1e-12:
-        return {i: 1.0 for i in scores}
-    return {i: (s - lo) / (hi - lo) for i, s in scores.items()}
-
-
-def zscore(scores: Mapping[int, float]) -> dict[int, float]:
-    """(s - min) / std: the z-score moved so the weakest retrieved item is 0; flat or single lists map to 0."""
-    if not scores:
-        return {}
-    values = list(scores.values())
-    mean = sum(values) / len(values)
-    std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-    if std < 1e-12:
-        return {i: 0.0 for i in scores}
-    lo = min(values)
-    return {i: (s - lo) / std for i, s in scores.items()}
-
-
-def on_scale_of(scores: Mapping[int, float], reference: Mapping[int, float]) -> dict[int, float]:
-    """Min-max with the range of another list of the same kind of score, clipped to [0, 1]: a list of a few
-    items, however weak, does not map its best to 1.0 (plain min-max when the reference has no spread)."""
-    lo, hi = min(reference.values(), default=0.0), max(reference.values(), default=0.0)
-    if hi - lo < 1e-12:
-        return minmax(scores)
-    return {i: min(1.0, max(0.0, (s - lo) / (hi - lo))) for i, s in scores.items()}
 
 
 def top(fused: Mapping[int, float], k: int) -> list[tuple[int, float]]:
@@ -101,28 +66,13 @@ def rrf_hybrid(candidates: Candidates, k: int, passages: PassageTable) -> dict[i
 
 
 def lexical(candidates: Candidates, passages: PassageTable) -> dict[int, float]:
-    """BM25 mode. Without translation evidence, the query's BM25 (other-language matches at CROSS_LANG_BM25).
-    Filtered to the other language, ACROSS_WEIGHTS over the lists' z-scores. Unfiltered, each passage's best
-    of its min-maxed BM25 and the translation evidence on that list's scale: a passage in the other language
-    then scores at most what the same text in the query's language would."""
-    cross, known = cross_factors(candidates, passages), _known(candidates)
-    if not candidates.translated and not candidates.doc_mt:
-        return {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
-    if candidates.filters.doc_lang is not None:
-        fused: dict[int, float] = {}
-        for scores, w, per_item in (
-            (candidates.lexical, ACROSS_WEIGHTS["bm25"], cross),
-            (candidates.translated, ACROSS_WEIGHTS["translated"] * known, {}),
-            (candidates.doc_mt, ACROSS_WEIGHTS["doc_mt"], {}),
-        ):
-            for row, s in zscore(scores).items():
-                fused[row] = fused.get(row, 0.0) + w * per_item.get(row, 1.0) * s
-        return fused
-    best = {r: s * cross.get(r, 1.0) for r, s in minmax(candidates.lexical).items()}
-    for scores, factor in ((candidates.translated, known), (candidates.doc_mt, 1.0)):
-        if not scores or factor <= 0:
-            continue
-        for row, s in (on_scale_of(scores, candidates.lexical) if candidates.lexical else minmax(scores)).items():
+    """BM25 mode: each passage's best of its BM25 (other-language matches at CROSS_LANG_BM25), the translated
+    query's BM25 (times the share of its words the translator knew) and the query's BM25 over the passage's
+    translation: raw scores of queries of about the same words, so no list is stretched to another's scale."""
+    cross = cross_factors(candidates, passages)
+    best = {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+    for scores, factor in ((candidates.translated, _known(candidates)), (candidates.doc_mt, 1.0)):
+        for row, s in scores.items():
             if factor * s > best.get(row, 0.0):
                 best[row] = factor * s
     return best

@@ -25,9 +25,7 @@ class RankingConfig:
     rrf_k: int = 30  # the rank offset of reciprocal rank fusion (fusion="rrf", indexer.retrieval.fusion)
     glossary: bool = True  # expand lexical queries (and fix names in their translation) with the bilingual glossary
     translate: bool = True  # BM25 of the query's machine translation, where the search reaches the other language
-    doc_mt: bool = (
-        True  # BM25 and vector evidence of the passages' build-time translations, where the snapshot has them
-    )
+    doc_mt: bool = True  # the query against the passages' build-time translations (BM25 and vectors), if indexed
     model: Path = MODEL_FILE  # the learned ranker's weights (fusion="learned", indexer.retrieval.ranker)
 
 
