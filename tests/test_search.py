@@ -71,8 +71,6 @@ def test_fusion_methods_are_selectable_and_unknown_options_are_errors(searcher: 
     assert (learned.fusion, rrf.fusion) == ("learned", "rrf")
     assert learned.hits[0].passage.ordinal == rrf.hits[0].passage.ordinal == 14
     assert rrf.hits[0].score < 0.1  # rrf scores are sums of 1/(k+rank)
-    with pytest.raises(UnknownSearchOption, match="unknown fusion 'weighted'"):
-        searcher.search(BCC_ES, fusion_method="weighted")
     with pytest.raises(UnknownSearchOption, match="unknown mode 'sparse'"):
         searcher.search(BCC_ES, mode="sparse")
     with pytest.raises(UnknownSearchOption, match="unknown fusion"):
