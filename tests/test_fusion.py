@@ -53,7 +53,7 @@ def test_rrf_hybrid_weighs_the_translation_by_the_words_it_knew(searcher: Search
     assert added == pytest.approx(RRF_WEIGHTS["translated"] * 0.5 / (30 + 1))
 
 
-def test_bm25_mode_takes_the_best_of_each_passages_lists(searcher: Searcher) -> None:
+def test_bm25_mode_takes_the_best_of_each_passages_lists_or_adds_them_across(searcher: Searcher) -> None:
     cands = searcher.retrieve(BCC, 10, "bm25", "en")
     passages = searcher.snapshot.passages
     factors = cross_factors(cands, passages)
@@ -69,3 +69,6 @@ def test_bm25_mode_takes_the_best_of_each_passages_lists(searcher: Searcher) -> 
     fused = lexical(extra, passages)
     assert fused[weak] == 500.0  # its translation's BM25, times the share of words known, beats its own
     assert fused[other] == 3.0  # the best of 0.5 and 3.0
+    # filtered to the other language the lists are added
+    across = lexical(replace(extra, filters=SearchFilters(doc_lang="es")), passages)
+    assert across[weak] == pytest.approx(plain[weak] + 500.0) and across[other] == pytest.approx(3.5)

@@ -66,13 +66,18 @@ def rrf_hybrid(candidates: Candidates, k: int, passages: PassageTable) -> dict[i
 
 
 def lexical(candidates: Candidates, passages: PassageTable) -> dict[int, float]:
-    """BM25 mode: each passage's best of its BM25 (other-language matches at CROSS_LANG_BM25), the translated
-    query's BM25 (times the share of its words the translator knew) and the query's BM25 over the passage's
-    translation: raw scores of queries of about the same words, so no list is stretched to another's scale."""
+    """BM25 mode, on raw scores (queries of about the same words: no list is stretched to another's scale): the
+    query's BM25 (other-language matches at CROSS_LANG_BM25), the translated query's (times the share of its words
+    the translator knew) and the query's over the passage's translation. Filtered to the other language they are
+    added, so the two translations agreeing counts; unfiltered a passage gets the best of them, so a passage in the
+    other language does not gather two translations' evidence against one in the query's language."""
     cross = cross_factors(candidates, passages)
-    best = {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+    out = {r: s * cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+    add = candidates.filters.doc_lang is not None
     for scores, factor in ((candidates.translated, _known(candidates)), (candidates.doc_mt, 1.0)):
         for row, s in scores.items():
-            if factor * s > best.get(row, 0.0):
-                best[row] = factor * s
-    return best
+            if add:
+                out[row] = out.get(row, 0.0) + factor * s
+            elif factor * s > out.get(row, 0.0):
+                out[row] = factor * s
+    return out
