@@ -1,8 +1,8 @@
-"""Search latency with the learned ranker against weighted fusion, side by side in one run.
+"""Search latency with the learned ranker against reciprocal rank fusion, side by side in one run.
 
 Each XQuAD question is searched over the XQuAD evaluation snapshot (built by `bnc eval --dataset
 xquad`) three ways: same-language filter, filtered to the other language, and unfiltered, once with
-`fusion=weighted` and once with `fusion=learned`, interleaved per search; query vectors and
+`fusion=rrf` and once with `fusion=learned`, interleaved per search; query vectors and
 translations are warmed first. Prints p50/p95 per fusion and kind of search, and the paired difference.
 
 Usage: python -m bench.ranker_latency [--n 200] [--cache eval/results/cache]
@@ -49,23 +49,23 @@ def main() -> None:
             filters = SearchFilters(doc_lang=doc_lang)
             searcher.search(q, k=10, filters=filters)  # the query's vector and translation, once
             cases.append((q, filters))
-        weighted, learned = [], []
+        rrf, learned = [], []
         for q, f in cases:
-            weighted.append(_ms(searcher, q, f, "weighted"))
+            rrf.append(_ms(searcher, q, f, "rrf"))
             learned.append(_ms(searcher, q, f, "learned"))
-        added = [b - a for a, b in zip(weighted, learned, strict=True)]
+        added = [b - a for a, b in zip(rrf, learned, strict=True)]
         rows.append(
             [
                 f"{kind} ({len(snapshot.passages)} passages)",
-                f"{statistics.median(weighted):.2f}",
-                f"{percentile(weighted, 0.95):.2f}",
+                f"{statistics.median(rrf):.2f}",
+                f"{percentile(rrf, 0.95):.2f}",
                 f"{statistics.median(learned):.2f}",
                 f"{percentile(learned, 0.95):.2f}",
                 f"{statistics.median(added):+.2f}",
                 len(cases),
             ]
         )
-    head = ["searches", "weighted p50 ms", "weighted p95 ms", "learned p50 ms", "learned p95 ms", "paired p50", "n"]
+    head = ["searches", "rrf p50 ms", "rrf p95 ms", "learned p50 ms", "learned p95 ms", "paired p50", "n"]
     print(markdown_table(head, rows))
 
 

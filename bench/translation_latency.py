@@ -3,15 +3,15 @@
 Each query is searched with translation off and on, filtered to the other language, over the
 bundled corpus indexed without its translation link (as in `bnc eval --no-translations`: no twin
 lends evidence, so every search translates; searches a twin answers skip the translation;
---unfiltered searches translate where the *_mixed weights are above 0). Query vectors are encoded
+--unfiltered searches translate too). Query vectors are encoded
 once up front so the difference is the translation and its BM25 alone, plus the BM25 of the query
 over the passages' build-time translations (indexer.index.doc_mt) and the query's vector against
-those translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of them). Prints the added
-p50/p95 per search (paired per query), what the translations' vectors alone add (on against on with
-doc_mt_dense=0), and the per-stage laps (indexer.retrieval.laps).
+those translations' vectors (indexer.index.doc_mt_vectors; "off" runs without any of them: translate and
+doc_mt false). Prints the added p50/p95 per search (paired per query) and the per-stage laps
+(indexer.retrieval.laps).
 
-Usage: python -m bench.translation_latency [--n 200] [--unfiltered] [--fusion-set bm25_translation=full ...]
-(--unfiltered: no language filter, where the *_mixed weights apply instead of the cross-language ones)
+Usage: python -m bench.translation_latency [--n 200] [--unfiltered] [--fusion-set glossary=false ...]
+(--unfiltered: no language filter: the translations' evidence is gathered for passages without a twin)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.queries import query_set
 from bench.table import markdown_table, percentile
-from eval.cli import fusion_config
+from eval.cli import ranking_config
 from eval.engine import index_documents
 from indexer.encoders import load_encoder
 from indexer.index.build import build_index
@@ -37,7 +37,7 @@ from indexer.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES: tuple[str, ...] = ("detect", "analyze", "bm25", "translate", "bm25_translated", "bm25_doc_mt", "encode", "ann")
-STAGES += ("ann_doc_mt", "translate_full", "encode_translated", "ann_translated", "sentences", "fusion", "hits")
+STAGES += ("ann_doc_mt", "sentences", "fusion", "hits")
 
 
 def _timed(searcher: Searcher, query: str, filters: SearchFilters) -> tuple[float, dict[str, float]]:
@@ -50,15 +50,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200, help="distinct queries (commission, then XQuAD)")
     parser.add_argument(
-        "--fusion-set", action="append", default=[], metavar="KEY=VALUE", help="a FusionConfig field of the 'on' run"
+        "--fusion-set", action="append", default=[], metavar="KEY=VALUE", help="a RankingConfig field of the 'on' run"
     )
     parser.add_argument(
         "--unfiltered",
         action="store_true",
-        help="search without a language filter (the page's default), as the *_mixed weights apply there",
+        help="search without a language filter (the page's default)",
     )
     args = parser.parse_args()
-    config = fusion_config(args.fusion_set)
+    config = ranking_config(args.fusion_set)
     queries = query_set(args.n)
     docs = load_corpus(ROOT / "corpus").documents
     encoder = load_encoder()
@@ -69,12 +69,8 @@ def main() -> None:
         build_index(index_documents(docs, link_translations=False), Path(tmp), encoder)
         snapshot = open_snapshot(Path(tmp))
         # "off" is the search before any translation: neither the query's nor the passages' (doc_mt)
-        # (and without sentence evidence: python -m bench.sentence_latency measures it alone)
-        bare = replace(config, translate=False, doc_mt=False, doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)
-        off = Searcher(snapshot, encoder, replace(bare, sentence_dense=0.0, sentence_dense_mixed=0.0))
+        off = Searcher(snapshot, encoder, replace(config, translate=False, doc_mt=False))
         on = Searcher(snapshot, encoder, config, translator=translator)
-        vectorless = replace(config, doc_mt_dense=0.0, doc_mt_dense_mixed=0.0)
-        no_vectors = Searcher(snapshot, encoder, vectorless, translator=translator)
         # process start-up is paid once per server, not per search: start both directions' pipelines
         # (a search must be filtered to the other language to translate at all)
         on.search("warm up the pipelines", k=1, filters=SearchFilters(doc_lang="es"))
@@ -89,15 +85,11 @@ def main() -> None:
         # then hits the three alike, and the differences are paired
         base: list[float] = []
         timed: dict[str, list[tuple[float, dict[str, float]]]] = {"cold": [], "warm": []}
-        without: dict[str, list[float]] = {"cold": [], "warm": []}  # on, with doc_mt_dense = 0
         for q, f in cases:
             base.append(_timed(off, q, f)[0])
             translator.clear_cache()
             timed["cold"].append(_timed(on, q, f))
             timed["warm"].append(_timed(on, q, f))
-            translator.clear_cache()
-            without["cold"].append(_timed(no_vectors, q, f)[0])
-            without["warm"].append(_timed(no_vectors, q, f)[0])
         rows, laps = [], {}
         for phase, runs in timed.items():
             added = [t - b for (t, _), b in zip(runs, base, strict=True)]
@@ -114,12 +106,6 @@ def main() -> None:
                 ]
             )
             laps[phase] = {s: statistics.median(st.get(s, 0.0) for _, st in runs) for s in STAGES}
-        for phase, runs in timed.items():
-            added = [t - b for (t, _), b in zip(runs, without[phase], strict=True)]
-            p50_off, p50_on = statistics.median(without[phase]), statistics.median(t for t, _ in runs)
-            row = [f"translation vectors alone, cache {phase}", f"{p50_off:.2f}", f"{p50_on:.2f}"]
-            row += [f"{p50_on - p50_off:.2f}", f"{statistics.median(added):.2f}", f"{percentile(added, 0.95):.2f}"]
-            rows.append([*row, len(cases)])
         translator.close()
     head = ["run", "p50 off ms", "p50 on ms", "on - off p50 ms", "added p50 ms (paired)", "added p95 ms", "searches"]
     print(markdown_table(head, rows))

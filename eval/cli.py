@@ -1,4 +1,4 @@
-"""`bnc eval`: evaluate retrieval on a labeled set, tune fusion on a dev split, or run the CI gate."""
+"""`bnc eval`: evaluate retrieval on a labeled set, train the ranker or the answer model, or run the CI gate."""
 
 from __future__ import annotations
 
@@ -12,12 +12,9 @@ from typing import Any
 from eval.datasets.types import DIRECTION_NAMES, DatasetError, LabeledSet
 from eval.runner import MODES
 from indexer.encoders import DEFAULT_ENCODER
-from indexer.retrieval.crosslang import BM25_TRANSLATIONS, DENSE_TRANSLATIONS
-from indexer.retrieval.fusion import NORMALIZATIONS
-from indexer.retrieval.search import FusionConfig
-from indexer.retrieval.stand_in import COMBINES
+from indexer.retrieval.search import RankingConfig
 
-__all__ = ["cmd_eval", "fusion_config"]
+__all__ = ["cmd_eval", "ranking_config"]
 
 
 def _listed(values: list[str] | None, allowed: tuple[str, ...], what: str) -> list[str] | None:
@@ -30,35 +27,28 @@ def _listed(values: list[str] | None, allowed: tuple[str, ...], what: str) -> li
     return items
 
 
-def fusion_config(overrides: list[str]) -> FusionConfig:
-    cfg = FusionConfig()
-    types = {f.name: f.type for f in fields(FusionConfig)}
+def ranking_config(overrides: list[str]) -> RankingConfig:
+    """The default RankingConfig with `--fusion-set KEY=VALUE` overrides (numbers, true/false, a model path)."""
+    cfg = RankingConfig()
+    names = [f.name for f in fields(RankingConfig)]
     for item in overrides:
         key, _, raw = item.partition("=")
-        key = key.strip()
-        if key not in types or not raw:
-            raise DatasetError(f"--fusion-set {item!r}: expected KEY=VALUE with KEY in {', '.join(types)}")
-        value: Any
+        key, raw = key.strip(), raw.strip()
+        if key not in names or not raw:
+            raise DatasetError(f"--fusion-set {item!r}: expected KEY=VALUE with KEY in {', '.join(names)}")
         current = getattr(cfg, key)
-        if isinstance(current, tuple):
-            value = tuple(float(x) for x in raw.split(","))
-            if len(value) != 2:
-                raise DatasetError(f"--fusion-set {key}: expected two comma-separated numbers (bm25,dense)")
-        elif isinstance(current, bool):
-            value = raw.strip().lower() in ("1", "true", "yes", "on")
-        elif isinstance(current, str):
-            value = raw.strip()
-            if key.endswith("normalization") and value not in NORMALIZATIONS:
-                raise DatasetError(f"--fusion-set normalization: use one of {', '.join(NORMALIZATIONS)}")
-            choices = {
-                "bm25_translation": BM25_TRANSLATIONS,
-                "dense_translation": DENSE_TRANSLATIONS,
-                "mixed_combine": COMBINES,
-            }.get(key)
-            if choices and value not in choices:
-                raise DatasetError(f"--fusion-set {key}: use one of {', '.join(choices)}")
+        value: Any
+        if isinstance(current, bool):
+            if raw.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                raise DatasetError(f"--fusion-set {key}: expected true or false")
+            value = raw.lower() in ("1", "true", "yes", "on")
+        elif isinstance(current, Path):
+            value = Path(raw)
         else:
-            value = type(current)(float(raw)) if isinstance(current, int) else float(raw)
+            try:
+                value = int(raw)
+            except ValueError:
+                raise DatasetError(f"--fusion-set {key}: expected a whole number") from None
         cfg = replace(cfg, **{key: value})
     return cfg
 
@@ -100,11 +90,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, started: float) -> int:
     from eval.report import render_text, write_reports, write_runs
     from eval.runner import evaluate_set
-    from eval.tune import render, tune, write_tune
 
     modes = _listed(args.mode, MODES, "mode") or list(MODES)
     directions = _listed(args.direction, DIRECTION_NAMES, "direction")
-    config = fusion_config(args.fusion_set)
+    config = ranking_config(args.fusion_set)
     if args.check or args.pin:
         return _check(args, config, started)
     if args.train_ranker:
@@ -115,16 +104,6 @@ def _run(args: argparse.Namespace, started: float) -> int:
     labeled = labeled.select(args.split)
     if args.answers:
         return _answers(args, labeled, ix, directions or list(labeled.directions), started)
-    if args.tune:
-        summary = tune(
-            labeled, ix, directions, progress=not args.quiet, translation_only=args.tune_translation, base=config
-        )
-        print(render(summary))
-        name = f"{labeled.name}-{args.split or 'all'}"
-        for path in write_tune(summary, args.out, name, args.json):
-            print(f"wrote {path}")
-        print(f"total {time.perf_counter() - started:.1f} s")
-        return 0
     result = evaluate_set(
         labeled,
         ix,
@@ -213,7 +192,7 @@ def _train(args: argparse.Namespace, started: float) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace, config: FusionConfig, started: float) -> int:
+def _check(args: argparse.Namespace, config: RankingConfig, started: float) -> int:
     """The gate: every mode and direction on the commission set against the pinned minima."""
     from eval import gate
     from eval.runner import evaluate_set

@@ -11,12 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from eval.baseline import RankBM25Baseline
-from eval.refusion import retrieval_key
 from indexer.encoders import Encoder, Progress
 from indexer.index.build import BuildReport, build_index
 from indexer.index.snapshot import IndexSnapshot, open_snapshot
 from indexer.retrieval.laps import Laps
-from indexer.retrieval.search import Candidates, FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import Candidates, RankingConfig, Searcher, SearchFilters
 from indexer.types import Document
 
 
@@ -48,16 +47,16 @@ class MemoEncoder:
                 progress(len(missing[i : i + batch_size]))
 
 
-RetrievalKey = tuple[str, int, str, SearchFilters, FusionConfig]
+RetrievalKey = tuple[str, int, str, SearchFilters, RankingConfig]
 
 
 class CachedSearcher(Searcher):
     """The production searcher with a cache in front of `retrieve`, shared by every config of one index.
 
-    One hybrid retrieval per (query, k, language, filters, retrieval settings) serves the hybrid,
+    One hybrid retrieval per (query, k, language, filters, config) serves the hybrid,
     bm25 and dense modes alike: their lexical and dense evidence is the same."""
 
-    def __init__(self, ix: EvalIndex, config: FusionConfig | None = None) -> None:
+    def __init__(self, ix: EvalIndex, config: RankingConfig | None = None) -> None:
         super().__init__(ix.snapshot, ix.encoder, config)
         self.cache = ix.retrievals
 
@@ -71,7 +70,7 @@ class CachedSearcher(Searcher):
         laps: Laps | None = None,
     ) -> Candidates:
         filters = filters or SearchFilters()
-        key: RetrievalKey = (query, k, lang, filters, retrieval_key(self.config))
+        key: RetrievalKey = (query, k, lang, filters, self.config)
         both = self.cache.get(key)
         if both is None:
             both = self.cache[key] = super().retrieve(query, k, "hybrid", lang, filters)
@@ -79,7 +78,7 @@ class CachedSearcher(Searcher):
             return both
         if mode == "bm25":
             return replace(both, mode="bm25", dense={}, extra={})
-        return replace(both, mode="dense", lexical={}, extra={}, cross={})
+        return replace(both, mode="dense", lexical={}, extra={})
 
 
 @dataclass
@@ -92,7 +91,7 @@ class EvalIndex:
     report: BuildReport | None = None
     retrievals: dict[RetrievalKey, Candidates] = field(default_factory=dict)
 
-    def searcher(self, config: FusionConfig | None = None) -> Searcher:
+    def searcher(self, config: RankingConfig | None = None) -> Searcher:
         return CachedSearcher(self, config)
 
 

@@ -13,7 +13,7 @@ from eval.datasets.types import DIRECTION_NAMES
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CACHE_DIR = RESULTS_DIR / "cache"
-MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-weighted", "hybrid-learned")
+MODES: tuple[str, ...] = ("rank-bm25", "bm25", "dense", "hybrid-rrf", "hybrid-learned")
 
 
 # what `bnc eval` imports that the core install leaves out: pyproject's [eval] extra
@@ -67,7 +67,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a FusionConfig field, e.g. rrf_k=30 or weights=0.2,0.8",
+        help="override a RankingConfig field, e.g. rrf_k=60 or translate=false",
     )
     p.add_argument(
         "--no-translations", action="store_true", help="index without translation_of links (no twin alignment)"
@@ -85,12 +85,6 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", type=Path, help="also write the JSON report to this file")
     p.add_argument("--runs", type=Path, help="also write TREC runs and qrels to this folder")
-    p.add_argument("--tune", action="store_true", help="sweep fusion settings (use with --split dev)")
-    p.add_argument(
-        "--tune-translation",
-        action="store_true",
-        help="with --tune: only the translated-query weight and normalization stage, around the defaults",
-    )
     p.add_argument(
         "--check", action="store_true", help="CI gate: commission set against eval/expected.json; exit 1 on any FAIL"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -15,14 +16,13 @@ from eval.metrics import METRICS, QrelsDict, evaluate, ranking_to_run
 from eval.overlap import relevant_passages
 from eval.parser import MODES
 from indexer.encoders import runtime_of
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import RankingConfig, Searcher, SearchFilters
 
 # eval mode -> (Searcher mode, fusion method)
 ENGINE_MODES: dict[str, tuple[str, str]] = {
     "bm25": ("bm25", "rrf"),
     "dense": ("dense", "rrf"),
     "hybrid-rrf": ("hybrid", "rrf"),
-    "hybrid-weighted": ("hybrid", "weighted"),
     "hybrid-learned": ("hybrid", "learned"),
 }
 Ranking = dict[str, list[str]]  # qid -> ranked ids (passage ids, or document ids for document-level sets)
@@ -53,6 +53,16 @@ class EvalResult:
         out.pop("rankings")
         out.pop("qrels")
         return out
+
+
+def config_dict(config: RankingConfig) -> dict[str, Any]:
+    """The config as a report shows it: paths inside the repository relative to it."""
+    root = Path(__file__).resolve().parents[1]
+    out = asdict(config)
+    for name, value in out.items():
+        if isinstance(value, Path):
+            out[name] = str(value.relative_to(root)) if value.is_relative_to(root) else str(value)
+    return out
 
 
 def queries_for(labeled: LabeledSet, direction_name: str) -> list[Query]:
@@ -186,13 +196,13 @@ def evaluate_set(
     *,
     k: int = 100,
     query_lang: str = "known",
-    config: FusionConfig | None = None,
+    config: RankingConfig | None = None,
     metrics: Sequence[str] = METRICS,
     split: str | None = None,
     progress: bool = False,
 ) -> EvalResult:
     """Retrieve for every (mode, direction), then score each run against that direction's qrels."""
-    config = config or FusionConfig()
+    config = config or RankingConfig()
     searcher = ix.searcher(config)
     directions = [d for d in (directions or labeled.directions) if d in labeled.directions]
     snap = ix.snapshot
@@ -202,7 +212,7 @@ def evaluate_set(
         level=labeled.level,
         k=k,
         query_lang=query_lang,
-        config=asdict(config),
+        config=config_dict(config),
         encoder=ix.encoder.id,
         index_version=snap.version,
         counts={"documents": len(snap.documents), "passages": len(snap.passages), "queries": len(labeled.queries)},
@@ -213,7 +223,7 @@ def evaluate_set(
     )
     result.qrels = {d: qrels_for(labeled, ix, d) for d in directions}
     result.n_queries = {d: len(q) for d, q in result.qrels.items()}
-    if any(m in ("dense", "hybrid-rrf", "hybrid-weighted", "hybrid-learned") for m in modes):
+    if any(m in ("dense", "hybrid-rrf", "hybrid-learned") for m in modes):
         prime_queries(ix, labeled, progress)
     total = sum(result.n_queries.values()) * len(modes)
     with tqdm(total=total, desc=f"eval {labeled.name}", unit="query", disable=not progress) as bar:

@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="hybrid", help="hybrid | bm25 | dense")
-    p.add_argument("--fusion", default="learned", help="learned (default) | weighted | rrf, for hybrid mode")
+    p.add_argument("--fusion", default="learned", help="learned (default: the ranking model) | rrf, for hybrid mode")
     p.add_argument("--group", default="none", help="none (default) | document: one hit per document")
     p.add_argument(
         "--translate-hits",

@@ -62,8 +62,9 @@ class SearchCreate(FiltersCreate):
         0, ge=0, lt=MAX_WINDOW, description=f"hits to skip (paging: the reply's `next`); offset + k ≤ {MAX_WINDOW}"
     )
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
-    fusion: Literal["learned", "weighted", "rrf"] = Field(
-        "learned", description="hybrid fusion: learned (the ranking model, default), weighted or rrf (untrained)"
+    fusion: Literal["learned", "rrf"] = Field(
+        "learned",
+        description="hybrid ranking: learned (the ranking model, default) or rrf (reciprocal rank fusion, untrained)",
     )
     group: Literal["none", "document"] = Field(
         "none", description="document: one hit per document (its best passage), with the ids of its other passages"

@@ -1,18 +1,19 @@
-"""Evidence from the query's translation (indexer.retrieval.crosslang): full-MT BM25 and the opt-in dense side."""
+"""Cross-language evidence (indexer.retrieval.crosslang): which searches gather it, and the ranking config."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from eval.cli import fusion_config
+from eval.cli import ranking_config
 from eval.datasets.types import DatasetError
 from eval.engine import index_documents
 from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.crosslang import gathers, lent_by_twin
+from indexer.retrieval.search import RankingConfig, Searcher, SearchFilters
 from indexer.translate import default_translator
 from indexer.types import Document
 
@@ -31,52 +32,40 @@ def unlinked(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Documen
     return Searcher(open_snapshot(path), encoder)
 
 
-def _with(searcher: Searcher, **changes: object) -> Searcher:
-    return Searcher(searcher.snapshot, searcher.encoder, replace(FusionConfig(), **changes))
-
-
 @needs_apertium
-def test_the_dense_side_of_the_translation_runs_only_when_asked_and_only_cross_language(unlinked: Searcher) -> None:
-    plain = unlinked.retrieve(QUERY, 5, "hybrid", "auto", TO_ES)
-    assert plain.dense_translated == {}  # off by default: a second encoding is over the latency budget
-    dense = _with(unlinked, dense_translation="full")
-    cands = dense.retrieve(QUERY, 5, "hybrid", "auto", TO_ES)
-    passages = unlinked.snapshot.passages
-    assert cands.dense_translated and all(passages.lang(r) == "es" for r in cands.dense_translated)
-    # its own ranking, not the original query's: a Spanish vector scores Spanish passages higher
-    assert cands.dense_translated != cands.dense
-    assert max(cands.dense_translated.values()) > max(cands.dense.values())
-    result = dense.search(QUERY, k=5, filters=TO_ES)
-    assert {"translate_full", "encode_translated", "ann_translated"} <= set(result.stages)
-    for filters in (SearchFilters(), SearchFilters(doc_lang="en")):  # not truly cross-language
-        assert dense.retrieve(QUERY, 5, "hybrid", "auto", filters).dense_translated == {}
-
-
-@needs_apertium
-def test_the_dense_side_at_weight_zero_ranks_as_without_it_and_its_weight_moves_the_ranking(
-    unlinked: Searcher,
+def test_each_kind_of_search_gathers_the_translations_evidence_by_a_fixed_rule(
+    unlinked: Searcher, searcher: Searcher
 ) -> None:
-    base = [h.passage.passage_id for h in unlinked.search(QUERY, k=10, filters=TO_ES).hits]
-    zero = _with(unlinked, dense_translation="full", translated_dense=0.0)
-    assert [h.passage.passage_id for h in zero.search(QUERY, k=10, filters=TO_ES).hits] == base
-    heavy = _with(unlinked, dense_translation="full", translated_dense=100.0)
-    cands = heavy.retrieve(QUERY, 10, "hybrid", "auto", TO_ES)
-    top_translated = max(cands.dense_translated.items(), key=lambda kv: kv[1])[0]
-    assert heavy.rank(cands, 1)[0][0] == top_translated  # the translated vector decides at that weight
+    passages = unlinked.snapshot.passages
+    across = unlinked.retrieve(QUERY, 10, "hybrid", "en", TO_ES)
+    assert gathers(across) and not lent_by_twin(across)
+    for evidence in (across.translated, across.doc_mt, across.doc_mt_dense):
+        assert evidence and all(passages.lang(r) == "es" for r in evidence)
+    same = unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters(doc_lang="en"))
+    assert not gathers(same) and not (same.translated or same.doc_mt or same.doc_mt_dense)
+    mixed = unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters())
+    assert gathers(mixed) and mixed.translated and mixed.doc_mt and mixed.doc_mt_dense
+    # linked: the Spanish passage's best BM25 is lent by its English twin, whose text is the evidence
+    linked = searcher.retrieve(QUERY, 10, "hybrid", "en", TO_ES)
+    assert lent_by_twin(linked) and not gathers(linked)
+    assert not (linked.translated or linked.doc_mt or linked.doc_mt_dense) and linked.translation is None
+    # the config's switches turn each source off, whatever the kind
+    off = Searcher(unlinked.snapshot, unlinked.encoder, RankingConfig(translate=False, doc_mt=False))
+    for filters in (TO_ES, SearchFilters()):
+        bare = off.retrieve(QUERY, 10, "hybrid", "en", filters)
+        assert not (bare.translated or bare.doc_mt or bare.doc_mt_dense) and bare.translation is None
 
 
 @needs_apertium
-def test_bm25_searches_the_full_translation_or_the_lemmas(unlinked: Searcher) -> None:
-    full = unlinked.search(QUERY, k=5, filters=TO_ES).translation  # the default
-    lemmas = _with(unlinked, bm25_translation="lexical").search(QUERY, k=5, filters=TO_ES).translation
-    assert lemmas is not None and full is not None and lemmas.text != full.text
-    assert "reemplazará" in full.text  # inflected, readable text
-    assert "reemplazar" in lemmas.text.split()  # the lemma
+def test_bm25_searches_the_full_translation(unlinked: Searcher) -> None:
+    full = unlinked.search(QUERY, k=5, filters=TO_ES).translation
+    assert full is not None and "reemplazará" in full.text  # inflected, readable text
 
 
-def test_the_translation_settings_are_checked_by_name() -> None:
-    assert fusion_config(["bm25_translation=full", "dense_translation=full"]).dense_translation == "full"
-    assert fusion_config(["mixed_combine=sum"]).mixed_combine == "sum"
-    for bad in ("bm25_translation=alternatives", "dense_translation=concat", "mixed_combine=add"):
-        with pytest.raises(DatasetError, match="use one of"):
-            fusion_config([bad])
+def test_the_ranking_config_is_set_by_name_and_checked() -> None:
+    cfg = ranking_config(["rrf_k=60", "translate=false", "model=other.json", "min_depth=50"])
+    assert (cfg.rrf_k, cfg.translate, cfg.model, cfg.min_depth) == (60, False, Path("other.json"), 50)
+    assert cfg.doc_mt and cfg.glossary  # the rest at their defaults
+    for bad in ("weights=0.3,0.7", "translate=maybe", "rrf_k=thirty", "rrf_k="):
+        with pytest.raises(DatasetError):
+            ranking_config([bad])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from indexer.index.build import BuildCancelled, build_index
 from indexer.index.freshness import up_to_date
 from indexer.index.snapshot import open_snapshot
 from indexer.retrieval.quote_mt import translate_hits
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import RankingConfig, Searcher, SearchFilters
 from indexer.translate import Pipe, Translator
 from indexer.types import Document
 from tests.helpers import seeded_index
@@ -53,9 +52,8 @@ def unlinked(
     return Searcher(open_snapshot(path), encoder)
 
 
-def _ids(searcher: Searcher, query: str = QUERY, filters: SearchFilters = TO_ES, fusion: str = "weighted") -> list[str]:
-    """Weighted fusion by default: its doc_mt weights are what these tests move."""
-    return [h.passage.passage_id for h in searcher.search(query, k=10, filters=filters, fusion_method=fusion).hits]
+def _ids(searcher: Searcher, mode: str = "hybrid", filters: SearchFilters = TO_ES) -> list[str]:
+    return [h.passage.passage_id for h in searcher.search(QUERY, k=10, mode=mode, filters=filters).hits]
 
 
 @needs_apertium
@@ -186,13 +184,13 @@ def test_cross_language_search_adds_the_query_over_the_translations_and_serves_w
     # never shown as a quote: hits carry the passage's own text
     assert all(h.passage.text == passages[unlinked.snapshot.rows[h.passage.passage_id]].text for h in result.hits)
     assert all(h.passage.lang == "es" for h in result.hits)
-    # same-language searches do not use it; unfiltered ones do (doc_mt_bm25_mixed), on the other language's
-    # passages only, and not at all at weight 0
+    # same-language searches do not use it; unfiltered ones do, on the other language's passages only
+    # (those without a twin), and not at all with doc_mt off
     assert unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters(doc_lang="en")).doc_mt == {}
     mixed = unlinked.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt
     assert mixed and all(passages.lang(r) == "es" for r in mixed)
-    zero = Searcher(unlinked.snapshot, unlinked.encoder, replace(FusionConfig(), doc_mt_bm25_mixed=0.0))
-    assert zero.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt == {}
+    off = Searcher(unlinked.snapshot, unlinked.encoder, RankingConfig(doc_mt=False))
+    assert off.retrieve(QUERY, 10, "hybrid", "en", SearchFilters()).doc_mt == {}
     # a machine without Apertium: no translated query, the build's translations still count
     no_apertium = Searcher(unlinked.snapshot, unlinked.encoder, translator=Translator(datadir=tmp_path))
     served = no_apertium.retrieve(QUERY, 10, "hybrid", "en", TO_ES)
@@ -200,16 +198,19 @@ def test_cross_language_search_adds_the_query_over_the_translations_and_serves_w
 
 
 @needs_apertium
-def test_its_weight_moves_the_ranking_and_off_ranks_as_without_it(unlinked: Searcher) -> None:
-    cfg = FusionConfig()
-    off = Searcher(unlinked.snapshot, unlinked.encoder, replace(cfg, doc_mt=False))
-    zero = Searcher(unlinked.snapshot, unlinked.encoder, replace(cfg, doc_mt_bm25=0.0))
-    heavy = Searcher(unlinked.snapshot, unlinked.encoder, replace(cfg, doc_mt_bm25=100.0))
-    assert off.retrieve(QUERY, 10, "hybrid", "en", TO_ES).doc_mt == {}
-    assert _ids(zero) == _ids(off)
-    cands = heavy.retrieve(QUERY, 10, "hybrid", "en", TO_ES)
-    best = max(cands.doc_mt.items(), key=lambda kv: kv[1])[0]
-    assert _ids(heavy)[0] == unlinked.snapshot.passages.passage_ids[best]
+def test_bm25_mode_adds_the_query_over_the_passages_translations(unlinked: Searcher) -> None:
+    snapshot, encoder = unlinked.snapshot, unlinked.encoder
+    only_doc_mt = Searcher(snapshot, encoder, RankingConfig(translate=False))  # the query's and doc_mt's BM25
+    off = Searcher(snapshot, encoder, RankingConfig(translate=False, doc_mt=False))
+    assert off.retrieve(QUERY, 10, "bm25", "en", TO_ES).doc_mt == {}
+    cands = only_doc_mt.retrieve(QUERY, 10, "bm25", "en", TO_ES)
+    # an English query over Spanish passages: its own BM25 there is names and numbers, at 0.3
+    best = max(cands.doc_mt, key=lambda r: cands.doc_mt[r])
+    assert cands.doc_mt[best] > 0.3 * max(cands.lexical.values(), default=0.0)
+    hits = only_doc_mt.search(QUERY, k=10, mode="bm25", filters=TO_ES).hits
+    assert snapshot.rows[hits[0].passage.passage_id] in cands.doc_mt
+    assert max(h.score for h in hits) >= round(cands.doc_mt[best], 6)  # its own BM25 is added, never subtracted
+    assert _ids(off, "bm25") != _ids(only_doc_mt, "bm25")
 
 
 @needs_apertium

@@ -11,17 +11,15 @@ from eval import gate
 from eval.datasets.commission import load_commission
 from eval.datasets.types import DIRECTION_NAMES, LabeledSet
 from eval.engine import EvalIndex, open_eval_index
-from eval.refusion import record, refuse, retrieval_key
 from eval.report import render_text, write_reports, write_runs
 from eval.runner import MODES, EvalResult, evaluate_set, score
-from eval.tune import Candidate, Sweep, depth_stage, first_stage
 from indexer.encoders import Encoder
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import RankingConfig, Searcher, SearchFilters
 from indexer.translate import Translator
 from service.cli import main
 from tests.helpers import write_beir
 
-pytestmark = pytest.mark.slow  # evaluation index, tuning and ranx
+pytestmark = pytest.mark.slow  # evaluation index and ranx
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +51,7 @@ def test_every_mode_and_direction_is_scored(commission_result: EvalResult) -> No
 def test_plain_bm25_cannot_cross_languages_and_analyzed_modes_can(commission_result: EvalResult) -> None:
     m = commission_result.metrics
     assert m["rank-bm25"]["en-es"]["ndcg@10"] < m["rank-bm25"]["en-en"]["ndcg@10"] - 0.3
-    for mode in ("dense", "hybrid-rrf", "hybrid-weighted"):
+    for mode in ("dense", "hybrid-rrf", "hybrid-learned"):
         assert m[mode]["en-es"]["recall@10"] >= 0.9
 
 
@@ -91,7 +89,7 @@ def test_pin_stays_below_measured(commission_result: EvalResult) -> None:
 
 def test_reports(commission_result: EvalResult, tmp_path: Path) -> None:
     text = render_text(commission_result)
-    assert "hybrid-weighted" in text and "nDCG@10" in text
+    assert "hybrid-learned" in text and "nDCG@10" in text
     paths = write_reports(commission_result, tmp_path, tmp_path / "extra" / "out.json")
     names = {p.name for p in paths}
     assert names == {"commission-all.json", "commission-all.md", "commission-all.png", "out.json"}
@@ -129,59 +127,32 @@ def test_cli_on_a_beir_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert data["metrics"]["bm25"]["en-en"]["recall@1"] == 1.0  # "laser visa" finds the visa paragraph
     # in the mixed pool D1 and its translation are one unit: q1 is answered at rank 1
     assert [line.split("\t")[0] for line in (runs / "qrels.mixed.tsv").read_text().splitlines()[1:]] == ["q1", "q2"]
-    # q2 (Spanish, English gold) has no lexical match of its own; unfiltered, its translation stands in
-    # (FusionConfig.translated_bm25_mixed, doc_mt_bm25_mixed) and finds the water treaty first; without
-    # Apertium there is no translation, and q2 is missed
+    # q2 (Spanish, English gold) has no lexical match of its own; unfiltered, its translation's BM25 (and the
+    # query's over the passages' translations) counts for the passages without a twin and finds the water treaty
+    # first; without Apertium there is no translation, and q2 is missed
     assert data["metrics"]["bm25"]["mixed"]["recall@1"] == (1.0 if Translator().available() else 0.5)
     assert main(["eval", "--dataset", str(tmp_path / "absent"), "--quiet"]) == 2
     assert main([*args, "--mode", "nope"]) == 2
 
 
-CONFIGS = [FusionConfig(), FusionConfig(rrf_k=10, rrf_weights=(0.25, 1.0), weights=(0.5, 0.5), cross_lang_bm25=0.0)]
+CONFIGS = [RankingConfig(), RankingConfig(rrf_k=10, min_depth=50, glossary=False)]
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "other"])
-def test_refusion_matches_the_production_search(
-    commission_index: EvalIndex, commission: LabeledSet, config: FusionConfig
+def test_the_eval_cache_ranks_as_the_production_search(
+    commission_index: EvalIndex, commission: LabeledSet, config: RankingConfig
 ) -> None:
-    recorder = Searcher(commission_index.snapshot, commission_index.encoder, retrieval_key(config))
     real = Searcher(commission_index.snapshot, commission_index.encoder, config)
     cached = commission_index.searcher(config)  # the cache in front of retrieve serves every mode
-    rows = commission_index.snapshot.passages
     for q in commission.queries[::9]:
         for doc_lang in (None, "en", "es"):
-            evidence = record(recorder, q.text, q.lang, doc_lang, 10)
             filters = SearchFilters(doc_lang=doc_lang)
-            for method in ("rrf", "weighted"):
-                hits = real.search(q.text, 10, "hybrid", q.lang, filters, method).hits
-                fast = [rows[r].passage_id for r in refuse(recorder, evidence, config, method, 10)]
-                assert fast == [h.passage.passage_id for h in hits], (q.qid, doc_lang, method)
-            for mode in ("hybrid", "bm25", "dense"):
-                plain = real.search(q.text, 10, mode, q.lang, filters).hits
-                memo = cached.search(q.text, 10, mode, q.lang, filters).hits
+            for mode, fusion in (("hybrid", "learned"), ("hybrid", "rrf"), ("bm25", "rrf"), ("dense", "rrf")):
+                plain = real.search(q.text, 10, mode, q.lang, filters, fusion).hits
+                memo = cached.search(q.text, 10, mode, q.lang, filters, fusion).hits
                 assert [(h.passage.passage_id, h.score) for h in memo] == [
                     (h.passage.passage_id, h.score) for h in plain
-                ]
-
-
-def test_sweep_scores_equal_a_full_evaluation(commission_index: EvalIndex, commission: LabeledSet) -> None:
-    config = CONFIGS[1]
-    sweep = Sweep(commission, commission_index, ["en-es", "mixed"])
-    row = sweep.score(Candidate("hybrid-weighted", config))
-    full = evaluate_set(commission, commission_index, ["hybrid-weighted"], ["en-es", "mixed"], k=10, config=config)
-    for d in ("en-es", "mixed"):
-        assert row.scores[d]["ndcg@10"] == pytest.approx(full.metrics["hybrid-weighted"][d]["ndcg@10"])
-
-
-def test_tuning_grid_is_bounded_and_groups_by_retrieval() -> None:
-    stage = first_stage()
-    assert 40 <= len(stage) <= 80
-    assert len({retrieval_key(c.config) for c in stage}) == 3  # one search pass per cross-language weight
-    more = depth_stage([stage[0]])
-    assert len(more) == 3 and all(retrieval_key(c.config) != retrieval_key(stage[0].config) for c in more)
-    # `bnc eval --tune --fusion-set ...`: every candidate starts from the given setting
-    based = first_stage(FusionConfig(bm25_translation="lexical"))
-    assert len(based) == len(stage) and {c.config.bm25_translation for c in based} == {"lexical"}
+                ], (q.qid, doc_lang, mode, fusion)
 
 
 def test_commission_answers_are_scored(commission: LabeledSet, commission_index: EvalIndex) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
-from indexer.retrieval.search import FusionConfig, Searcher, SearchFilters
+from indexer.retrieval.search import DATE_BOOST, Searcher, SearchFilters
 from indexer.retrieval.when import Understood, by_place, matches, understand
 from tests.conftest import CORPUS
 
@@ -75,12 +76,15 @@ def test_the_asked_meeting_ranks_first_and_the_preference_can_be_removed(dated_s
     plain = dated_searcher.search(question, k=5, filters=SearchFilters(understand=False))
     assert plain.understood is None
     assert {h.passage.doc_id for h in plain.hits} >= {h.passage.doc_id for h in result.hits[:1]}  # not filtered
-    # weighted fusion's boost at 0 ranks as if nothing were understood
-    off = Searcher(dated_searcher.snapshot, dated_searcher.encoder, FusionConfig(date_boost=0.0))
-    unread = SearchFilters(understand=False)
-    weighted_plain = dated_searcher.search(question, k=5, filters=unread, fusion_method="weighted")
-    ids = [h.passage.passage_id for h in off.search(question, k=5, fusion_method="weighted").hits]
-    assert ids == [h.passage.passage_id for h in weighted_plain.hits]
+    # the untrained rankings multiply the preferred documents' scores by 1 + DATE_BOOST, the rest unchanged
+    cands = dated_searcher.retrieve(question, 5)
+    assert cands.preferred
+    boosted = dict(dated_searcher.rank(cands, 1000, "rrf"))
+    unboosted = dict(dated_searcher.rank(replace(cands, preferred=frozenset()), 1000, "rrf"))
+    doc_id = dated_searcher.snapshot.passages.doc_id
+    for row, score in unboosted.items():
+        factor = 1.0 + DATE_BOOST if doc_id(row) in cands.preferred else 1.0
+        assert boosted[row] == pytest.approx(score * factor)
 
 
 def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher) -> None:
@@ -94,11 +98,10 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
     plain = dated_searcher.search(question, k=10, filters=SearchFilters(understand=False))
     ids = [h.passage.passage_id for h in result.hits]
     assert ids == [h.passage.passage_id for h in plain.hits]
-    boosted = Searcher(dated_searcher.snapshot, dated_searcher.encoder, FusionConfig(context_date_boost=1.0))
-    old = [h.passage.doc_id for h in boosted.search(question, k=10, fusion_method="weighted").hits]
-    docs = [h.passage.doc_id for h in result.hits]
-    first = next(i for i, d in enumerate(docs) if d.startswith("bnc-xv-1998"))
-    assert first < next(i for i, d in enumerate(old) if d.startswith("bnc-xv-1998"))
+    for fusion in ("rrf", "learned"):  # neither the boost nor the model's date feature prefers a context date
+        read_ids = [h.passage.passage_id for h in dated_searcher.search(question, k=10, fusion_method=fusion).hits]
+        unread = dated_searcher.search(question, k=10, filters=SearchFilters(understand=False), fusion_method=fusion)
+        assert read_ids == [h.passage.passage_id for h in unread.hits]
 
 
 @pytest.mark.parametrize(
@@ -194,8 +197,8 @@ def test_the_heldout_dated_questions_are_new_and_name_their_date() -> None:
 
 def test_the_boost_ranks_the_heldout_dated_questions_untuned(dated_searcher: Searcher) -> None:
     """eval/dated/heldout.jsonl, never used to choose anything: the asked communiqué first for at least 15
-    of 17 date and meeting questions, with weighted fusion's boost (12 without it) and with the learned
-    ranker's date feature. Where the date is only context the answer stays in the top 3."""
+    of 17 date and meeting questions, with RRF's boost (fewer without it) and with the learned ranker's date
+    feature. Where the date is only context the answer stays in the top 3."""
 
     def rank(row: dict[str, Any], fusion: str, understand: bool = True) -> int:
         filters = SearchFilters(understand=understand)
@@ -205,11 +208,11 @@ def test_the_boost_ranks_the_heldout_dated_questions_untuned(dated_searcher: Sea
 
     rows = _heldout()
     asked = [r for r in rows if r["kind"] != "context"]
-    weighted = sum(rank(r, "weighted") == 1 for r in asked)
-    assert weighted >= 15 > sum(rank(r, "weighted", understand=False) == 1 for r in asked)
+    rrf = sum(rank(r, "rrf") == 1 for r in asked)
+    assert rrf >= 15 > sum(rank(r, "rrf", understand=False) == 1 for r in asked)
     assert sum(rank(r, "learned") == 1 for r in asked) >= 15
     context = [r for r in rows if r["kind"] == "context"]
-    assert max(rank(r, fusion) for r in context for fusion in ("weighted", "learned")) <= 3
+    assert max(rank(r, fusion) for r in context for fusion in ("rrf", "learned")) <= 3
 
 
 def test_the_place_of_the_header_narrows_the_dates_documents() -> None:

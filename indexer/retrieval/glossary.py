@@ -17,6 +17,8 @@ import yaml
 from indexer.index.analysis import analyze, term_spans
 from indexer.types import LANGS
 
+GLOSSARY_BOOST = 0.5  # a glossary term's weight in the lexical query, next to the query's own words (1.0)
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -1,4 +1,4 @@
-"""Hybrid search over one snapshot: detect language, retrieve, fuse, cite, highlight.
+"""Search over one snapshot: detect the language, retrieve, rank (the learned model, or RRF), cite, highlight.
 
 The types that cross its stages (options, filters, candidates, result) are in indexer.retrieval.stages
 and importable from here."""
@@ -12,15 +12,13 @@ import numpy as np
 from indexer.encoders import Encoder
 from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
-from indexer.retrieval import fusion
+from indexer.retrieval import fusion, twins
 from indexer.retrieval.citations import cite
-from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25, translated_dense
-from indexer.retrieval.glossary import default_glossary
+from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25
+from indexer.retrieval.glossary import GLOSSARY_BOOST, default_glossary
 from indexer.retrieval.grouping import GROUP_DEPTH, group_by_document
 from indexer.retrieval.highlight import highlight_spans, query_terms
-from indexer.retrieval.hybrid import fuse, fuse_lexical
 from indexer.retrieval.laps import Laps
-from indexer.retrieval.lending import lending_top
 from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.retrieval.ranker import load_ranker
 from indexer.retrieval.sentence_evidence import best_sentence
@@ -28,28 +26,22 @@ from indexer.retrieval.stages import (
     FUSIONS,
     MODES,
     Candidates,
-    FusionConfig,
+    RankingConfig,
+    Reach,
     SearchFilters,
     SearchResult,
     UnknownSearchOption,
     check_options,
 )
-from indexer.retrieval.twins import TWIN_DISCOUNT, collapse_twins, propagate, with_twin_docs
 from indexer.retrieval.when import by_place, matches, understand
 from indexer.translate import Translator, default_translator
 from indexer.types import LANGS, SearchHit
 
-__all__ = [
-    "FUSIONS",
-    "MODES",
-    "Candidates",
-    "FusionConfig",
-    "SearchFilters",
-    "SearchResult",
-    "Searcher",
-    "UnknownSearchOption",
-    "check_options",
-]
+# 1.0: the least boost that puts the asked communiqué first for 90% of the dated dev questions (eval/README.md)
+DATE_BOOST = 1.0
+
+__all__ = ["FUSIONS", "MODES", "Candidates", "RankingConfig", "SearchFilters", "SearchResult", "Searcher"]
+__all__ += ["UnknownSearchOption", "check_options"]
 
 
 class Searcher:
@@ -59,7 +51,7 @@ class Searcher:
         self,
         snapshot: IndexSnapshot,
         encoder: Encoder,
-        config: FusionConfig | None = None,
+        config: RankingConfig | None = None,
         query_vectors: QueryVectors | None = QUERY_VECTORS,
         translator: Translator | None = None,
     ) -> None:
@@ -68,7 +60,7 @@ class Searcher:
         check_encoder(snapshot, encoder)
         self.snapshot = snapshot
         self.encoder = encoder
-        self.config = config or FusionConfig()
+        self.config = config or RankingConfig()
         self.query_vectors = query_vectors
         self._translator = translator
 
@@ -92,18 +84,7 @@ class Searcher:
         """Filters are document attributes, so they reduce to a set of documents."""
         if not filters.active():
             return None
-        out = []
-        for doc in self.snapshot.documents.values():
-            if filters.doc_lang and doc.lang != filters.doc_lang:
-                continue
-            if filters.doc_ids is not None and doc.doc_id not in filters.doc_ids:
-                continue
-            if filters.date_from and (not doc.date or doc.date < filters.date_from):
-                continue
-            if filters.date_to and (not doc.date or doc.date > filters.date_to):
-                continue
-            out.append(doc.doc_id)
-        return out
+        return [doc.doc_id for doc in self.snapshot.documents.values() if filters.admits(doc)]
 
     def detect(self, query: str, lang: str = "auto") -> QueryLanguage:
         if lang in LANGS:
@@ -135,13 +116,12 @@ class Searcher:
         laps.lap("fusion")
         hits = self.hits(candidates, ranked)
         laps.lap("hits")
-        took = (time.perf_counter() - started) * 1000
+        took_ms = round((time.perf_counter() - started) * 1000, 2)
         used_fusion = fusion_method if mode == "hybrid" else "none"
         stages = {name: round(ms, 3) for name, ms in laps.ms.items()}
-        took_ms = round(took, 2)
         result = SearchResult(query, candidates.lang, mode, used_fusion, k, self.version, took_ms, hits, stages)
         result.translation = candidates.translation
-        result.understood = candidates.understood if date_boost(candidates, self.config) else None
+        result.understood = candidates.understood if date_boost(candidates) else None
         if group == "document":
             ids = self.snapshot.passages.passage_ids
             result.group = group
@@ -157,20 +137,13 @@ class Searcher:
         filters: SearchFilters | None = None,
         laps: Laps | None = None,
     ) -> Candidates:
-        """Each retriever's evidence for `query`, deep enough (max(depth_factor * k, min_depth)) for fusion."""
+        """Each retriever's evidence for `query`, deep enough (max(depth_factor * k, min_depth)) for ranking."""
         check_options(mode)
         laps = laps or Laps()
         filters = filters or SearchFilters()
         qlang = self.detect(query, lang)
-        depth = max(self.config.depth_factor * k, self.config.min_depth)
-        allowed = self.allowed_doc_ids(filters)
+        reach = self._reach(filters, max(self.config.depth_factor * k, self.config.min_depth))
         snapshot = self.snapshot
-        # retrieve over the allowed documents and their translations, so evidence found on a
-        # twin (e.g. the Spanish paragraph for a Spanish query) can lift the passage asked for
-        search_docs = None if allowed is None else sorted(with_twin_docs(self.snapshot, allowed))
-        search_rows = None if search_docs is None else [r for d in search_docs for r in snapshot.doc_rows.get(d, [])]
-        allowed_set = None if allowed is None else set(allowed)
-        hidden = self._hidden(filters)
         out = Candidates(query, qlang, mode, k, filters)
         # filtered to the other language: a twin's evidence stands in for the text asked for
         across = filters.doc_lang is not None and filters.doc_lang != qlang.lang
@@ -180,82 +153,87 @@ class Searcher:
         qvec: np.ndarray | None = None
         if mode in ("hybrid", "bm25"):
             expansions = default_glossary().expand(query) if self.config.glossary else []
-            lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, self.config.glossary_boost)
+            lex_query = snapshot.lexical.query(query, qlang.analyze_with, expansions, GLOSSARY_BOOST)
             laps.lap("analyze")
-            raw = snapshot.lexical.run(lex_query, depth, search_docs)
-            if across and self.config.lending_scale:
-                out.lexical_top = lending_top(snapshot.lexical, lex_query, snapshot.passages, qlang.lang)
+            raw = snapshot.lexical.run(lex_query, reach.depth, reach.docs)
+            if across:
+                out.lexical_top = twins.lending_top(snapshot.lexical, lex_query, snapshot.passages, qlang.lang)
             laps.lap("bm25")
-            out.lexical, lent_by = propagate(self.snapshot, dict(raw), allowed_set, hidden)
+            out.lexical, lent_by = twins.propagate(snapshot, dict(raw), reach.allowed, reach.hidden)
             out.lent = frozenset(lent_by)
-            out.cross = self._cross_language(qlang, out.lexical, lent_by)
             laps.lap("fusion")
-            translated_bm25(snapshot, self.config, self.translator, out, depth, search_docs, allowed_set, hidden, laps)
-            doc_mt_bm25(snapshot, self.config, out, depth, search_docs, allowed_set, hidden, laps)
+            translated_bm25(snapshot, self.config, self.translator, out, reach, laps)
+            doc_mt_bm25(snapshot, self.config, out, reach, laps)
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(query)
             laps.lap("encode")
-            raw_dense = snapshot.vectors.search(qvec, depth, search_rows)
+            raw_dense = snapshot.vectors.search(qvec, reach.depth, reach.rows)
             laps.lap("ann")
-            discount = self.config.lent_dense_across if across else TWIN_DISCOUNT
-            out.dense, _ = propagate(self.snapshot, dict(raw_dense), allowed_set, hidden, discount)
-            args = (out, depth, search_rows, allowed_set, hidden, laps)
-            translated_dense(snapshot, self.config, self.translator, self.query_vector, *args)
-            doc_mt_dense(snapshot, self.config, qvec, *args)
+            discount = twins.LENT_DENSE_ACROSS if across else twins.TWIN_DISCOUNT
+            out.dense, _ = twins.propagate(snapshot, dict(raw_dense), reach.allowed, reach.hidden, discount)
+            doc_mt_dense(snapshot, self.config, qvec, out, reach, laps)
         if mode == "hybrid" and qvec is not None:
-            # exact similarity of lexical-only candidates, computed once: weighted fusion weighs
-            # them, and every hit reports its dense score
+            # exact similarity of lexical-only candidates, computed once: the ranker weighs them, and every
+            # hit reports its dense score
             missing = [
-                r
-                for r in {**out.lexical, **out.translated, **out.dense_translated, **out.doc_mt, **out.doc_mt_dense}
-                if r not in out.dense
+                r for r in {**out.lexical, **out.translated, **out.doc_mt, **out.doc_mt_dense} if r not in out.dense
             ]
             out.extra = snapshot.vectors.score_rows(qvec, missing)
-            # computed for every hybrid search (one gather and one product): the learned ranker weighs it
-            # everywhere; weighted fusion where sentence_weight says
+            # one gather and one product over the candidates' sentences: a feature of the ranker
             if snapshot.sentences is not None:
                 out.sentence = best_sentence(snapshot.sentences, qvec, [*out.dense, *out.extra])
                 laps.lap("sentences")
         return out
 
-    def rank(
-        self, candidates: Candidates, k: int, fusion_method: str = "learned", config: FusionConfig | None = None
-    ) -> list[tuple[int, float]]:
-        """The top `k` (row, fused score); without a language filter each aligned pair appears once.
+    def rank(self, candidates: Candidates, k: int, fusion_method: str = "learned") -> list[tuple[int, float]]:
+        """The top `k` (row, score); without a language filter each aligned pair appears once.
 
-        `config` overrides this searcher's fusion settings (rrf_k, rrf_weights, weights): tuning
-        re-ranks one retrieval under many settings this way."""
+        Hybrid search is scored by the learned model (fusion="learned") or by reciprocal rank fusion
+        ("rrf"); BM25 and dense modes by their own lists (indexer.retrieval.fusion)."""
         check_options(candidates.mode, fusion_method)
-        cfg = config or self.config
-        if candidates.mode == "bm25" and (candidates.translated or candidates.doc_mt):
-            fused = fuse_lexical(candidates, cfg)
-        elif candidates.mode == "bm25":
-            fused = {r: s * candidates.cross.get(r, 1.0) for r, s in candidates.lexical.items()}
+        learned = candidates.mode == "hybrid" and fusion_method == "learned"
+        if candidates.mode == "bm25":
+            fused = fusion.lexical(candidates, self.snapshot.passages)
         elif candidates.mode == "dense":
             fused = candidates.dense
-        elif fusion_method == "learned":
-            fused = load_ranker().score(candidates, self.snapshot)  # the date is one of its features
+        elif learned:
+            fused = load_ranker(self.config.model).score(candidates, self.snapshot)  # the date is one of its features
         else:
-            fused = fuse(candidates, fusion_method, cfg)
-        if candidates.preferred and date_boost(candidates, cfg) and fusion_method != "learned":
-            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates, cfg)
+            fused = fusion.rrf_hybrid(candidates, self.config.rrf_k, self.snapshot.passages)
+        if candidates.preferred and date_boost(candidates) and not learned:
+            doc_id, boost = self.snapshot.passages.doc_id, 1.0 + date_boost(candidates)
             fused = {r: s * boost if doc_id(r) in candidates.preferred else s for r, s in fused.items()}
         if candidates.filters.doc_lang is None:
             # every candidate goes in: a pair's two rows can score far apart (the learned ranker weighs the
             # query's language), and the pair must be shown in the asker's language whatever the page size
-            return collapse_twins(self.snapshot, fusion.top(fused, len(fused)), candidates.lang.lang, k)
+            return twins.collapse_twins(self.snapshot, fusion.top(fused, len(fused)), candidates.lang.lang, k)
         return fusion.top(fused, k)
 
     def hits(self, candidates: Candidates, ranked: list[tuple[int, float]]) -> list[SearchHit]:
         """Ranked rows as hits: passage, per-retriever scores and ranks, citation, highlights, twin."""
-        dense = {**candidates.dense, **candidates.extra}
-        bm25_rank, dense_rank = _ranks(candidates.lexical), _ranks(candidates.dense)
-        passages = self.snapshot.passages
+        snapshot, passages = self.snapshot, self.snapshot.passages
+        lexical, dense = candidates.lexical, {**candidates.dense, **candidates.extra}
+        bm25_rank, dense_rank = _ranks(lexical), _ranks(candidates.dense)
         terms = {lg: query_terms(candidates.query, lg) for lg in {passages.lang(row) for row, _ in ranked}}
-        return [
-            self._hit(rank, row, score, terms, candidates.lexical, dense, bm25_rank, dense_rank)
-            for rank, (row, score) in enumerate(ranked, start=1)
-        ]
+        out = []
+        for rank, (row, score) in enumerate(ranked, start=1):
+            passage = passages[row]
+            twin_rows = snapshot.twins.get(row)
+            twin = passages[twin_rows[0]] if twin_rows else None
+            hit = SearchHit(
+                rank=rank,
+                score=round(float(score), 6),
+                scores={"bm25": lexical.get(row), "dense": dense.get(row)},
+                ranks={"bm25": bm25_rank.get(row), "dense": dense_rank.get(row)},
+                passage=passage,
+                citation=cite(snapshot.documents[passage.doc_id], passage),
+                highlights=highlight_spans(terms[passage.lang], passage.text, passage.lang),
+                twin=twin,
+                twin_citation=cite(snapshot.documents[twin.doc_id], twin) if twin else None,
+                superseded_by=snapshot.superseded_by.get(passage.doc_id),
+            )
+            out.append(hit)
+        return out
 
     def _understand(self, out: Candidates) -> None:
         """The date or meeting the query names, and the documents of that date or meeting."""
@@ -269,61 +247,23 @@ class Searcher:
         places = {d: self.snapshot.documents[d].meta.get("place", "") for d in matched}
         out.preferred = frozenset(by_place(out.query, matched, places))
 
-    def _cross_language(
-        self, qlang: QueryLanguage, scores: dict[int, float], lent_by: dict[int, int]
-    ) -> dict[int, float]:
-        """Weights for lexical evidence found on a passage in the other language than the query's.
-
-        Such matches are mostly names, numbers and cognates. The weight applies inside fusion,
-        after normalization, so it still counts when every candidate is in the other language
-        (a filtered cross-language search). Evidence lent by a same-language twin is not reduced.
-        """
-        if len(qlang.analyze_with) != 1:
-            return {}
-        w = self.config.cross_lang_bm25
-        passages = self.snapshot.passages
-        return {r: w for r in scores if passages.lang(lent_by.get(r, r)) != qlang.lang}
-
-    def _hidden(self, filters: SearchFilters) -> set[str]:
-        """Superseded versions, unless asked for (or named in a doc_ids filter)."""
-        if filters.include_superseded or not self.snapshot.superseded_by:
-            return set()
-        return set(self.snapshot.superseded_by) - set(filters.doc_ids or ())
-
-    def _hit(
-        self,
-        rank: int,
-        row: int,
-        score: float,
-        terms: dict[str, frozenset[str]],
-        bm25_scores: dict[int, float],
-        dense_scores: dict[int, float],
-        bm25_rank: dict[int, int],
-        dense_rank: dict[int, int],
-    ) -> SearchHit:
-        passages = self.snapshot.passages
-        passage = passages[row]
-        doc = self.snapshot.documents[passage.doc_id]
-        twin_rows = self.snapshot.twins.get(row)
-        twin = passages[twin_rows[0]] if twin_rows else None
-        return SearchHit(
-            rank=rank,
-            score=round(float(score), 6),
-            scores={"bm25": bm25_scores.get(row), "dense": dense_scores.get(row)},
-            ranks={"bm25": bm25_rank.get(row), "dense": dense_rank.get(row)},
-            passage=passage,
-            citation=cite(doc, passage),
-            highlights=highlight_spans(terms[passage.lang], passage.text, passage.lang),
-            twin=twin,
-            twin_citation=cite(self.snapshot.documents[twin.doc_id], twin) if twin else None,
-            superseded_by=self.snapshot.superseded_by.get(passage.doc_id),
-        )
+    def _reach(self, filters: SearchFilters, depth: int) -> Reach:
+        """The allowed documents and their translations, so that evidence found on a twin (the Spanish
+        paragraph for a Spanish query) can lift the passage asked for; superseded versions are hidden
+        unless asked for (or named in a doc_ids filter)."""
+        allowed = self.allowed_doc_ids(filters)
+        docs = None if allowed is None else sorted(twins.with_twin_docs(self.snapshot, allowed))
+        rows = None if docs is None else [r for d in docs for r in self.snapshot.doc_rows.get(d, [])]
+        superseded = self.snapshot.superseded_by
+        hidden = set() if filters.include_superseded or not superseded else set(superseded) - set(filters.doc_ids or ())
+        return Reach(depth, docs, rows, None if allowed is None else set(allowed), hidden)
 
 
-def date_boost(candidates: Candidates, config: FusionConfig) -> float:
-    """The preference for the understood date's documents: weaker (or none) when the date is only context."""
+def date_boost(candidates: Candidates) -> float:
+    """The untrained rankings' preference for the understood date's documents (their scores times 1 + it);
+    none when the date is only context (indexer.retrieval.when.is_context)."""
     understood = candidates.understood
-    return config.context_date_boost if understood is not None and understood.context else config.date_boost
+    return 0.0 if understood is not None and understood.context else DATE_BOOST
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:

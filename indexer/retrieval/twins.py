@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from indexer.index.backends import LexicalBackend
+from indexer.index.passage_table import PassageTable
 from indexer.index.snapshot import IndexSnapshot
 
 TWIN_DISCOUNT = 0.999  # evidence lent by a twin ranks just below the same evidence found directly
+# the factor of a dense score a twin lends in a search filtered to the other language: a same-language
+# cosine competing with the other passages' cross-language ones, which run lower for the same relation
+LENT_DENSE_ACROSS = 0.98
+TOP_DEPTH = 10  # the unfiltered hits looked through for the query language's best passage (lending_top)
 
 
 def with_twin_docs(snapshot: IndexSnapshot, doc_ids: list[str]) -> set[str]:
@@ -65,3 +73,16 @@ def collapse_twins(
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def lending_top(lexical: LexicalBackend, query: Any, passages: PassageTable, lang: str) -> float:
+    """The best BM25 score of a passage in `lang` (the query's) over the whole index, as a search within
+    documents scores it; 0.0 without one. In a search filtered to the other language a twin's lent score is
+    measured against it (the `bm25_lending` feature), so the translation of a weak match does not count as the
+    best there is when the best has no twin. A filter's clause adds to every score, so that passage is scored
+    again within its own document: the two lists share one scale."""
+    for row, _score in lexical.run(query, TOP_DEPTH):
+        if passages.lang(row) == lang:
+            again = lexical.run(query, TOP_DEPTH, [passages.doc_id(row)])
+            return next((s for r, s in again if r == row), 0.0)
+    return 0.0
