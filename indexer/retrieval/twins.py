@@ -66,7 +66,8 @@ def collapse_twins(
     for row, score in ranked:
         if row in seen:
             continue
-        group = [row, *(t for t in twins.get(row, ()) if t in candidates)]
+        # a twin already shown is not shown again: one paragraph may be aligned to two in the other language
+        group = [row, *(t for t in twins.get(row, ()) if t in candidates and t not in seen)]
         seen.update(group)
         pick = row if len(group) == 1 else next((r for r in group if passages.lang(r) == lang), row)
         out.append((pick, score))
