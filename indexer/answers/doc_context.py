@@ -7,37 +7,10 @@ from __future__ import annotations
 
 import functools
 
+from indexer.ingest.months import MONTHS_EN, MONTHS_ES
 from indexer.types import Document
 
 META_FIELDS = ("meeting", "meeting_number", "place", "working_group")  # what intake reads from a header
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTHS_ES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 
 def document_context(doc: Document) -> str:
@@ -59,7 +32,7 @@ def date_words(date: str) -> str:
     words = [bits[0]]
     if len(bits) > 1 and bits[1].isdigit() and 1 <= int(bits[1]) <= 12:
         m = int(bits[1]) - 1
-        words[:0] = [_MONTHS_EN[m], _MONTHS_ES[m]]
+        words[:0] = [MONTHS_EN[m], MONTHS_ES[m]]
         if len(bits) > 2 and bits[2].isdigit():
             words.insert(0, str(int(bits[2])))
     return " ".join(words)

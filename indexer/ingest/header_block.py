@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from indexer.ingest.months import MONTHS_EN
+
 MAX_HEADER_LINES = 25  # a header longer than this is not one (a list of short items in the body)
 MAX_HEADER_CHARS = 3000
 _WORDS = 14
@@ -109,28 +111,7 @@ _SENTENCE_PLACE = [
     re.compile(rf"\b(?:[Cc]iudad\s+de|[Cc]ity\s+of)\s+{_PLACE}"),
     re.compile(rf"\b(?:[Ee]n|[Ii]n|[Aa]t)\s+{_PLACE}"),
 ]
-_NOT_PLACES = {
-    "The",
-    "La",
-    "El",
-    "Los",
-    "Las",
-    "This",
-    "Este",
-    "Esta",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-}
+_NOT_PLACES = {"The", "La", "El", "Los", "Las", "This", "Este", "Esta", *MONTHS_EN}
 
 
 def first_sentence(body: str, start: int) -> str:
