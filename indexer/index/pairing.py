@@ -90,7 +90,7 @@ def alignment_quality(
         if sim >= MIN_SIM:
             kept.append((ia, ib))
             # the shorter document's side of the bead: a 1-2 bead covers one passage of a
-            # one-passage document, not three (which used to score a wrong pair 1.0)
+            # one-passage document, not three (counting both sides would score a wrong pair 1.0)
             covered += len(ia if len(a) <= len(b) else ib) * sim
     score = min(1.0, covered / short)
     agreed = None
