@@ -11,11 +11,12 @@ import numpy as np
 
 from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
-from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES, PREFER_TYPED
+from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
 from indexer.answers.features import confidence_vector, join_partner, softmax_shares
 from indexer.answers.headers import demote_headers
-from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, Linear, Trees
-from indexer.answers.type_preference import NAMING, prefer_typed
+from indexer.answers.preferences import PREFER_TYPED, prefer
+from indexer.answers.scoring import AnswerModel, Linear, Trees
+from indexer.answers.type_preference import NAMING
 
 TRAIN_SETS = ("commission", "xquad", "mlqa-answers")  # dev data: commission dev half, XQuAD 0-23, MLQA half A
 PRECISION_FLOOR = 0.90  # on pooled dev: precision among answer-level questions (eval/README.md's rule)
@@ -110,10 +111,10 @@ def question_rows(
 
 
 def selection_logits(r: Record, logits: np.ndarray, typed: bool) -> np.ndarray:
-    """As the Answerer selects: header lines below every statement, then (when `typed`) the naming sentence
-    of a who/which/where question ahead of a near-tie that names nothing."""
+    """As the Answerer selects: header lines below every statement, then the near-tie from a passage that says the
+    question's figures and (when `typed`) the naming sentence of a who/which/where question."""
     lg = demote_headers(logits, r.extra.get("served", r.extra["texts"]), r.question, r.answer_kind)
-    return prefer_typed(lg, r.features[:, SENTENCE_FEATURES.index("type_match")] > 0, r.answer_kind) if typed else lg
+    return prefer(lg, r.features, r.answer_kind, typed)
 
 
 def type_preference_check(records: Sequence[Record], logits: Sequence[np.ndarray]) -> dict[str, Any]:

@@ -1,0 +1,55 @@
+"""Near-ties the sentence scorer cannot tell apart, settled by what the question pins down: a figure it states
+(the year, month or number that tells one meeting from another) and, for who/which/where, a naming sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.answers.scoring import SENTENCE_FEATURES
+from indexer.answers.type_preference import prefer_typed
+
+# who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in eval/README.md (pooled
+# dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
+PREFER_TYPED = False
+PREFER_STATED_FIGURES = True  # rule 13 in eval/README.md
+FIGURE_MARGIN = 2.0  # logits: the quote's join margin (answer.JOIN_MARGIN), the scorer's own near-tie; not tuned
+_TYPE_MATCH = SENTENCE_FEATURES.index("type_match")
+_PASSAGE_FIGURE_MISS = SENTENCE_FEATURES.index("passage_figure_miss")
+
+
+def prefer_stated(logits: np.ndarray, unstated: np.ndarray, margin: float = FIGURE_MARGIN) -> np.ndarray:
+    """The logits with the best sentence's value given to the best sentence whose passage says the question's
+    figures, when the best one's passage (with its twins and its document's header) leaves one unsaid and that
+    sentence scores within `margin` (the two swap values: the distribution of scores, and so the confidence's
+    evidence, stays the same)."""
+    if not len(logits):
+        return logits
+    top = int(np.argmax(logits))
+    if not unstated[top]:
+        return logits
+    near = [j for j in np.argsort(-logits, kind="stable") if not unstated[j] and logits[j] >= logits[top] - margin]
+    if not near:
+        return logits
+    out = np.array(logits, dtype=np.float64)
+    j = int(near[0])
+    out[top], out[j] = out[j], out[top]
+    return out
+
+
+def prefer(
+    logits: np.ndarray,
+    features: np.ndarray,
+    kind: str,
+    typed: bool | None = None,
+    figures: bool | None = None,
+) -> np.ndarray:
+    """The sentence logits after the preferences that are on (`features`: one SENTENCE_FEATURES row each; None:
+    the module's switch)."""
+    if PREFER_STATED_FIGURES if figures is None else figures:
+        logits = prefer_stated(logits, features[:, _PASSAGE_FIGURE_MISS] > 0)
+    if PREFER_TYPED if typed is None else typed:
+        logits = prefer_typed(logits, features[:, _TYPE_MATCH] > 0, kind)
+    return logits
+
+
+__all__ = ["FIGURE_MARGIN", "PREFER_STATED_FIGURES", "PREFER_TYPED", "prefer", "prefer_stated"]
