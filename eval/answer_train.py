@@ -12,7 +12,7 @@ import numpy as np
 from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
 from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
-from indexer.answers.features import confidence_vector, join_partner, softmax_shares
+from indexer.answers.features import confidence_vector, join_partner, near_copies, softmax_shares
 from indexer.answers.headers import demote_headers
 from indexer.answers.preferences import PREFER_TYPED, prefer
 from indexer.answers.scoring import AnswerModel, Linear, Trees
@@ -98,14 +98,20 @@ def question_rows(
         lg = logits[i] if logits is not None else sentence.logit(r.features)
         # as the Answerer does: heading, dateline and title lines below every statement
         lg = selection_logits(r, lg, PREFER_TYPED)
-        order = np.argsort(-lg, kind="stable")
+        # as the Answerer does: a near copy of a better sentence is dropped (eval/README.md rule 15)
+        texts = r.extra.get("served", r.extra["texts"])
+        ranked = np.argsort(-lg, kind="stable")
+        keep = np.array([j for j, dup in zip(ranked, near_copies([texts[j] for j in ranked]), strict=True) if not dup])
+        lg, features, labels = lg[keep], r.features[keep], r.labels[keep]
+        order = np.arange(len(keep))
         partner = None
         if r.answer_kind not in LIST_TYPES:
-            partner = join_partner(list(lg), r.extra["passages"], r.extra["indices"], JOIN_MARGIN)
+            passages, indices = [r.extra["passages"][j] for j in keep], [r.extra["indices"][j] for j in keep]
+            partner = join_partner(list(lg), passages, indices, JOIN_MARGIN)
         top = [float(v) for v in lg[order[:2]]]
         shares = softmax_shares(list(lg), int(order[0]), partner)
-        xs.append(confidence_vector(r.features[order[:2]], top, r.is_question, partner is not None, shares))
-        right = bool(r.labels[order[0]]) or (partner is not None and bool(r.labels[partner]))
+        xs.append(confidence_vector(features[order[:2]], top, r.is_question, partner is not None, shares))
+        right = bool(labels[order[0]]) or (partner is not None and bool(labels[partner]))
         ys.append(float(r.kind == "answerable" and right))
     return np.stack(xs), np.asarray(ys)
 

@@ -32,6 +32,7 @@ from indexer.answers.features import (
     confidence_vector,
     finish,
     join_partner,
+    near_copies,
     opens_with_anaphor,
     passage_weights,
     softmax_shares,
@@ -230,6 +231,8 @@ class Answerer:
             ),
             key=lambda c: -c.logit,
         )
+        # a near copy of a better sentence (fact sheets repeat each other) is not its rival (eval/README.md rule 15)
+        scored = [c for c, dup in zip(scored, near_copies([c.served.text for c in scored]), strict=True) if not dup]
         best = scored[0]
         quote, twin = best.served, best.twin
         more: list[Quote] = []
