@@ -12,9 +12,9 @@ import numpy as np
 from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
 from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
-from indexer.answers.features import confidence_vector, join_partner, near_copies, softmax_shares
+from indexer.answers.features import confidence_vector, join_partner, softmax_shares
 from indexer.answers.headers import demote_headers
-from indexer.answers.preferences import PREFER_TYPED, prefer
+from indexer.answers.preferences import PREFER_TYPED, contenders, prefer
 from indexer.answers.scoring import AnswerModel, Linear, Trees
 from indexer.answers.type_preference import NAMING
 
@@ -98,10 +98,10 @@ def question_rows(
         lg = logits[i] if logits is not None else sentence.logit(r.features)
         # as the Answerer does: heading, dateline and title lines below every statement
         lg = selection_logits(r, lg, PREFER_TYPED)
-        # as the Answerer does: a near copy of a better sentence is dropped (eval/README.md rule 15)
+        # as the Answerer does: near copies of a better sentence and other meetings' sentences dropped (rules 15, 17)
         texts = r.extra.get("served", r.extra["texts"])
         ranked = np.argsort(-lg, kind="stable")
-        keep = np.array([j for j, dup in zip(ranked, near_copies([texts[j] for j in ranked]), strict=True) if not dup])
+        keep = ranked[contenders([texts[j] for j in ranked], r.features[ranked])]
         lg, features, labels = lg[keep], r.features[keep], r.labels[keep]
         order = np.arange(len(keep))
         partner = None

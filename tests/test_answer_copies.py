@@ -1,14 +1,18 @@
 """A sentence that repeats a better one nearly word for word (two fact sheets saying the same thing) is not its
-rival: `ask` drops it before choosing the quote and before taking the confidence's margin and shares."""
+rival: `ask` leaves it out before choosing the quote and taking the confidence's margin and shares (it stays
+among the candidates it reports)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from indexer.answers import answer as answer_module
 from indexer.answers.answer import Answerer
 from indexer.answers.features import near_copies
+from indexer.answers.preferences import contenders
 from indexer.encoders import Encoder
 from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
@@ -41,10 +45,20 @@ def fact_sheets(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> A
     return Answerer(Searcher(open_snapshot(path), encoder))
 
 
-def test_the_quotes_copy_in_the_other_fact_sheet_is_not_its_runner_up(fact_sheets: Answerer) -> None:
-    answer = fact_sheets.ask("When was the Binational Commission established?")
+def test_the_quotes_copy_in_the_other_fact_sheet_is_not_its_runner_up(
+    fact_sheets: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "When was the Binational Commission established?"
+    answer = fact_sheets.ask(question)
     assert answer.quote is not None and "established in 1981" in answer.quote.text
+    # both fact sheets say it: every sentence stays among the candidates (what training records), and the copy
+    # is left out of the confidence's evidence
     established = [c for c in answer.candidates if c.served.text.startswith(ESTABLISHED)]
-    assert len(established) == 1  # both fact sheets say it; it is read once
-    assert not any(near_copies([c.served.text for c in answer.candidates]))
-    assert answer.candidates[1].logit < answer.candidates[0].logit
+    assert len(established) == 2
+    kept = contenders([c.served.text for c in answer.candidates], np.stack([c.features for c in answer.candidates]))
+    assert [bool(kept[answer.candidates.index(c)]) for c in established] == [True, False]
+    # counted as a rival, the copy would halve the best sentence's share and leave it no margin
+    monkeypatch.setattr(answer_module, "contenders", lambda texts, features: np.ones(len(texts), dtype=bool))
+    rivalled = fact_sheets.ask(question)
+    assert rivalled.quote is not None and rivalled.quote.text == answer.quote.text
+    assert rivalled.confidence < answer.confidence

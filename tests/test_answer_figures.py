@@ -10,7 +10,7 @@ import pytest
 
 from indexer.answers import preferences
 from indexer.answers.answer import Answerer
-from indexer.answers.preferences import FIGURE_MARGIN, prefer, prefer_stated
+from indexer.answers.preferences import FIGURE_MARGIN, prefer, prefer_stated, rivals
 from indexer.answers.scoring import SENTENCE_FEATURES
 from indexer.encoders import Encoder
 from indexer.index.build import build_index
@@ -68,3 +68,26 @@ def test_the_meeting_the_question_dates_is_quoted(meetings: Answerer, monkeypatc
     assert plain.candidates[0].features[column] == 1.0
     dated = next(c for c in plain.candidates if c.served.passage.doc_id == "rg03" and "Mary Ryan" in c.served.text)
     assert plain.candidates[0].logit - dated.logit < FIGURE_MARGIN
+
+
+def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date() -> None:
+    features = np.zeros((3, len(SENTENCE_FEATURES)))
+    column = SENTENCE_FEATURES.index("passage_figure_miss")
+    features[1, column] = 1.0  # the same topic at a meeting the question does not date
+    assert list(rivals(features)) == [True, False, True]
+    features[0, column] = 1.0  # the best leaves the date unsaid too: every sentence stays a rival
+    assert list(rivals(features)) == [True, True, True]
+    assert len(rivals(np.zeros((0, len(SENTENCE_FEATURES))))) == 0
+
+
+def test_the_dated_meetings_quote_is_not_rivalled_by_another_meeting(
+    meetings: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "¿Quién encabezó la delegación de Estados Unidos en Washington en septiembre de 1995?"
+    answer = meetings.ask(question)
+    column = SENTENCE_FEATURES.index("passage_figure_miss")
+    assert any(c.features[column] > 0 for c in answer.candidates)  # the 1999 meeting's sentences are still listed
+    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", False)
+    rivalled = meetings.ask(question)
+    assert rivalled.quote is not None and answer.quote is not None and rivalled.quote.text == answer.quote.text
+    assert answer.confidence > rivalled.confidence

@@ -32,7 +32,6 @@ from indexer.answers.features import (
     confidence_vector,
     finish,
     join_partner,
-    near_copies,
     opens_with_anaphor,
     passage_weights,
     softmax_shares,
@@ -42,7 +41,7 @@ from indexer.answers.headers import demote_headers, statement_hits
 from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
-from indexer.answers.preferences import prefer
+from indexer.answers.preferences import contenders, prefer
 from indexer.answers.projection import project
 from indexer.answers.quotes import Answer, Candidate, Quote, adjacent, confidence_features, list_answer
 from indexer.answers.scoring import AnswerModel, default_model
@@ -224,15 +223,16 @@ class Answerer:
         logits = demote_headers(self.model.sentence_logits(features), [c.served.text for c in cands], question, kind)
         # a near-tie from a passage that says the question's year, month or number (the meeting it asks about)
         logits = prefer(logits, features, kind)
-        scored = sorted(
+        every = sorted(
             (
                 Candidate(c.reader, c.served, c.twin, c.index, c.features, float(g))
                 for c, g in zip(cands, logits, strict=True)
             ),
             key=lambda c: -c.logit,
         )
-        # a near copy of a better sentence (fact sheets repeat each other) is not its rival (eval/README.md rule 15)
-        scored = [c for c, dup in zip(scored, near_copies([c.served.text for c in scored]), strict=True) if not dup]
+        # no rivals of the best: near copies of a better sentence, other meetings' when it says the asked date (15, 17)
+        kept = contenders([c.served.text for c in every], np.stack([c.features for c in every]))
+        scored = [c for c, keep in zip(every, kept, strict=True) if keep]
         best = scored[0]
         quote, twin = best.served, best.twin
         more: list[Quote] = []
@@ -281,7 +281,7 @@ class Answerer:
             twin,
             result,
             message,
-            scored,
+            every,
             kind,
             phrase,
             more,

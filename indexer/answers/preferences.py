@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.answers.features import near_copies
 from indexer.answers.scoring import SENTENCE_FEATURES
 from indexer.answers.type_preference import prefer_typed
 
@@ -12,6 +13,7 @@ from indexer.answers.type_preference import prefer_typed
 # dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
 PREFER_TYPED = False
 PREFER_STATED_FIGURES = True  # rule 13 in eval/README.md
+RIVALS_BY_FIGURE = True  # rule 17: other meetings' sentences are no rivals in the confidence's evidence
 FIGURE_MARGIN = 2.0  # logits: the quote's join margin (answer.JOIN_MARGIN), the scorer's own near-tie; not tuned
 _TYPE_MATCH = SENTENCE_FEATURES.index("type_match")
 _PASSAGE_FIGURE_MISS = SENTENCE_FEATURES.index("passage_figure_miss")
@@ -36,6 +38,22 @@ def prefer_stated(logits: np.ndarray, unstated: np.ndarray, margin: float = FIGU
     return out
 
 
+def rivals(features: np.ndarray) -> np.ndarray:
+    """For candidates in score order, best first: which count as the best one's rivals in the confidence's
+    evidence. When the best sentence's passage says every figure the question states, a sentence from a passage
+    that leaves one unsaid (the same topic at another meeting) is no rival (eval/README.md rule 17)."""
+    unstated = features[:, _PASSAGE_FIGURE_MISS] > 0
+    if not RIVALS_BY_FIGURE or not len(unstated) or unstated[0]:
+        return np.ones(len(unstated), dtype=bool)
+    return ~unstated
+
+
+def contenders(texts: list[str], features: np.ndarray) -> np.ndarray:
+    """For candidates in score order, best first: which stay (rules 15 and 17): not a near copy of a better one
+    (fact sheets repeat each other), and a rival by `rivals`."""
+    return ~np.array(near_copies(texts), dtype=bool) & rivals(features)
+
+
 def prefer(
     logits: np.ndarray,
     features: np.ndarray,
@@ -52,4 +70,13 @@ def prefer(
     return logits
 
 
-__all__ = ["FIGURE_MARGIN", "PREFER_STATED_FIGURES", "PREFER_TYPED", "prefer", "prefer_stated"]
+__all__ = [
+    "FIGURE_MARGIN",
+    "PREFER_STATED_FIGURES",
+    "PREFER_TYPED",
+    "RIVALS_BY_FIGURE",
+    "contenders",
+    "prefer",
+    "prefer_stated",
+    "rivals",
+]
