@@ -1,5 +1,6 @@
-"""Near-ties the sentence scorer cannot tell apart, settled by what the question pins down: a figure it states
-(the year, month or number that tells one meeting from another) and, for who/which/where, a naming sentence."""
+"""What the question pins down settles what the sentence scorer cannot: near-ties (a figure it states, the year,
+month or number that tells one meeting from another; for who/which/where, a naming sentence) and which sentences
+are the quote's rivals in the confidence's evidence (not its near copies, not other meetings')."""
 
 from __future__ import annotations
 
