@@ -1,5 +1,6 @@
 """A figure the question states (a year, month or number) settles a near-tie between sentences of the same topic
-from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13)."""
+from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13); and, with
+`RIVALS_BY_FIGURE` switched on (off in the product, rule 17), other meetings' sentences are not its rivals."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def test_the_meeting_the_question_dates_is_quoted(meetings: Answerer, monkeypatc
     assert plain.candidates[0].logit - dated.logit < FIGURE_MARGIN
 
 
-def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date() -> None:
+def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", True)
     features = np.zeros((3, len(SENTENCE_FEATURES)))
     column = SENTENCE_FEATURES.index("passage_figure_miss")
     features[1, column] = 1.0  # the same topic at a meeting the question does not date
@@ -78,12 +80,16 @@ def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date() ->
     features[0, column] = 1.0  # the best leaves the date unsaid too: every sentence stays a rival
     assert list(rivals(features)) == [True, True, True]
     assert len(rivals(np.zeros((0, len(SENTENCE_FEATURES))))) == 0
+    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", False)
+    features[0, column] = 0.0
+    assert list(rivals(features)) == [True, True, True]  # switched off: every sentence is a rival
 
 
 def test_the_dated_meetings_quote_is_not_rivalled_by_another_meeting(
     meetings: Answerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     question = "¿Quién encabezó la delegación de Estados Unidos en Washington en septiembre de 1995?"
+    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", True)  # off in the product (eval/README.md rule 17)
     answer = meetings.ask(question)
     column = SENTENCE_FEATURES.index("passage_figure_miss")
     assert any(c.features[column] > 0 for c in answer.candidates)  # the 1999 meeting's sentences are still listed
