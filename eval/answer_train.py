@@ -11,11 +11,12 @@ import numpy as np
 
 from eval.answer_phrase_train import PHRASE_SCORER, PHRASE_TREES, fit_phrase, phrase_examples
 from eval.answers import Record, summarize
-from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES, PREFER_TYPED
+from indexer.answers.answer import JOIN_MARGIN, LIST_TYPES
 from indexer.answers.features import confidence_vector, join_partner, softmax_shares
 from indexer.answers.headers import demote_headers
-from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, Linear, Trees
-from indexer.answers.type_preference import NAMING, prefer_typed
+from indexer.answers.preferences import PREFER_TYPED, contenders, prefer
+from indexer.answers.scoring import AnswerModel, Linear, Trees
+from indexer.answers.type_preference import NAMING
 
 TRAIN_SETS = ("commission", "xquad", "mlqa-answers")  # dev data: commission dev half, XQuAD 0-23, MLQA half A
 PRECISION_FLOOR = 0.90  # on pooled dev: precision among answer-level questions (eval/README.md's rule)
@@ -97,23 +98,29 @@ def question_rows(
         lg = logits[i] if logits is not None else sentence.logit(r.features)
         # as the Answerer does: heading, dateline and title lines below every statement
         lg = selection_logits(r, lg, PREFER_TYPED)
-        order = np.argsort(-lg, kind="stable")
+        # as the Answerer does: near copies of a better sentence and other meetings' sentences dropped (rules 15, 17)
+        texts = r.extra.get("served", r.extra["texts"])
+        ranked = np.argsort(-lg, kind="stable")
+        keep = ranked[contenders([texts[j] for j in ranked], r.features[ranked])]
+        lg, features, labels = lg[keep], r.features[keep], r.labels[keep]
+        order = np.arange(len(keep))
         partner = None
         if r.answer_kind not in LIST_TYPES:
-            partner = join_partner(list(lg), r.extra["passages"], r.extra["indices"], JOIN_MARGIN)
+            passages, indices = [r.extra["passages"][j] for j in keep], [r.extra["indices"][j] for j in keep]
+            partner = join_partner(list(lg), passages, indices, JOIN_MARGIN)
         top = [float(v) for v in lg[order[:2]]]
         shares = softmax_shares(list(lg), int(order[0]), partner)
-        xs.append(confidence_vector(r.features[order[:2]], top, r.is_question, partner is not None, shares))
-        right = bool(r.labels[order[0]]) or (partner is not None and bool(r.labels[partner]))
+        xs.append(confidence_vector(features[order[:2]], top, r.is_question, partner is not None, shares))
+        right = bool(labels[order[0]]) or (partner is not None and bool(labels[partner]))
         ys.append(float(r.kind == "answerable" and right))
     return np.stack(xs), np.asarray(ys)
 
 
 def selection_logits(r: Record, logits: np.ndarray, typed: bool) -> np.ndarray:
-    """As the Answerer selects: header lines below every statement, then (when `typed`) the naming sentence
-    of a who/which/where question ahead of a near-tie that names nothing."""
+    """As the Answerer selects: header lines below every statement, then the near-tie from a passage that says the
+    question's figures and (when `typed`) the naming sentence of a who/which/where question."""
     lg = demote_headers(logits, r.extra.get("served", r.extra["texts"]), r.question, r.answer_kind)
-    return prefer_typed(lg, r.features[:, SENTENCE_FEATURES.index("type_match")] > 0, r.answer_kind) if typed else lg
+    return prefer(lg, r.features, r.answer_kind, typed)
 
 
 def type_preference_check(records: Sequence[Record], logits: Sequence[np.ndarray]) -> dict[str, Any]:

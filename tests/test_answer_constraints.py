@@ -11,9 +11,10 @@ import sys
 
 from indexer.answers.answer import Answerer
 from indexer.answers.answer_type import Phrase
-from indexer.answers.constraints import money_miss, question_constraints, unmet
+from indexer.answers.constraints import asked_constraints, money_miss, question_constraints, unmet
 from indexer.answers.projection import project
 from indexer.retrieval.search import Searcher, SearchFilters
+from indexer.translate import Translation
 from indexer.types import Document
 
 BCC_EN = (
@@ -24,6 +25,30 @@ BCC_ES = (
     "La delegación estadounidense informó de la conclusión del Programa de Sustitución de la Tarjeta de Cruce "
     "Fronterizo (BCC) el 30 de septiembre de 2002."
 )
+
+
+def test_a_translated_questions_glossary_forms_are_one_name_said_by_any_form() -> None:
+    # the search appends every form of every glossary entry it found to the translator's text
+    forms = ("Binational Commission", "BNC")
+    text = "In which year created the ? " + " ".join(forms)
+    c = asked_constraints(text, Translation("es", "en", text, 0.9, forms))
+    assert c.names == frozenset() and c.name_count == 1
+    assert unmet(c, "The Binational Commission was established in 1981.") == (0, 0)  # one form is enough
+    assert unmet(c, "The BNC was envisioned as a simple, flexible tool.") == (0, 0)
+    assert unmet(c, "Its 16 working groups were arranged under seven groups.") == (0, 1)
+    # a question that names nothing gets no names from the glossary's forms for a common word ("smugglers")
+    smugglers = ("Fuerza de Tarea contra el Tráfico y la Trata de Extranjeros", "polleros", "coyotes")
+    text = "Qué campaña las delegaciones apalabran lanzadoras para nómadas endangered por ? " + " ".join(smugglers)
+    c = asked_constraints(text, Translation("en", "es", text, 0.8, smugglers))
+    assert c.names == frozenset() and c.name_count == 1
+    assert unmet(c, "Ambas delegaciones acordaron lanzar una campaña de prevención contra los polleros.") == (0, 0)
+    # the translator's own text keeps its qualifiers; a question as asked (no translation) reads as before
+    text = "Qué reunión estuvo aguantada en noviembre 2003? Comisión Binacional CBN BNC"
+    dated = asked_constraints(text, Translation("en", "es", text, 0.9, ("Comisión Binacional", "CBN", "BNC")))
+    assert dated.years == {"2003"} and dated.months == {11} and dated.name_count == 1
+    asked = "Which Binational Commission meeting was held in November 2003?"
+    assert asked_constraints(asked, Translation("en", "es", text, 0.9, ("BNC",))) == question_constraints(asked)
+    assert asked_constraints(asked) == question_constraints(asked)
 
 
 def test_qualifiers_of_a_question_in_english_and_spanish() -> None:

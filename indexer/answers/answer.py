@@ -23,7 +23,7 @@ from indexer.answers.answer_type import (
     question_type,
     question_words,
 )
-from indexer.answers.constraints import money_miss, question_constraints, unmet
+from indexer.answers.constraints import asked_constraints, money_miss, unmet
 from indexer.answers.doc_context import document_context
 from indexer.answers.features import (
     Raw,
@@ -41,11 +41,11 @@ from indexer.answers.headers import demote_headers, statement_hits
 from indexer.answers.levels import LEVELS, LIKELY, NOT_A_QUESTION, NOT_FOUND, SHOWN, answer_level
 from indexer.answers.phrase_extent import widen
 from indexer.answers.phrases import best_phrase
+from indexer.answers.preferences import contenders, prefer
 from indexer.answers.projection import project
 from indexer.answers.quotes import Answer, Candidate, Quote, adjacent, confidence_features, list_answer
-from indexer.answers.scoring import SENTENCE_FEATURES, AnswerModel, default_model
+from indexer.answers.scoring import AnswerModel, default_model
 from indexer.answers.sentence_source import SentenceSource
-from indexer.answers.type_preference import prefer_typed
 from indexer.index.analysis import analyze
 from indexer.retrieval.search import Searcher, SearchFilters, SearchResult
 from indexer.types import Passage
@@ -55,8 +55,6 @@ SPARE = 2  # further passages searched for, to stand in for those among the firs
 JOIN_MARGIN = 2.0  # a neighbour within this logit of the best sentence joins the quote (chosen on dev)
 LIST_TYPES = ("agreement",)
 PROJECT_PHRASE = True  # cross-language quotes: the phrase found in the asker-language twin (indexer.answers.projection)
-PREFER_TYPED = False  # who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in
-# eval/README.md (pooled dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
 WIDEN_NUMBERS = True  # a number phrase takes its qualifier, range and multiplier (indexer.answers.phrase_extent)
 
 
@@ -120,8 +118,8 @@ class Answerer:
             # a passage in the other language with no twin in the asker's is compared word for word with the
             # question's translation into its language (the search made it), not with words it cannot contain
             asked = asked_in(question, reader.lang, result.translation)
-            qwords, qualifiers = question_words(asked), question_constraints(asked)
-            names = max(len(qualifiers.names), 1)
+            qwords, qualifiers = question_words(asked), asked_constraints(asked, result.translation)
+            names = max(qualifiers.name_count, 1)
             terms = set(analyze(asked, reader.lang))
             first_of_passage = len(raw)
             # what the documents' headers gave (date, meeting, place) counts as said: "at the Zacatecas meeting"
@@ -220,19 +218,21 @@ class Answerer:
             level = answer_level(0.0, self.threshold, question_like)
             message = NOT_FOUND if question_like else NOT_A_QUESTION
             return Answer(question, asker, False, 0.0, None, None, result, message, level=level)
-        logits = self.model.sentence_logits(np.stack([c.features for c in cands]))
+        features = np.stack([c.features for c in cands])
         # a heading, dateline or title line is not the answer to a question about something else
-        logits = demote_headers(logits, [c.served.text for c in cands], question, kind)
-        if PREFER_TYPED:
-            typed = np.array([c.features[SENTENCE_FEATURES.index("type_match")] > 0 for c in cands])
-            logits = prefer_typed(logits, typed, kind)
-        scored = sorted(
+        logits = demote_headers(self.model.sentence_logits(features), [c.served.text for c in cands], question, kind)
+        # a near-tie from a passage that says the question's year, month or number (the meeting it asks about)
+        logits = prefer(logits, features, kind)
+        every = sorted(
             (
                 Candidate(c.reader, c.served, c.twin, c.index, c.features, float(g))
                 for c, g in zip(cands, logits, strict=True)
             ),
             key=lambda c: -c.logit,
         )
+        # no rivals of the best: near copies of a better sentence, other meetings' when it says the asked date (15, 17)
+        kept = contenders([c.served.text for c in every], np.stack([c.features for c in every]))
+        scored = [c for c, keep in zip(every, kept, strict=True) if keep]
         best = scored[0]
         quote, twin = best.served, best.twin
         more: list[Quote] = []
@@ -281,7 +281,7 @@ class Answerer:
             twin,
             result,
             message,
-            scored,
+            every,
             kind,
             phrase,
             more,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from indexer.answers.answer_type import fold
 
@@ -58,14 +59,21 @@ class Constraints:
     months: frozenset[int]
     names: frozenset[str]  # folded first letters of each capitalised word that is not a question word
     money: bool  # the question asks for an amount of money ("how much does it cost", "¿cuánto cuesta?")
+    # one more name, given as alternative forms (each its folded word prefixes): said when any one form is
+    # said whole; the glossary's forms of the names a translated question named ("Comisión Binacional", "BNC")
+    forms: tuple[frozenset[str], ...] = ()
 
     @property
     def figures(self) -> int:
         return len(self.years) + len(self.numbers) + len(self.months)
 
     @property
+    def name_count(self) -> int:
+        return len(self.names) + bool(self.forms)
+
+    @property
     def count(self) -> int:
-        return self.figures + len(self.names)
+        return self.figures + self.name_count
 
 
 @functools.lru_cache(maxsize=10_000)
@@ -83,6 +91,25 @@ def question_constraints(question: str) -> Constraints:
         f[:NAME_PREFIX] for w in parts if (f := fold(w)) and len(f) > 2 and f not in _NOT_NAMES and f not in _MONTH
     )
     return Constraints(years, numbers, months, names, bool(_ASKS_MONEY.search(folded)))
+
+
+def asked_constraints(asked: str, translation: Any = None) -> Constraints:
+    """The qualifiers of the question as a passage reads it: `asked` is the question itself, or its machine
+    translation (`translation`, an indexer.translate.Translation whose text it is). The search appends the
+    glossary's forms of a name to the translator's text, every form of every entry ("Comisión Binacional CBN
+    BNC"); a sentence states one of them, so together they are one name said by any one form."""
+    forms = tuple(translation.glossary) if translation is not None and translation.text == asked else ()
+    tail = " ".join(forms)
+    if not forms or not asked.endswith(tail):
+        return question_constraints(asked)
+    own = question_constraints(asked[: len(asked) - len(tail)].strip())
+    words = tuple(w for f in forms if (w := _form_words(f)))
+    return Constraints(own.years, own.numbers, own.months, own.names, own.money, words)
+
+
+def _form_words(form: str) -> frozenset[str]:
+    """A glossary form's words as `_said` keeps them (folded first letters), function words left out."""
+    return frozenset(w[:NAME_PREFIX] for w in _WORD.findall(fold(form)) if w not in _NOT_NAMES and len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,9 @@ def unmet(c: Constraints, *texts: str) -> tuple[int, int]:
     numbers = frozenset().union(*(s.numbers for s in said))
     months = frozenset().union(*(s.months for s in said))
     words = frozenset().union(*(s.words for s in said))
-    return len(c.years - numbers) + len(c.numbers - numbers) + len(c.months - months), len(c.names - words)
+    forms_missing = bool(c.forms) and not any(f <= words for f in c.forms)
+    figures = len(c.years - numbers) + len(c.numbers - numbers) + len(c.months - months)
+    return figures, len(c.names - words) + forms_missing
 
 
 def money_miss(c: Constraints, *texts: str) -> bool:
@@ -127,4 +156,4 @@ def money_miss(c: Constraints, *texts: str) -> bool:
     return c.money and not any(_said(t).money for t in texts if t)
 
 
-__all__ = ["Constraints", "money_miss", "question_constraints", "unmet"]
+__all__ = ["Constraints", "asked_constraints", "money_miss", "question_constraints", "unmet"]

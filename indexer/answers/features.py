@@ -137,6 +137,23 @@ def finish(raw: list[Raw]) -> list[np.ndarray]:
     return out
 
 
+NEAR_COPY = 0.9  # share of two sentences' distinct words in common at which one is a copy of the other (not tuned)
+
+
+def near_copies(texts: Sequence[str], share: float = NEAR_COPY) -> list[bool]:
+    """For sentences in score order, best first: whether each repeats a better one nearly word for word (fact
+    sheets and communiqués repeat each other's sentences); a copy is not the best sentence's rival."""
+    kept: list[frozenset[str]] = []
+    out = []
+    for text in texts:
+        words = frozenset(_WORD.findall(fold(text)))
+        copy = bool(words) and any(len(words & k) >= share * len(words | k) for k in kept)
+        out.append(copy)
+        if not copy:
+            kept.append(words)
+    return out
+
+
 def join_partner(logits: Sequence[float], passages: Sequence[str], indices: Sequence[int], margin: float) -> int | None:
     """The neighbour (same passage, next or previous sentence) of the best-scored sentence that scores
     within `margin` of it, if any: when the scorer cannot tell two adjacent sentences apart, the quote is

@@ -1,0 +1,85 @@
+"""What the question pins down settles what the sentence scorer cannot: near-ties (a figure it states, the year,
+month or number that tells one meeting from another; for who/which/where, a naming sentence) and which sentences
+are the quote's rivals in the confidence's evidence (not its near copies, not other meetings')."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.answers.features import near_copies
+from indexer.answers.scoring import SENTENCE_FEATURES
+from indexer.answers.type_preference import prefer_typed
+
+# who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in eval/README.md (pooled
+# dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
+PREFER_TYPED = False
+PREFER_STATED_FIGURES = True  # rule 13 in eval/README.md
+# other meetings' sentences as no rivals in the confidence's evidence; off: rule 17 in eval/README.md (near misses
+# reached the `answer` level too often: .54 of the commission set's Spanish ones, over the .5 its test allows)
+RIVALS_BY_FIGURE = False
+FIGURE_MARGIN = 2.0  # logits: the quote's join margin (answer.JOIN_MARGIN), the scorer's own near-tie; not tuned
+_TYPE_MATCH = SENTENCE_FEATURES.index("type_match")
+_PASSAGE_FIGURE_MISS = SENTENCE_FEATURES.index("passage_figure_miss")
+
+
+def prefer_stated(logits: np.ndarray, unstated: np.ndarray, margin: float = FIGURE_MARGIN) -> np.ndarray:
+    """The logits with the best sentence's value given to the best sentence whose passage says the question's
+    figures, when the best one's passage (with its twins and its document's header) leaves one unsaid and that
+    sentence scores within `margin` (the two swap values: the distribution of scores, and so the confidence's
+    evidence, stays the same)."""
+    if not len(logits):
+        return logits
+    top = int(np.argmax(logits))
+    if not unstated[top]:
+        return logits
+    near = [j for j in np.argsort(-logits, kind="stable") if not unstated[j] and logits[j] >= logits[top] - margin]
+    if not near:
+        return logits
+    out = np.array(logits, dtype=np.float64)
+    j = int(near[0])
+    out[top], out[j] = out[j], out[top]
+    return out
+
+
+def rivals(features: np.ndarray) -> np.ndarray:
+    """For candidates in score order, best first: which count as the best one's rivals in the confidence's
+    evidence. When the best sentence's passage says every figure the question states, a sentence from a passage
+    that leaves one unsaid (the same topic at another meeting) is no rival (eval/README.md rule 17)."""
+    unstated = features[:, _PASSAGE_FIGURE_MISS] > 0
+    if not RIVALS_BY_FIGURE or not len(unstated) or unstated[0]:
+        return np.ones(len(unstated), dtype=bool)
+    return ~unstated
+
+
+def contenders(texts: list[str], features: np.ndarray) -> np.ndarray:
+    """For candidates in score order, best first: which stay (rules 15 and 17): not a near copy of a better one
+    (fact sheets repeat each other), and a rival by `rivals`."""
+    return ~np.array(near_copies(texts), dtype=bool) & rivals(features)
+
+
+def prefer(
+    logits: np.ndarray,
+    features: np.ndarray,
+    kind: str,
+    typed: bool | None = None,
+    figures: bool | None = None,
+) -> np.ndarray:
+    """The sentence logits after the preferences that are on (`features`: one SENTENCE_FEATURES row each; None:
+    the module's switch)."""
+    if PREFER_STATED_FIGURES if figures is None else figures:
+        logits = prefer_stated(logits, features[:, _PASSAGE_FIGURE_MISS] > 0)
+    if PREFER_TYPED if typed is None else typed:
+        logits = prefer_typed(logits, features[:, _TYPE_MATCH] > 0, kind)
+    return logits
+
+
+__all__ = [
+    "FIGURE_MARGIN",
+    "PREFER_STATED_FIGURES",
+    "PREFER_TYPED",
+    "RIVALS_BY_FIGURE",
+    "contenders",
+    "prefer",
+    "prefer_stated",
+    "rivals",
+]
