@@ -177,6 +177,7 @@ class UnderstoodPublic(BaseModel):
     date_from: str | None
     date_to: str | None
     meeting_number: int | None
+    place: str | None = Field(None, description="a meeting's place named in the question (a header place)")
     remove: dict[str, bool] = Field(description="send these fields to search without the preference")
 
 

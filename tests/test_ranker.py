@@ -32,6 +32,17 @@ def test_features_of_a_real_retrieval(searcher: Searcher) -> None:
     assert search_kind(across) == "across"
 
 
+def test_the_named_date_is_weighed_with_the_passages_best_sentence(searcher: Searcher) -> None:
+    """date_sentence is the date indicator times the best-sentence cosine: 0 off the named meeting's document."""
+    cands = searcher.retrieve("What did the delegations agree in November 2002?", 10, "hybrid", "en")
+    rows = candidate_rows(cands)
+    x = feature_matrix(cands, searcher.snapshot, rows)
+    col = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    assert cands.preferred and col["date"].max() == 1.0
+    assert list(col["date_sentence"]) == [d * s for d, s in zip(col["date"], col["sentence"], strict=True)]
+    assert (col["date_sentence"][col["date"] == 0] == 0).all() and col["date_sentence"].max() > 0.5
+
+
 def test_learned_fusion_ranks_with_the_model_file(searcher: Searcher, tmp_path: Path) -> None:
     result = searcher.search("¿Cuándo terminó el programa de reemplazo de tarjetas?", k=5, fusion_method="learned")
     assert result.hits and result.fusion == "learned"

@@ -15,7 +15,7 @@ from indexer.index.build import build_index
 from indexer.index.snapshot import open_snapshot
 from indexer.ingest.corpus import load_corpus
 from indexer.retrieval.search import DATE_BOOST, Searcher, SearchFilters
-from indexer.retrieval.when import Understood, by_place, matches, understand
+from indexer.retrieval.when import Understood, matches, understand
 from tests.conftest import CORPUS
 
 DATED = Path(__file__).resolve().parents[1] / "eval" / "dated" / "communiques"
@@ -215,9 +215,36 @@ def test_the_boost_ranks_the_heldout_dated_questions_untuned(dated_searcher: Sea
     assert max(rank(r, fusion) for r in context for fusion in ("rrf", "learned")) <= 3
 
 
-def test_the_place_of_the_header_narrows_the_dates_documents() -> None:
-    """'Oaxaca 1999': the place is metadata read from the header, no passage; it picks among 1999's documents."""
-    places = {"oaxaca": "Oaxaca, Oaxaca", "dc": "Washington, D.C.", "none": ""}
-    assert by_place("acuerdos de Oaxaca 1999", set(places), places) == {"oaxaca"}
-    assert by_place("What was agreed in Washington in 1999?", set(places), places) == {"dc"}
-    assert by_place("What was agreed in 1999?", set(places), places) == set(places)  # no place named: all of them
+def test_the_place_of_the_header_narrows_the_dates_documents(dated_searcher: Searcher) -> None:
+    """'Mexico City 1998': the place is metadata read from the header, no passage; it picks among 1998's documents."""
+    cands = dated_searcher.retrieve("What was agreed in Mexico City in June 1998?", 5)
+    assert cands.understood is not None and cands.understood.place == "Mexico City"
+    assert cands.preferred == {"bnc-xv-1998-migration-en", "bnc-xv-1998-migracion-es"}
+    assert dated_searcher.retrieve("What was agreed in June 1998?", 5).preferred >= cands.preferred
+
+
+def test_a_meeting_named_by_its_place_prefers_its_document(dated_searcher: Searcher) -> None:
+    """No date, only the place: the document whose header place it is comes first; a body that merely mentions
+    the place is not preferred (only metadata is matched)."""
+    for question, lang in (
+        ("Who headed the United States delegation at the Zacatecas meeting?", "en"),
+        ("¿Quién encabezó la delegación de Estados Unidos en la reunión de Zacatecas?", "es"),
+    ):
+        result = dated_searcher.search(question, k=5, lang=lang, filters=SearchFilters(doc_lang="en"))
+        assert result.understood is not None and result.understood.place == "Zacatecas"
+        assert result.hits[0].passage.doc_id == "wg-migration-1995-zacatecas-en"
+        cands = dated_searcher.retrieve(question, 5, lang=lang)
+        assert cands.preferred == {"wg-migration-1995-zacatecas-en"}
+        assert "bnc-xiii-1996-migration-en" in {dated_searcher.snapshot.passages.doc_id(r) for r in cands.lexical}
+        # (its body recalls the Zacatecas meeting; its header place is Mexico City)
+    assert dated_searcher.retrieve("What did Mexico propose on migration?", 5).preferred == frozenset()
+
+
+def test_the_named_date_does_not_lift_a_document_that_does_not_answer(dated_searcher: Searcher) -> None:
+    """Only the XVI Commission (1999) put the death penalty on the agenda; the June 1998 communiqué, of the date
+    the question names, says nothing of it. The ranker weighs the date with the passage's best sentence
+    (date_sentence) and a smaller date weight, so the document that answers stays first."""
+    question = "Which agenda item on the death penalty was added in 1998?"
+    result = dated_searcher.search(question, k=5, lang="en", filters=SearchFilters(doc_lang="en"), group="document")
+    assert result.understood is not None and result.understood.text == "1998"
+    assert [h.passage.doc_id for h in result.hits[:2]] == ["bnc-xvi-1999-migration-en", "bnc-xv-1998-migration-en"]

@@ -17,6 +17,7 @@ from indexer.index.passage_table import PassageTable
 from indexer.index.revisions import Revision
 from indexer.index.sentences import SentenceTable
 from indexer.index.vectors import VectorIndex
+from indexer.ingest.places import place_key
 from indexer.types import Document
 
 
@@ -42,12 +43,15 @@ class IndexSnapshot:
     doc_mt: LexicalBackend | None = None  # BM25 over passages' machine translations (indexer.index.doc_mt), if built
     doc_mt_texts: StoredTexts | None = None  # those translations' text, read on first use
     doc_mt_vectors: VectorBackend | None = None  # their passage vectors, row-aligned (indexer.index.doc_mt_vectors)
+    places: dict[str, set[str]] = field(default_factory=dict)  # a header place (indexer.ingest.places) -> its doc_ids
 
     def __post_init__(self) -> None:
         if not self.rows:
             self.rows = {pid: i for i, pid in enumerate(self.passages.passage_ids)}
         self.doc_rows = self.passages.doc_rows()
         for doc in self.documents.values():
+            if key := place_key(str(doc.meta.get("place") or "")):
+                self.places.setdefault(key, set()).add(doc.doc_id)
             if doc.translation_of in self.documents:
                 self.doc_twins.setdefault(doc.doc_id, set()).add(doc.translation_of)
                 self.doc_twins.setdefault(doc.translation_of, set()).add(doc.doc_id)

@@ -6,7 +6,8 @@ Every retriever's list is read here and nowhere else for the learned ranker (ind
   not depend on how deep the retrievers went;
 - dense scores are cosines, comparable across queries as they are;
 - the rest are indicators: the passage's language against the query's, evidence lent by a twin,
-  the document of a date or meeting the question names.
+  the document of a date, meeting or place the question names; that one also times the best-sentence cosine
+  (date_sentence), so a named date counts by how well the passage's body answers the question.
 What differs between a same-language, a cross-language and an unfiltered search is the search's
 kind (`search_kind`); the model holds one weight vector per kind."""
 
@@ -33,7 +34,8 @@ FEATURES: tuple[str, ...] = (
     "doc_mt_dense",  # cosine with the vector of the passage's machine translation (0 when not retrieved)
     "sentence",  # the passage's best sentence cosine (0 when the snapshot has no sentence table)
     "same_lang",  # 1 when the passage is in the query's language
-    "date",  # 1 when the document has the date or meeting the question asks about (0 when the date is only context)
+    "date",  # 1 when the document has the date, meeting or place the question asks about (0 when only context)
+    "date_sentence",  # date times sentence: the named meeting's document, on topic
 )
 KINDS: tuple[str, ...] = ("same", "across", "mixed")
 
@@ -88,6 +90,7 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
     date_value = 0.0 if understood is not None and understood.context else 1.0  # context prefers nothing
     doc_id = passages.doc_id
     date = np.array([date_value if doc_id(r) in candidates.preferred else 0.0 for r in rows], dtype=np.float64)
+    sentence = _column(rows, candidates.sentence)
     columns = {
         "bm25": bm25,
         "bm25_lending": lending,
@@ -98,8 +101,9 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
         "dense": dense,
         "dense_other": dense * (1.0 - same),
         "doc_mt_dense": _column(rows, candidates.doc_mt_dense),
-        "sentence": _column(rows, candidates.sentence),
+        "sentence": sentence,
         "same_lang": same,
         "date": date,
+        "date_sentence": date * sentence,
     }
     return np.stack([columns[name] for name in FEATURES], axis=1) if rows else np.zeros((0, len(FEATURES)))

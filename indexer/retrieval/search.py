@@ -6,12 +6,14 @@ and importable from here."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from indexer.encoders import Encoder
 from indexer.encoders.querycache import QUERY_VECTORS, QueryVectors
 from indexer.index.snapshot import IndexSnapshot, check_encoder
+from indexer.ingest.places import named_places
 from indexer.retrieval import fusion, twins
 from indexer.retrieval.citations import cite
 from indexer.retrieval.crosslang import doc_mt_bm25, doc_mt_dense, translated_bm25
@@ -33,7 +35,7 @@ from indexer.retrieval.stages import (
     UnknownSearchOption,
     check_options,
 )
-from indexer.retrieval.when import by_place, matches, understand
+from indexer.retrieval.when import Understood, matches, understand
 from indexer.translate import Translator, default_translator
 from indexer.types import LANGS, SearchHit
 
@@ -236,16 +238,17 @@ class Searcher:
         return out
 
     def _understand(self, out: Candidates) -> None:
-        """The date or meeting the query names, and the documents of that date or meeting."""
-        understood = understand(out.query, out.lang.lang)
+        """The date, meeting or place (a header's, metadata: indexer.ingest.places) the query names, and the documents
+        of it: with a date and a place ("Oaxaca 1999") those of both, else the date's, else the place's."""
+        places, named = self.snapshot.places, sorted(named_places(out.query, self.snapshot.places))
+        understood = understand(out.query, out.lang.lang) or (Understood(", ".join(named).title()) if named else None)
         if understood is None:
             return
-        out.understood = understood
+        out.understood = replace(understood, place=", ".join(named).title() or None)
         docs = self.snapshot.documents.values()
         matched = {d.doc_id for d in docs if matches(understood, d.date, d.meta.get("meeting_number"))}
-        # "Oaxaca 1999": the place the header gives (metadata, not a passage) narrows the date's documents
-        places = {d: self.snapshot.documents[d].meta.get("place", "") for d in matched}
-        out.preferred = frozenset(by_place(out.query, matched, places))
+        at = {d for key in named for d in places[key]}
+        out.preferred = frozenset(matched & at or matched or at)
 
     def _reach(self, filters: SearchFilters, depth: int) -> Reach:
         """The allowed documents and their translations, so that evidence found on a twin (the Spanish

@@ -94,12 +94,13 @@ _MEETING = re.compile(
 
 @dataclass(frozen=True)
 class Understood:
-    """What the question says about when: a date range (ISO), or a meeting number, and the words."""
+    """What the question says about when: a date range (ISO), or a meeting number, and the words; and where."""
 
     text: str
     date_from: str | None = None
     date_to: str | None = None
     meeting_number: int | None = None
+    place: str | None = None  # a meeting's place named in it (indexer.ingest.places)
     context: bool = False  # the date dates an event the question mentions, not the answer (kept out of to_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,19 +189,3 @@ def matches(understood: Understood, date: str | None, meeting_number: str | None
     if date is None or understood.date_from is None or understood.date_to is None:
         return False
     return understood.date_from <= date <= understood.date_to
-
-
-def _fold(text: str) -> str:
-    from indexer.ingest.ordinals import fold
-
-    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
-
-
-def by_place(query: str, doc_ids: set[str], places: dict[str, str]) -> set[str]:
-    """Of the documents of the understood date or meeting, those whose place (metadata, read from the header)
-    the question names ("Oaxaca 1999"); all of them when it names none of their places."""
-    from indexer.ingest.header import short_place
-
-    asked = _fold(query)
-    named = {d for d in doc_ids if places.get(d) and _fold(short_place(places[d])) in asked}
-    return named or doc_ids

@@ -1,0 +1,49 @@
+"""A meeting named by its place in a question, matched to documents' header places (indexer.ingest.places)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.ingest.places import named_places, place_key
+
+
+@pytest.mark.parametrize(
+    ("place", "key"),
+    [
+        ("Oaxaca, Oaxaca.", "oaxaca"),
+        ("Zacatecas, Mexico", "zacatecas"),
+        ("Washington, D.C.", "washington"),
+        ("Washington, DC", "washington"),
+        ("Mexico City, Mexico", "mexico city"),
+        ("Ciudad de México, México", "mexico city"),
+        ("México, D.F.", "mexico city"),
+        ("Querétaro", "queretaro"),
+        ("México", ""),  # a country names no meeting
+        ("Estados Unidos", ""),
+        ("", ""),
+    ],
+)
+def test_a_header_place_as_the_words_that_tell_meetings_apart(place: str, key: str) -> None:
+    assert place_key(place) == key
+
+
+KEYS = ("zacatecas", "oaxaca", "washington", "mexico city", "queretaro")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Who was the US ambassador on the American side in Zacatecas?", {"zacatecas"}),
+        ("Who was the chargé d'affaires at the Oaxaca meeting?", {"oaxaca"}),
+        ("¿Quién encabezó la delegación en la reunión de Oaxaca?", {"oaxaca"}),
+        ("¿Quién encabezó la delegación de Estados Unidos en Washington en septiembre de 1995?", {"washington"}),
+        ("¿Qué se acordó en Querétaro?", {"queretaro"}),  # accents folded on both sides
+        ("What was agreed in QUERETARO?", {"queretaro"}),
+        ("¿Qué se acordó en la Ciudad de México?", {"mexico city"}),
+        ("What did Mexico propose on migration?", set()),  # a country, and no header place
+        ("What did Washington propose?", set()),  # a place as the subject names no meeting
+        ("What was agreed about the Oaxacan border?", set()),  # whole words only
+    ],
+)
+def test_the_places_a_question_names(question: str, named: set[str]) -> None:
+    assert named_places(question, KEYS) == named
