@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.ingest.places import named_places, place_key
+from indexer.retrieval.when import is_context
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,20 @@ KEYS = ("zacatecas", "oaxaca", "washington", "mexico city", "queretaro")
 )
 def test_the_places_a_question_names(question: str, named: set[str]) -> None:
     assert named_places(question, KEYS) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        # a place in a clause about an earlier event names no meeting, as a date there is context
+        ("¿Qué recibieron ambos gobiernos como base de su diálogo tras el estudio iniciado en Zacatecas?", set()),
+        ("What did the talks that began in Oaxaca agree on?", set()),
+        # the meeting's own place is asked, whatever comes before it
+        ("Who was the chargé d'affaires of the US Embassy at the Oaxaca meeting?", {"oaxaca"}),
+        ("¿Quién encabezó la delegación de Estados Unidos en Washington en septiembre de 1995?", {"washington"}),
+        ("Who headed the delegation at the meeting held in Mexico City?", {"mexico city"}),
+        ("¿Quién presidió la reunión celebrada en la Ciudad de México?", {"mexico city"}),
+    ],
+)
+def test_a_place_in_a_context_clause_names_no_meeting(question: str, named: set[str]) -> None:
+    assert named_places(question, KEYS, is_context) == named

@@ -144,6 +144,8 @@ def test_a_date_that_is_only_context_gets_no_preference(dated_searcher: Searcher
         # ... but the meeting's or a document's own date, or a span of time, is asked
         ("What was agreed at the meeting of May 1996?", "en", "May 1996", False),
         ("¿Qué se acordó en la reunión de junio de 1998?", "es", "junio de 1998", False),
+        # "Estados Unidos" is a name, not a participle clause
+        ("¿Quién encabezó la delegación de Estados Unidos en septiembre de 1995?", "es", "septiembre de 1995", False),
         ("What did the delegations agree in the first week of May 1996?", "en", "May 1996", False),
     ],
 )

@@ -8,10 +8,10 @@ Only the place a document's header gives (its `place` metadata) is matched, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from indexer.ingest.ordinals import fold
+from indexer.ingest.ordinals import deaccent, fold
 
 _COUNTRIES = frozenset({"mexico", "estados unidos", "united states", "us", "usa", "eeuu", "ee uu", "u s"})
 _CITY_NAMES = (("ciudad de mexico", "mexico city"), ("mexico d f", "mexico city"), ("mexico df", "mexico city"))
@@ -43,7 +43,22 @@ def _query_words(query: str) -> str:
     return text
 
 
-def named_places(query: str, keys: Iterable[str]) -> set[str]:
-    """Of the places (`place_key`s of documents' headers), those the question names after a preposition or article."""
+def named_places(query: str, keys: Iterable[str], context: Callable[[str], bool] | None = None) -> set[str]:
+    """Of the places (`place_key`s of documents' headers), those the question names after a preposition or article.
+
+    `context(words before the place)` says whether a mention sits in a clause about an earlier event ("el estudio
+    iniciado en Zacatecas"), as for a date (indexer.retrieval.when.is_context): such a mention names no meeting."""
     asked = _query_words(query)
-    return {key for key in keys if key and re.search(rf" {_CUE} {re.escape(key)} ", asked)}
+    named = {key for key in keys if key and re.search(rf" {_CUE} {re.escape(key)} ", asked)}
+    if context is None:
+        return named
+    return {key for key in named if not all(context(query[:start]) for start in _mentions(query, key))}
+
+
+def _mentions(query: str, key: str) -> list[int]:
+    """Where the place `key` (or a name it stands for) starts in the query as written; accents are dropped
+    length for length (indexer.ingest.ordinals.deaccent), so positions hold in the original text."""
+    folded = deaccent(query).lower()
+    names = [key] + [name for name, city in _CITY_NAMES if city == key]
+    spellings = "|".join(r"[^a-z0-9]+".join(map(re.escape, name.split())) for name in names)
+    return [m.start() for m in re.finditer(rf"(?<![a-z0-9])(?:{spellings})(?![a-z0-9])", folded)]

@@ -35,7 +35,7 @@ from indexer.retrieval.stages import (
     UnknownSearchOption,
     check_options,
 )
-from indexer.retrieval.when import Understood, matches, understand
+from indexer.retrieval.when import Understood, is_context, matches, understand
 from indexer.translate import Translator, default_translator
 from indexer.types import LANGS, SearchHit
 
@@ -240,7 +240,7 @@ class Searcher:
     def _understand(self, out: Candidates) -> None:
         """The date, meeting or place (a header's, metadata: indexer.ingest.places) the query names, and the documents
         of it: with a date and a place ("Oaxaca 1999") those of both, else the date's, else the place's."""
-        places, named = self.snapshot.places, sorted(named_places(out.query, self.snapshot.places))
+        places, named = self.snapshot.places, sorted(named_places(out.query, self.snapshot.places, is_context))
         understood = understand(out.query, out.lang.lang) or (Understood(", ".join(named).title()) if named else None)
         if understood is None:
             return

@@ -57,7 +57,8 @@ _MEETING_PARTICIPLE = (
 )
 _RELATIVE = r"(?:that|which|who|whom|whose|que|cual|cuales|quien|quienes|cuy[oa]s?)"
 _RELATIVE_CLAUSE = rf"\b{_RELATIVE}\s+(?:(?:se|lo|la|le|was|were|had|has|have)\s+)*[\w'’]+"
-_PARTICIPLE = rf"(?!{_MEETING_PARTICIPLE})(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES})"
+_NAME_NOT_PARTICIPLE = r"(?:estad|unid)[oa]s\b"  # "Estados Unidos", "Naciones Unidas": a name, not a participle
+_PARTICIPLE = rf"(?!{_MEETING_PARTICIPLE}|{_NAME_NOT_PARTICIPLE})(?:{_PARTICIPLE_EN}|{_PARTICIPLE_ES})"
 _NOUN_PARTICIPLE = rf"\b(?!{_AUX_EN}\b|{_AUX_ES}\b)[\w'’-]+\s+{_PARTICIPLE}"
 _CONTEXT = re.compile(rf"(?:{_RELATIVE_CLAUSE}|{_NOUN_PARTICIPLE}){_CLAUSE_TAIL}", re.IGNORECASE)
 _RELATIVE_CONTEXT = re.compile(rf"{_RELATIVE_CLAUSE}{_CLAUSE_TAIL}", re.IGNORECASE)
