@@ -13,6 +13,7 @@ from indexer.retrieval.querylang import detect_query_lang
         "What course did Cáceres teach?",
         "In what area of science was the Kekulé's theory?",
         "What did Peña Nieto say about José Martí?",
+        "Who was the chargé d'affaires of the US Embassy at the Oaxaca meeting?",  # a borrowed word
     ],
 )
 def test_english_questions_with_accented_names_are_english(question: str) -> None:
@@ -26,6 +27,8 @@ def test_english_questions_with_accented_names_are_english(question: str) -> Non
         "Qué curso enseñó Cáceres",  # the first word's accent still counts
         "migración de trabajadores",
         "Que paso en Zacatecas en febrero",
+        "migración in Zacatecas",  # one English function word does not outvote an accent
+        "¿Who is the café owner?",  # an opening mark always counts
     ],
 )
 def test_spanish_questions_stay_spanish(question: str) -> None:

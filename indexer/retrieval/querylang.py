@@ -10,6 +10,7 @@ from typing import Any
 # Measured on 120 short EN/ES queries: py3langid restricted to en/es is right 97.5% of the
 # time where langdetect is right 74%; it also answers in tens of microseconds.
 _SPANISH_MARKS = set("ñáéíóúü¿¡")
+_ENGLISH_WORDS = frozenset("the of was were who what which when where how did does is are at on in to and".split())  # noqa: SIM905
 _LOCK = threading.Lock()
 
 
@@ -47,8 +48,10 @@ def detect_query_lang(text: str, min_confidence: float = 0.9, min_words: int = 3
     with _LOCK:
         lang, prob = _identifier().classify(text.lower())
     lang, prob = str(lang), float(prob)
-    if lang == "en" and _spanish_marks(words):
-        # an accent or an opening mark is near-certain evidence of Spanish
+    borrowed = "¿" not in text and "¡" not in text and sum(w.lower() in _ENGLISH_WORDS for w in words) >= 2
+    if lang == "en" and _spanish_marks(words) and not borrowed:
+        # an accent or an opening mark is near-certain evidence of Spanish, unless English function words
+        # show the accented word is borrowed ("the chargé d'affaires of the Embassy")
         lang, prob = "es", max(1.0 - prob, 0.9)
     sure = prob >= min_confidence and len(words) >= min_words
     both = (lang,) if sure else (lang, "es" if lang == "en" else "en")
