@@ -1,6 +1,6 @@
 """A figure the question states (a year, month or number) settles a near-tie between sentences of the same topic
-from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13); and, with
-`RIVALS_BY_FIGURE` switched on (off in the product, rule 17), other meetings' sentences are not its rivals."""
+from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13); and, when the
+best sentence holds a phrase of the asked type, other meetings' sentences are not its rivals (rules 17-18)."""
 
 from __future__ import annotations
 
