@@ -1,6 +1,6 @@
 """A figure the question states (a year, month or number) settles a near-tie between sentences of the same topic
-from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13); and, with
-`RIVALS_BY_FIGURE` switched on (off in the product, rule 17), other meetings' sentences are not its rivals."""
+from different meetings: the sentence from the passage that says it is quoted (eval/README.md rule 13); and, when the
+best sentence holds a phrase of the asked type, other meetings' sentences are not its rivals (rules 17-18)."""
 
 from __future__ import annotations
 
@@ -74,9 +74,11 @@ def test_the_meeting_the_question_dates_is_quoted(meetings: Answerer, monkeypatc
 
 
 def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", True)
+    assert preferences.RIVALS_BY_FIGURE  # on in the product (eval/README.md rule 18)
     features = np.zeros((3, len(SENTENCE_FEATURES)))
     column = SENTENCE_FEATURES.index("passage_figure_miss")
+    typed = SENTENCE_FEATURES.index("type_match")
+    features[0, typed] = 1.0  # the best sentence holds a phrase of the asked type (a name, a place, a date)
     features[1, column] = 1.0  # the same topic at a meeting the question does not date
     assert list(rivals(features)) == [True, False, True]
     features[0, column] = 1.0  # the best leaves the date unsaid too: every sentence stays a rival
@@ -87,13 +89,23 @@ def test_other_meetings_sentences_are_no_rivals_when_the_best_says_the_date(monk
     assert list(rivals(features)) == [True, True, True]  # switched off: every sentence is a rival
 
 
+def test_a_best_sentence_without_the_asked_phrase_keeps_its_rivals() -> None:
+    # the right meeting's topic without the fact asked (a near miss: "how many" and no count in the sentence),
+    # or a question of no factoid type: other meetings' sentences still compete for the confidence
+    features = np.zeros((3, len(SENTENCE_FEATURES)))
+    features[1, SENTENCE_FEATURES.index("passage_figure_miss")] = 1.0
+    assert list(rivals(features)) == [True, True, True]
+    features[2, SENTENCE_FEATURES.index("type_match")] = 1.0  # a typed sentence below the best does not count
+    assert list(rivals(features)) == [True, True, True]
+
+
 def test_the_dated_meetings_quote_is_not_rivalled_by_another_meeting(
     meetings: Answerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     question = "¿Quién encabezó la delegación de Estados Unidos en Washington en septiembre de 1995?"
-    monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", True)  # off in the product (eval/README.md rule 17)
-    answer = meetings.ask(question)
+    answer = meetings.ask(question)  # the product's own setting (eval/README.md rule 18)
     column = SENTENCE_FEATURES.index("passage_figure_miss")
+    assert answer.candidates[0].features[SENTENCE_FEATURES.index("type_match")] == 1.0  # it names a person
     assert any(c.features[column] > 0 for c in answer.candidates)  # the 1999 meeting's sentences are still listed
     monkeypatch.setattr(preferences, "RIVALS_BY_FIGURE", False)
     rivalled = meetings.ask(question)

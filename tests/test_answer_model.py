@@ -121,6 +121,10 @@ def test_the_plain_spanish_question_quotes_the_date_with_its_honest_confidence(s
 def test_question_types_phrases_units_and_years() -> None:
     assert question_type("¿Cuántos años tenía John Elway cuando ganó la Super Bowl?") == "number"
     assert question_type("When did the working group agree on it?") == "date"
+    # a department, ministry or office is a body's name, as an agency is (eval/README.md rule 19)
+    assert question_type("Which department joined the migration working group in 2003?") == "person"
+    assert question_type("¿Qué secretaría encabezó la delegación mexicana?") == "person"
+    assert question_type("Which agency issues the cards?") == "person"
     numbers = [p.text for p in typed_phrases("Se talaron 8646 millas cuadradas y 70 000 hectáreas.", "number")]
     assert "8646 millas cuadradas" in numbers and any(n.startswith("70 000") for n in numbers)
     names = [p.text for p in typed_phrases("They beat New England. A team led by William E. Simon won.", "person")]

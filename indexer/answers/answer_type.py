@@ -39,9 +39,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "person",
         r"\b(who|whom|whose|quien(es)?|(what|which) (agency|organization|body|group|company|team|player|person"
-        r"|man|woman|king|queen|president|leader|scientist|author|emperor|party|official|coach|quarterback|family)"
+        r"|man|woman|king|queen|president|leader|scientist|author|emperor|party|official|coach|quarterback|family"
+        r"|department|ministry|secretariat|office)"
         r"|(que|cual) (agencia|organizacion|organismo|dependencia|grupo|empresa|equipo|jugador|persona|hombre"
-        r"|mujer|rey|reina|presidente|lider|cientifico|autor|emperador|partido|funcionario|entrenador|familia))\b",
+        r"|mujer|rey|reina|presidente|lider|cientifico|autor|emperador|partido|funcionario|entrenador|familia"
+        r"|secretaria|ministerio|oficina|departamento))\b",
     ),
     (
         "place",

@@ -14,9 +14,10 @@ from indexer.answers.type_preference import prefer_typed
 # dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
 PREFER_TYPED = False
 PREFER_STATED_FIGURES = True  # rule 13 in eval/README.md
-# other meetings' sentences as no rivals in the confidence's evidence; off: rule 17 in eval/README.md (near misses
-# reached the `answer` level too often: .54 of the commission set's Spanish ones, over the .5 its test allows)
-RIVALS_BY_FIGURE = False
+# other meetings' sentences as no rivals in the confidence's evidence, when the best sentence holds a phrase of the
+# asked type (rule 18 in eval/README.md; for every best sentence, rule 17, near misses reached the `answer` level too
+# often: .54 of the commission set's Spanish ones, over the .5 its test allows)
+RIVALS_BY_FIGURE = True
 FIGURE_MARGIN = 2.0  # logits: the quote's join margin (answer.JOIN_MARGIN), the scorer's own near-tie; not tuned
 _TYPE_MATCH = SENTENCE_FEATURES.index("type_match")
 _PASSAGE_FIGURE_MISS = SENTENCE_FEATURES.index("passage_figure_miss")
@@ -43,10 +44,12 @@ def prefer_stated(logits: np.ndarray, unstated: np.ndarray, margin: float = FIGU
 
 def rivals(features: np.ndarray) -> np.ndarray:
     """For candidates in score order, best first: which count as the best one's rivals in the confidence's
-    evidence. When the best sentence's passage says every figure the question states, a sentence from a passage
-    that leaves one unsaid (the same topic at another meeting) is no rival (eval/README.md rule 17)."""
+    evidence. When the best sentence holds a phrase of the asked type and its passage says every figure the question
+    states, a sentence from a passage that leaves one unsaid (the same topic at another meeting) is no rival
+    (eval/README.md rules 17-18). A best sentence without such a phrase is the right meeting's topic without the
+    fact asked, as near misses are: its rivals stay."""
     unstated = features[:, _PASSAGE_FIGURE_MISS] > 0
-    if not RIVALS_BY_FIGURE or not len(unstated) or unstated[0]:
+    if not RIVALS_BY_FIGURE or not len(unstated) or unstated[0] or not features[0, _TYPE_MATCH] > 0:
         return np.ones(len(unstated), dtype=bool)
     return ~unstated
 
