@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import tantivy
@@ -40,10 +40,11 @@ def analyze(text: str, lang: str) -> list[str]:
     return list(build_analyzer(lang).analyze(text))
 
 
-def term_spans(text: str, lang: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=512)  # a passage is highlighted again whenever it is a hit; tokenizing it costs tens of microseconds
+def term_spans(text: str, lang: str) -> tuple[tuple[str, int, int], ...]:
     """(term, char_start, char_end) for each token that survives analysis."""
     tokens = build_analyzer(lang).pre_tokenize(text).tokens
-    return [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+    return tuple((t.text, t.char_offset_from, t.char_offset_to) for t in tokens)
 
 
 def register_analyzers(index: tantivy.Index) -> None:

@@ -7,6 +7,7 @@ letter outside one (the "s" of "Mexico's" for a query about the U.S.) is not hig
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from indexer.index.analysis import analyze, term_spans
 
@@ -19,9 +20,10 @@ def query_terms(query: str, lang: str) -> frozenset[str]:
     return frozenset(analyze(query, lang))
 
 
-def abbreviations(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # a passage is cited again and again; the scan costs tens of microseconds
+def abbreviations(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each abbreviation or acronym in `text`."""
-    return [m.span() for m in _ABBREVIATION.finditer(text)]
+    return tuple(m.span() for m in _ABBREVIATION.finditer(text))
 
 
 def highlight_spans(terms: frozenset[str], text: str, lang: str) -> list[tuple[int, int]]:
@@ -35,7 +37,7 @@ def highlight_spans(terms: frozenset[str], text: str, lang: str) -> list[tuple[i
     spans = [(start, end) for term, start, end in term_spans(text, lang) if term in terms]
     if not spans:
         return []
-    units = abbreviations(text) if any(ch in text for ch in ".-") else []
+    units = abbreviations(text) if any(ch in text for ch in ".-") else ()
     out: set[tuple[int, int]] = set()
     for start, end in spans:
         unit = next(((a, b) for a, b in units if a <= start and end <= b), None)

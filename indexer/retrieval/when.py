@@ -21,6 +21,7 @@ import calendar
 import re
 import threading
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from indexer.ingest.header import roman_to_int
@@ -110,6 +111,7 @@ class Understood:
         return out
 
 
+@lru_cache(maxsize=256)  # dateparser takes about a tenth of a millisecond per call; month names repeat
 def _month_number(name: str, lang: str) -> int | None:
     import dateparser  # the maintained date parser, for month names in either language
 
