@@ -79,9 +79,8 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
     """rows x FEATURES for one query's candidates."""
     passages = snapshot.passages
     qlang = candidates.lang.lang
-    lexical = candidates.lexical
-    bm25 = _relative(rows, lexical)
-    lending = _relative(rows, lexical, candidates.lexical_top)
+    bm25 = _relative(rows, candidates.lexical)
+    lending = _relative(rows, candidates.lexical, candidates.lexical_top)
     same = np.array([passages.lang(r) == qlang for r in rows], dtype=np.float64)
     lent = np.array([r in candidates.lent for r in rows], dtype=np.float64)
     known = candidates.translation.known if candidates.translation is not None else 0.0

@@ -25,8 +25,6 @@ from indexer.retrieval.querylang import QueryLanguage, detect_query_lang
 from indexer.retrieval.ranker import load_ranker
 from indexer.retrieval.sentence_evidence import best_sentence
 from indexer.retrieval.stages import (
-    FUSIONS,
-    MODES,
     Candidates,
     RankingConfig,
     Reach,
@@ -42,8 +40,7 @@ from indexer.types import LANGS, SearchHit
 # 1.0: the least boost that puts the asked communiqué first for 90% of the dated dev questions (eval/README.md)
 DATE_BOOST = 1.0
 
-__all__ = ["FUSIONS", "MODES", "Candidates", "RankingConfig", "SearchFilters", "SearchResult", "Searcher"]
-__all__ += ["UnknownSearchOption", "check_options"]
+__all__ = ["Candidates", "RankingConfig", "SearchFilters", "SearchResult", "Searcher", "UnknownSearchOption"]
 
 
 class Searcher:
@@ -65,6 +62,7 @@ class Searcher:
         self.config = config or RankingConfig()
         self.query_vectors = query_vectors
         self._translator = translator
+        self._reaches: dict[tuple[SearchFilters, int], Reach] = {}  # the snapshot never changes: kept per filter
 
     @property
     def translator(self) -> Translator:
@@ -253,13 +251,19 @@ class Searcher:
     def _reach(self, filters: SearchFilters, depth: int) -> Reach:
         """The allowed documents and their translations, so that evidence found on a twin (the Spanish
         paragraph for a Spanish query) can lift the passage asked for; superseded versions are hidden
-        unless asked for (or named in a doc_ids filter)."""
+        unless asked for (or named in a doc_ids filter). Read-only, kept for the next search with the same filters."""
+        key = (filters, depth)
+        if key in self._reaches:
+            return self._reaches[key]
         allowed = self.allowed_doc_ids(filters)
         docs = None if allowed is None else sorted(twins.with_twin_docs(self.snapshot, allowed))
         rows = None if docs is None else [r for d in docs for r in self.snapshot.doc_rows.get(d, [])]
         superseded = self.snapshot.superseded_by
         hidden = set() if filters.include_superseded or not superseded else set(superseded) - set(filters.doc_ids or ())
-        return Reach(depth, docs, rows, None if allowed is None else set(allowed), hidden)
+        if len(self._reaches) >= 64:  # date ranges and id lists vary without end: a small memo
+            self._reaches.clear()
+        self._reaches[key] = Reach(depth, docs, rows, None if allowed is None else set(allowed), hidden)
+        return self._reaches[key]
 
 
 def date_boost(candidates: Candidates) -> float:

@@ -85,12 +85,9 @@ class UnknownSearchOption(ValueError):
 
 
 def check_options(mode: str, fusion_method: str | None = None, group: str = "none") -> None:
-    if group not in GROUPS:
-        raise UnknownSearchOption(f"unknown group {group!r}: use one of {', '.join(GROUPS)}")
-    if mode not in MODES:
-        raise UnknownSearchOption(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    if fusion_method is not None and fusion_method not in FUSIONS:
-        raise UnknownSearchOption(f"unknown fusion {fusion_method!r}: use one of {', '.join(FUSIONS)}")
+    for name, value, known in (("group", group, GROUPS), ("mode", mode, MODES), ("fusion", fusion_method, FUSIONS)):
+        if value is not None and value not in known:
+            raise UnknownSearchOption(f"unknown {name} {value!r}: use one of {', '.join(known)}")
 
 
 @dataclass
