@@ -63,43 +63,43 @@ def candidate_rows(candidates: Candidates) -> list[int]:
     return sorted(seen)
 
 
-def _column(rows: list[int], scores: Mapping[int, float]) -> np.ndarray:
-    return np.array([scores.get(r, 0.0) for r in rows], dtype=np.float64)
+def _column(rows: np.ndarray, scores: Mapping[int, float]) -> np.ndarray:
+    """Each row's score, 0 where `scores` has none; `rows` sorted and holding every key (`candidate_rows`)."""
+    out = np.zeros(len(rows))
+    out[np.searchsorted(rows, np.fromiter(scores, np.int64, len(scores)))] = np.fromiter(scores.values(), float)
+    return out
 
 
-def _relative(rows: list[int], scores: Mapping[int, float], top: float = 0.0) -> np.ndarray:
+def _relative(rows: np.ndarray, scores: Mapping[int, float], top: float = 0.0) -> np.ndarray:
     """Each score over the best of the list (or `top`, when higher); 0 for rows the list lacks."""
     best = max(top, max(scores.values(), default=0.0))
-    if best <= 0:
-        return np.zeros(len(rows))
-    return np.array([max(0.0, scores.get(r, 0.0)) / best for r in rows], dtype=np.float64)
+    return np.maximum(_column(rows, scores), 0.0) / best if best > 0 else np.zeros(len(rows))
 
 
 def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[int]) -> np.ndarray:
-    """rows x FEATURES for one query's candidates."""
-    passages = snapshot.passages
+    """rows (`candidate_rows(candidates)`) x FEATURES for one query's candidates."""
+    passages, at = snapshot.passages, np.asarray(rows, dtype=np.int64)
     qlang = candidates.lang.lang
-    bm25 = _relative(rows, candidates.lexical)
-    lending = _relative(rows, candidates.lexical, candidates.lexical_top)
+    bm25 = _relative(at, candidates.lexical)
+    lending = _relative(at, candidates.lexical, candidates.lexical_top)
     same = np.array([passages.lang(r) == qlang for r in rows], dtype=np.float64)
     lent = np.array([r in candidates.lent for r in rows], dtype=np.float64)
     known = candidates.translation.known if candidates.translation is not None else 0.0
-    dense = _column(rows, {**candidates.dense, **candidates.extra})
-    understood = candidates.understood
-    date_value = 0.0 if understood is not None and understood.context else 1.0  # context prefers nothing
-    doc_id = passages.doc_id
-    date = np.array([date_value if doc_id(r) in candidates.preferred else 0.0 for r in rows], dtype=np.float64)
-    sentence = _column(rows, candidates.sentence)
+    dense = _column(at, {**candidates.dense, **candidates.extra})
+    date_value = 0.0 if getattr(candidates.understood, "context", False) else 1.0  # context prefers nothing
+    preferred, doc_id = candidates.preferred, passages.doc_id
+    date = np.array([date_value * bool(preferred and doc_id(r) in preferred) for r in rows], dtype=np.float64)
+    sentence = _column(at, candidates.sentence)
     columns = {
         "bm25": bm25,
         "bm25_lending": lending,
         "bm25_other": bm25 * (1.0 - same) * (1.0 - lent),
         "lent": lent,
-        "translated": _relative(rows, candidates.translated) * known,
-        "doc_mt": _relative(rows, candidates.doc_mt),
+        "translated": _relative(at, candidates.translated) * known,
+        "doc_mt": _relative(at, candidates.doc_mt),
         "dense": dense,
         "dense_other": dense * (1.0 - same),
-        "doc_mt_dense": _column(rows, candidates.doc_mt_dense),
+        "doc_mt_dense": _column(at, candidates.doc_mt_dense),
         "sentence": sentence,
         "same_lang": same,
         "date": date,
