@@ -99,3 +99,12 @@ def test_fit_learns_the_feature_that_decides() -> None:
     model = fit(groups)
     assert int(np.argmax(model["same"])) == 0
     assert mrr_at_10(groups, model) > 0.9
+
+
+def test_in_lang_reads_the_language_column_for_many_rows(searcher: Searcher) -> None:
+    passages = searcher.snapshot.passages
+    rows = np.arange(len(passages))
+    for lang in ("en", "es"):
+        assert passages.in_lang(rows, lang).tolist() == [passages.lang(int(r)) == lang for r in rows]
+    assert not passages.in_lang(rows, "fr").any()
+    assert passages.in_lang(np.zeros(0, dtype=np.int64), "en").shape == (0,)

@@ -13,6 +13,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
+import numpy as np
+
 from indexer.types import Passage
 
 
@@ -83,6 +85,13 @@ class PassageTable(Sequence[Passage]):
 
     def lang(self, row: int) -> str:
         return self._langs[self._lang[row]]
+
+    def in_lang(self, rows: np.ndarray, lang: str) -> np.ndarray:
+        """For each of `rows`, whether its passage is in `lang`: one column read, no Python loop over rows."""
+        code = self._lang_index.get(lang)
+        if code is None or not len(rows):
+            return np.zeros(len(rows), dtype=bool)
+        return np.frombuffer(self._lang, dtype=np.int8)[rows] == code
 
     def doc_id(self, row: int) -> str:
         return self._doc_ids[self._doc[row]]

@@ -82,7 +82,7 @@ def feature_matrix(candidates: Candidates, snapshot: IndexSnapshot, rows: list[i
     qlang = candidates.lang.lang
     bm25 = _relative(at, candidates.lexical)
     lending = _relative(at, candidates.lexical, candidates.lexical_top)
-    same = np.array([passages.lang(r) == qlang for r in rows], dtype=np.float64)
+    same = passages.in_lang(at, qlang).astype(np.float64)
     lent = np.array([r in candidates.lent for r in rows], dtype=np.float64)
     known = candidates.translation.known if candidates.translation is not None else 0.0
     dense = _column(at, {**candidates.dense, **candidates.extra})
