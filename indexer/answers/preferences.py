@@ -8,7 +8,7 @@ import numpy as np
 
 from indexer.answers.features import near_copies
 from indexer.answers.scoring import SENTENCE_FEATURES
-from indexer.answers.type_preference import prefer_typed
+from indexer.answers.type_preference import prefer_typed, swap_to_best
 
 # who/which/where: the naming sentence ahead of a near-tie (type_preference); off: rule 6 in eval/README.md (pooled
 # dev, 848 who/which/where questions: the quote holds the answer for 622 with it and without)
@@ -24,22 +24,9 @@ _PASSAGE_FIGURE_MISS = SENTENCE_FEATURES.index("passage_figure_miss")
 
 
 def prefer_stated(logits: np.ndarray, unstated: np.ndarray, margin: float = FIGURE_MARGIN) -> np.ndarray:
-    """The logits with the best sentence's value given to the best sentence whose passage says the question's
-    figures, when the best one's passage (with its twins and its document's header) leaves one unsaid and that
-    sentence scores within `margin` (the two swap values: the distribution of scores, and so the confidence's
-    evidence, stays the same)."""
-    if not len(logits):
-        return logits
-    top = int(np.argmax(logits))
-    if not unstated[top]:
-        return logits
-    near = [j for j in np.argsort(-logits, kind="stable") if not unstated[j] and logits[j] >= logits[top] - margin]
-    if not near:
-        return logits
-    out = np.array(logits, dtype=np.float64)
-    j = int(near[0])
-    out[top], out[j] = out[j], out[top]
-    return out
+    """The best sentence whose passage says the question's figures takes the place of a best one whose passage
+    (with its twins and its document's header) leaves one unsaid, when it scores within `margin`."""
+    return swap_to_best(logits, ~np.asarray(unstated, dtype=bool), margin)
 
 
 def rivals(features: np.ndarray) -> np.ndarray:
