@@ -230,7 +230,7 @@ class Answerer:
             ),
             key=lambda c: -c.logit,
         )
-        # no rivals of the best: near copies of a better sentence, other meetings' when it says the asked date (15, 17)
+        # no rivals of the best: near copies of a better sentence, other meetings' ones (rules 15 and 18)
         kept = contenders([c.served.text for c in every], np.stack([c.features for c in every]))
         scored = [c for c, keep in zip(every, kept, strict=True) if keep]
         best = scored[0]

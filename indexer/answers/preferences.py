@@ -42,7 +42,7 @@ def rivals(features: np.ndarray) -> np.ndarray:
 
 
 def contenders(texts: list[str], features: np.ndarray) -> np.ndarray:
-    """For candidates in score order, best first: which stay (rules 15 and 17): not a near copy of a better one
+    """For candidates in score order, best first: which stay (rules 15 and 18): not a near copy of a better one
     (fact sheets repeat each other), and a rival by `rivals`."""
     return ~np.array(near_copies(texts), dtype=bool) & rivals(features)
 
