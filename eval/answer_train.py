@@ -98,7 +98,7 @@ def question_rows(
         lg = logits[i] if logits is not None else sentence.logit(r.features)
         # as the Answerer does: heading, dateline and title lines below every statement
         lg = selection_logits(r, lg, PREFER_TYPED)
-        # as the Answerer does: near copies of a better sentence and other meetings' sentences dropped (rules 15, 17)
+        # as the Answerer does: near copies of a better sentence and other meetings' sentences dropped (rules 15, 18)
         texts = r.extra.get("served", r.extra["texts"])
         ranked = np.argsort(-lg, kind="stable")
         keep = ranked[contenders([texts[j] for j in ranked], r.features[ranked])]

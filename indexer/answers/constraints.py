@@ -6,9 +6,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from indexer.answers.answer_type import fold
+
+if TYPE_CHECKING:
+    from indexer.translate import Translation
 
 _YEAR = re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
@@ -93,9 +96,9 @@ def question_constraints(question: str) -> Constraints:
     return Constraints(years, numbers, months, names, bool(_ASKS_MONEY.search(folded)))
 
 
-def asked_constraints(asked: str, translation: Any = None) -> Constraints:
+def asked_constraints(asked: str, translation: Translation | None = None) -> Constraints:
     """The qualifiers of the question as a passage reads it: `asked` is the question itself, or its machine
-    translation (`translation`, an indexer.translate.Translation whose text it is). The search appends the
+    translation (`translation`, whose text it is). The search appends the
     glossary's forms of a name to the translator's text, every form of every entry ("Comisión Binacional CBN
     BNC"); a sentence states one of them, so together they are one name said by any one form."""
     forms = tuple(translation.glossary) if translation is not None and translation.text == asked else ()
